@@ -1,0 +1,28 @@
+/* Shared helpers for the CMocka tests. */
+#ifndef WR_TEST_SUPPORT_H
+#define WR_TEST_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "worldrunner/worldrunner.h"
+
+/* Assert a call returned WR_OK; print the last error message if it did not. */
+#define assert_wr_ok(call)                                                                                   \
+    do {                                                                                                     \
+        wr_status s_ = (call);                                                                               \
+        if (s_ != WR_OK)                                                                                     \
+            print_error("%s -> %s: %s\n", #call, wr_status_name(s_), wr_last_error());                       \
+        assert_int_equal(s_, WR_OK);                                                                         \
+    } while (0)
+
+/* Deterministic pseudo-random numbers (xorshift64*), for fixed-seed tests. */
+typedef struct test_rng { uint64_t state; } test_rng;
+void test_rng_seed(test_rng *rng, uint64_t seed);
+uint64_t test_rng_next(test_rng *rng);
+double test_rng_uniform(test_rng *rng, double lo, double hi);
+
+#endif
