@@ -1,0 +1,34 @@
+/* src/constraint/constraint_solver.h — the world's constraint stage: contacts, friction, joint limits.
+ *
+ * Owned by a world (created lazily, once the world's memory manager is fixed). It owns a frame_allocator taken from
+ * the world's memory manager; every per-step temporary lives there and is released by the reset at the start of
+ * the next step. Called by world_step between the unconstrained velocity update and position integration:
+ * it changes the candidate generalized velocities by impulses. Persistent data (warm-start cache) is written only
+ * when the world commits the step, so a failed step leaves everything as it was.
+ * Threads: the world's thread only.
+ */
+#ifndef WR_CONSTRAINT_SOLVER_H
+#define WR_CONSTRAINT_SOLVER_H
+
+#include "worldrunner/frame_allocator.h"
+#include "worldrunner/memory_manager.h"
+#include "worldrunner/world.h"
+
+typedef struct constraint_solver constraint_solver;
+
+/* Create over the world's manager (its frame allocator buffer comes from there). */
+wr_status constraint_solver_create(memory_manager *manager, constraint_solver **out);
+void constraint_solver_destroy(constraint_solver *solver);
+
+/* One step's constraint stage on world `w` with time step `dt`: reset the frame, detect contacts, build and solve
+ * rows, apply impulses to the world's candidate velocities. Returns an error (budget, non-finite) without having
+ * changed any persistent state. */
+wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt);
+
+/* The step that called constraint_solver_step() committed: keep this step's warm-start data. */
+void constraint_solver_commit(constraint_solver *solver);
+
+/* The frame allocator (for statistics). */
+frame_allocator *constraint_solver_frame(constraint_solver *solver);
+
+#endif
