@@ -24,6 +24,9 @@ extern "C" {
 #define MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT 16u
 /* Largest alignment any worldrunner allocator accepts: one page. */
 #define MEMORY_ALLOCATOR_MAX_ALIGNMENT 4096u
+/* Largest request any worldrunner allocator accepts; larger sizes are refused as a size overflow, so that
+ * size + alignment + bookkeeping never wraps around. */
+#define MEMORY_ALLOCATOR_MAX_BYTES (SIZE_MAX / 4)
 
 typedef struct memory_allocator memory_allocator;
 

@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "worldrunner/free_list_allocator.h"
 #include "worldrunner/memory_allocator.h"
+#include "worldrunner/pool_allocator.h"
 #include "worldrunner/status.h"
 
 #ifdef __cplusplus
@@ -82,6 +84,11 @@ wr_status memory_manager_deallocate(memory_manager *manager, void *ptr, size_t b
 /* Set or clear (0) the budget. Refused with WR_ERR_BUDGET if already more than `budget_bytes` is reserved. */
 wr_status memory_manager_set_budget(memory_manager *manager, size_t budget_bytes);
 wr_status memory_manager_get_stats(const memory_manager *manager, memory_manager_stats *out);
+/* Statistics of the two parts (either pointer may be NULL, not both). */
+wr_status memory_manager_get_component_stats(const memory_manager *manager, pool_allocator_stats *pool,
+                                             free_list_allocator_stats *free_list);
+/* Return completely free free-list chunks to the base (the free list keeps one for reuse otherwise). Cold path. */
+wr_status memory_manager_trim(memory_manager *manager);
 /* Visit every chunk currently held from the base allocator. */
 wr_status memory_manager_visit_chunks(const memory_manager *manager, memory_manager_chunk_visitor visitor,
                                       void *context);

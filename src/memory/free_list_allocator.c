@@ -1,0 +1,421 @@
+/* The free-list allocator: boundary-tagged blocks in chunks, size bins, immediate coalescing.
+ *
+ * Chunk layout:  [chunk header 32 B][block][block]...[sentinel header 16 B]
+ * Block layout:  [header: prev_size, size|USED][payload ...]; a free block keeps its bin links in the payload.
+ * Invariants: sizes are multiples of 16 and at least FL_MIN_BLOCK; prev_size is the size of the block just below
+ * (0 for the first block of a chunk); no two free blocks are neighbours (they are merged at once); the sentinel
+ * is a used block of size 0, so the last real block never merges past the chunk end. */
+#include "memory/free_list_internal.h"
+
+#include <stdlib.h>
+
+#define FL_USED ((size_t)1)
+#define FL_HEADER 16u
+#define FL_MIN_BLOCK 32u
+#define FL_CHUNK_HEADER 32u
+#define FL_CHUNK_OVERHEAD (FL_CHUNK_HEADER + FL_HEADER) /* chunk header + sentinel */
+#define FL_MIN_CHUNK_BYTES 4096u
+
+typedef struct fl_header {
+    size_t prev_size;
+    size_t size_flags;
+} fl_header;
+
+struct fl_free {
+    fl_header header;
+    fl_free *next;
+    fl_free *prev;
+};
+
+struct fl_chunk {
+    fl_chunk *next;
+    fl_chunk *prev;
+    size_t bytes;
+    size_t unused;
+};
+
+_Static_assert(sizeof(fl_header) == FL_HEADER, "block header is 16 bytes");
+_Static_assert(sizeof(fl_chunk) == FL_CHUNK_HEADER, "chunk header is 32 bytes");
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Blocks and bins                                                                                               */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+static size_t block_size(const fl_header *h) { return h->size_flags & ~(size_t)15; }
+static int block_used(const fl_header *h) { return (int)(h->size_flags & FL_USED); }
+static fl_header *block_next(fl_header *h) { return (fl_header *)((char *)h + block_size(h)); }
+static fl_header *first_block(fl_chunk *chunk) { return (fl_header *)((char *)chunk + FL_CHUNK_HEADER); }
+static size_t chunk_extent(const fl_chunk *chunk) { return chunk->bytes - FL_CHUNK_OVERHEAD; }
+
+/* A block that is the whole of its chunk: first (prev_size 0) and followed by the sentinel (size 0). */
+static int block_spans_chunk(fl_header *h)
+{
+    return h->prev_size == 0 && block_size(block_next(h)) == 0;
+}
+
+static unsigned bin_of(size_t size)
+{
+    return 63u - (unsigned)__builtin_clzll((unsigned long long)size);
+}
+
+static void bin_insert(free_list_allocator *a, fl_header *h)
+{
+    fl_free *f = (fl_free *)h;
+    unsigned b = bin_of(block_size(h));
+    f->prev = NULL;
+    f->next = a->bins[b];
+    if (f->next)
+        f->next->prev = f;
+    a->bins[b] = f;
+    a->bin_bitmap |= (uint64_t)1 << b;
+}
+
+static void bin_remove(free_list_allocator *a, fl_header *h)
+{
+    fl_free *f = (fl_free *)h;
+    unsigned b = bin_of(block_size(h));
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        a->bins[b] = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    if (!a->bins[b])
+        a->bin_bitmap &= ~((uint64_t)1 << b);
+}
+
+/* Where the payload of an allocation of `need` block bytes would start inside free block h, or 0 if it does not
+ * fit. A front gap left by alignment must be able to stand as a free block of its own. */
+static uintptr_t fit(fl_header *h, size_t need, size_t alignment)
+{
+    uintptr_t payload = (uintptr_t)h + FL_HEADER;
+    uintptr_t p = memory_align_up(payload, alignment);
+    while (p != payload && p - payload < FL_MIN_BLOCK)
+        p += alignment;
+    uintptr_t end = (uintptr_t)h + block_size(h);
+    return p - FL_HEADER + need <= end ? p : 0;
+}
+
+static fl_header *find_block(free_list_allocator *a, size_t need, size_t alignment, uintptr_t *payload)
+{
+    uint64_t candidates = a->bin_bitmap & ~(((uint64_t)1 << bin_of(need)) - 1);
+    while (candidates) {
+        unsigned b = (unsigned)__builtin_ctzll(candidates);
+        for (fl_free *f = a->bins[b]; f; f = f->next) {
+            uintptr_t p = fit(&f->header, need, alignment);
+            if (p) {
+                *payload = p;
+                return &f->header;
+            }
+        }
+        candidates &= candidates - 1;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Chunks                                                                                                        */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+static wr_status add_chunk(free_list_allocator *a, size_t need, size_t alignment, fl_header **block)
+{
+    size_t bytes = need + FL_CHUNK_OVERHEAD + (alignment > FL_HEADER ? alignment + FL_MIN_BLOCK : 0);
+    bytes = (size_t)memory_align_up(bytes, 4096);
+    if (bytes < a->chunk_bytes)
+        bytes = a->chunk_bytes;
+    void *memory;
+    wr_status status = a->base->ops.allocate(a->base->self, bytes, 64, &memory);
+    if (status != WR_OK)
+        return status;
+    fl_chunk *chunk = memory;
+    chunk->next = a->chunks;
+    chunk->prev = NULL;
+    chunk->bytes = bytes;
+    if (a->chunks)
+        a->chunks->prev = chunk;
+    a->chunks = chunk;
+    a->chunk_count++;
+    a->bytes_reserved += bytes;
+    a->base_requests++;
+    fl_header *h = first_block(chunk);
+    h->prev_size = 0;
+    h->size_flags = chunk_extent(chunk);
+    fl_header *sentinel = block_next(h);
+    sentinel->prev_size = chunk_extent(chunk);
+    sentinel->size_flags = FL_USED;
+    bin_insert(a, h);
+    a->empty_chunks++;
+    *block = h;
+    return WR_OK;
+}
+
+static void return_chunk(free_list_allocator *a, fl_chunk *chunk)
+{
+    if (chunk->prev)
+        chunk->prev->next = chunk->next;
+    else
+        a->chunks = chunk->next;
+    if (chunk->next)
+        chunk->next->prev = chunk->prev;
+    a->chunk_count--;
+    a->bytes_reserved -= chunk->bytes;
+    a->chunks_returned++;
+    a->base->ops.deallocate(a->base->self, chunk, chunk->bytes);
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Allocate and free                                                                                             */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+static size_t block_need(size_t bytes)
+{
+    size_t need = FL_HEADER + (size_t)memory_align_up(bytes, 16);
+    return need < FL_MIN_BLOCK ? FL_MIN_BLOCK : need;
+}
+
+wr_status free_list_allocate_unchecked(free_list_allocator *a, size_t bytes, size_t alignment, void **out)
+{
+    if (alignment < FL_HEADER)
+        alignment = FL_HEADER;
+    size_t need = block_need(bytes);
+    uintptr_t p = 0;
+    fl_header *h = find_block(a, need, alignment, &p);
+    if (!h) {
+        wr_status status = add_chunk(a, need, alignment, &h);
+        if (status != WR_OK)
+            return status;
+        p = fit(h, need, alignment);
+    }
+    if (block_spans_chunk(h))
+        a->empty_chunks--;
+    bin_remove(a, h);
+    size_t size = block_size(h);
+    /* Front gap left by alignment: it stays a free block below ours. */
+    size_t gap = (size_t)(p - FL_HEADER - (uintptr_t)h);
+    if (gap) {
+        h->size_flags = gap;
+        bin_insert(a, h);
+        fl_header *moved = (fl_header *)(p - FL_HEADER);
+        moved->prev_size = gap;
+        size -= gap;
+        h = moved;
+    }
+    /* Tail: split it off when it can stand as a block; its upper neighbour is used, so no merge is needed. */
+    size_t rest = size - need;
+    if (rest >= FL_MIN_BLOCK) {
+        size = need;
+        fl_header *tail = (fl_header *)((char *)h + need);
+        tail->prev_size = need;
+        tail->size_flags = rest;
+        block_next(tail)->prev_size = rest;
+        bin_insert(a, tail);
+    }
+    h->size_flags = size | FL_USED;
+    block_next(h)->prev_size = size;
+    a->allocations++;
+    a->bytes_in_use += bytes;
+    if (a->bytes_in_use > a->peak_bytes_in_use)
+        a->peak_bytes_in_use = a->bytes_in_use;
+    *out = (void *)p;
+    return WR_OK;
+}
+
+wr_status free_list_deallocate_checked(free_list_allocator *a, void *ptr, size_t bytes)
+{
+    if ((uintptr_t)ptr & 15u)
+        return WR_FAIL(WR_ERR_CORRUPTION, "%p is not 16-byte aligned, so not a free-list block", ptr);
+    fl_header *h = (fl_header *)((char *)ptr - FL_HEADER);
+    if (!block_used(h))
+        return WR_FAIL(WR_ERR_CORRUPTION, "%p is not an allocated block (double free?)", ptr);
+    size_t size = block_size(h);
+    if (size - FL_HEADER < bytes || size - block_need(bytes) >= FL_MIN_BLOCK)
+        return WR_FAIL(WR_ERR_CORRUPTION, "size mismatch freeing %p: %zu bytes given, the block holds %zu", ptr, bytes,
+                       size - FL_HEADER);
+    a->deallocations++;
+    a->bytes_in_use -= bytes;
+    h->size_flags = size; /* clear USED first: a stale header left inside a merged block reads as free */
+    fl_header *next = block_next(h);
+    if (!block_used(next)) {
+        bin_remove(a, next);
+        size += block_size(next);
+    }
+    if (h->prev_size) {
+        fl_header *prev = (fl_header *)((char *)h - h->prev_size);
+        if (!block_used(prev)) {
+            bin_remove(a, prev);
+            size += block_size(prev);
+            h = prev;
+        }
+    }
+    h->size_flags = size;
+    block_next(h)->prev_size = size;
+    if (block_spans_chunk(h)) {
+        if (a->empty_chunks >= 1) {
+            return_chunk(a, (fl_chunk *)((char *)h - FL_CHUNK_HEADER));
+            return WR_OK;
+        }
+        a->empty_chunks++;
+    }
+    bin_insert(a, h);
+    return WR_OK;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Life cycle, as a memory_allocator, and the public API                                                         */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+static wr_status op_allocate(void *self, size_t bytes, size_t alignment, void **out)
+{
+    return free_list_allocate_unchecked(self, bytes, alignment, out);
+}
+
+static wr_status op_deallocate(void *self, void *ptr, size_t bytes)
+{
+    return free_list_deallocate_checked(self, ptr, bytes);
+}
+
+void free_list_init(free_list_allocator *a, memory_allocator *base, size_t chunk_bytes)
+{
+    *a = (free_list_allocator){0};
+    a->base = base;
+    a->chunk_bytes = chunk_bytes ? chunk_bytes : FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES;
+    static const memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
+    memory_allocator_init_embedded(&a->handle, &ops, a, "free-list");
+}
+
+void free_list_release_chunks(free_list_allocator *a)
+{
+    fl_chunk *chunk = a->chunks;
+    while (chunk) {
+        fl_chunk *next = chunk->next;
+        a->base->ops.deallocate(a->base->self, chunk, chunk->bytes);
+        chunk = next;
+    }
+    a->chunks = NULL;
+    a->chunk_count = 0;
+    a->empty_chunks = 0;
+    a->bytes_reserved = 0;
+    for (unsigned b = 0; b < FREE_LIST_BIN_COUNT; ++b)
+        a->bins[b] = NULL;
+    a->bin_bitmap = 0;
+}
+
+wr_status free_list_allocator_create(memory_allocator *base, size_t chunk_bytes, free_list_allocator **out)
+{
+    if (!base)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "base is NULL");
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    if (chunk_bytes != 0 && (chunk_bytes < FL_MIN_CHUNK_BYTES || chunk_bytes > MEMORY_ALLOCATOR_MAX_BYTES))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "chunk_bytes %zu is outside %u..%zu (or 0 for the default)",
+                       chunk_bytes, FL_MIN_CHUNK_BYTES, (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
+    free_list_allocator *a = malloc(sizeof *a);
+    if (!a)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for a free-list allocator");
+    free_list_init(a, base, (size_t)memory_align_up(chunk_bytes, 16));
+    *out = a;
+    return WR_OK;
+}
+
+wr_status free_list_allocator_destroy(free_list_allocator *a)
+{
+    if (!a)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
+    uint64_t live = a->allocations - a->deallocations;
+    size_t live_bytes = a->bytes_in_use;
+    free_list_release_chunks(a);
+    free(a);
+    if (live)
+        return WR_FAIL(WR_ERR_LEAK, "%llu free-list blocks (%zu bytes) were still in use; their chunks were returned",
+                       (unsigned long long)live, live_bytes);
+    return WR_OK;
+}
+
+wr_status free_list_allocator_allocate(free_list_allocator *a, size_t bytes, size_t alignment, void **out)
+{
+    if (!a)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    if (alignment == 0)
+        alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
+    if (!memory_request_ok(bytes, alignment))
+        return memory_fail_request(__func__, bytes, alignment);
+    return free_list_allocate_unchecked(a, bytes, alignment, out);
+}
+
+wr_status free_list_allocator_deallocate(free_list_allocator *a, void *ptr, size_t bytes)
+{
+    if (!a)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
+    if (!ptr)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
+    if (bytes - 1 >= MEMORY_ALLOCATOR_MAX_BYTES)
+        return memory_fail_request(__func__, bytes, 16);
+    return free_list_deallocate_checked(a, ptr, bytes);
+}
+
+wr_status free_list_allocator_trim(free_list_allocator *a)
+{
+    if (!a)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
+    fl_chunk *chunk = a->chunks;
+    while (chunk) {
+        fl_chunk *next = chunk->next;
+        fl_header *h = first_block(chunk);
+        if (!block_used(h) && block_spans_chunk(h)) {
+            bin_remove(a, h);
+            a->empty_chunks--;
+            return_chunk(a, chunk);
+        }
+        chunk = next;
+    }
+    return WR_OK;
+}
+
+wr_status free_list_allocator_get_stats(const free_list_allocator *a, free_list_allocator_stats *out)
+{
+    if (!a)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    *out = (free_list_allocator_stats){0};
+    out->bytes_in_use = a->bytes_in_use;
+    out->peak_bytes_in_use = a->peak_bytes_in_use;
+    out->bytes_reserved = a->bytes_reserved;
+    out->chunks = a->chunk_count;
+    out->allocations = a->allocations;
+    out->deallocations = a->deallocations;
+    out->base_requests = a->base_requests;
+    out->chunks_returned = a->chunks_returned;
+    for (const fl_chunk *chunk = a->chunks; chunk; chunk = chunk->next)
+        out->chunk_usable_bytes += chunk_extent(chunk);
+    for (unsigned b = 0; b < FREE_LIST_BIN_COUNT; ++b) {
+        for (const fl_free *f = a->bins[b]; f; f = f->next) {
+            size_t size = block_size(&f->header);
+            out->free_blocks++;
+            out->bytes_free += size;
+            if (size > out->largest_free_block)
+                out->largest_free_block = size;
+        }
+    }
+    out->block_bytes_in_use = out->chunk_usable_bytes - out->bytes_free;
+    return WR_OK;
+}
+
+wr_status free_list_allocator_visit_chunks(const free_list_allocator *a, free_list_allocator_chunk_visitor visitor,
+                                           void *context)
+{
+    if (!a)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
+    if (!visitor)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "visitor is NULL");
+    for (const fl_chunk *chunk = a->chunks; chunk; chunk = chunk->next)
+        visitor(chunk, chunk->bytes, context);
+    return WR_OK;
+}
+
+memory_allocator *free_list_allocator_as_allocator(free_list_allocator *a)
+{
+    return a ? &a->handle : NULL;
+}

@@ -1,0 +1,38 @@
+/* Inside the free-list allocator, so the memory manager can embed one. */
+#ifndef WR_MEMORY_FREE_LIST_INTERNAL_H
+#define WR_MEMORY_FREE_LIST_INTERNAL_H
+
+#include "memory/allocator_internal.h"
+#include "worldrunner/free_list_allocator.h"
+
+#define FREE_LIST_BIN_COUNT 64u
+
+typedef struct fl_free fl_free;
+typedef struct fl_chunk fl_chunk;
+
+struct free_list_allocator {
+    fl_free *bins[FREE_LIST_BIN_COUNT]; /* bin b holds free blocks of size in [2^b, 2^(b+1)) */
+    uint64_t bin_bitmap;                /* bit b set when bins[b] is non-empty */
+    fl_chunk *chunks;
+    size_t chunk_count;
+    size_t empty_chunks;                /* chunks that are one free block (at most one is kept) */
+    size_t bytes_reserved;
+    size_t bytes_in_use;
+    size_t peak_bytes_in_use;
+    uint64_t allocations;
+    uint64_t deallocations;
+    uint64_t base_requests;
+    uint64_t chunks_returned;
+    size_t chunk_bytes;
+    memory_allocator *base;
+    memory_allocator handle;
+};
+
+/* Arguments already checked (bytes in range, alignment a power of two <= 4096). */
+wr_status free_list_allocate_unchecked(free_list_allocator *allocator, size_t bytes, size_t alignment, void **out);
+/* ptr non-NULL; checks the header (double free, size mismatch) and reports WR_ERR_CORRUPTION. */
+wr_status free_list_deallocate_checked(free_list_allocator *allocator, void *ptr, size_t bytes);
+void free_list_init(free_list_allocator *allocator, memory_allocator *base, size_t chunk_bytes);
+void free_list_release_chunks(free_list_allocator *allocator);
+
+#endif

@@ -1,0 +1,247 @@
+/* The pool allocator: size classes up to 1024 bytes, one free list per class, chunks carved on demand. */
+#include "memory/pool_internal.h"
+
+#include <stdlib.h>
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Size classes (generated once; see pool_allocator.h)                                                           */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+const uint8_t pool_class_of[POOL_ALLOCATOR_MAX_BLOCK / 16 + 1] = {
+    0,  0,  1,  2,  2,  3,  3,  4,  4,  5,  5,  6,  6,  7,  7,  8,  8,  9,  9,  9,  9,  10,
+    10, 10, 10, 11, 11, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13, 14, 14, 14,
+    14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16, 16, 16};
+const uint16_t pool_class_size[POOL_ALLOCATOR_CLASS_COUNT] = {16,  32,  64,  96,  128, 160, 192, 224, 256,
+                                                              320, 384, 448, 512, 640, 768, 896, 1024};
+/* Carving alignment of each class: its lowest set bit, capped at a cache line so carving wastes little. */
+const uint16_t pool_class_alignment[POOL_ALLOCATOR_CLASS_COUNT] = {16, 32, 64, 32, 64, 32, 64, 32, 64,
+                                                                   64, 64, 64, 64, 64, 64, 64, 64};
+
+/* Room for the chunk header; carving starts after it. */
+#define POOL_CHUNK_HEADER 16u
+#define POOL_MIN_CHUNK_BYTES 4096u
+
+size_t pool_allocator_block_size(size_t bytes)
+{
+    if (bytes == 0 || bytes > POOL_ALLOCATOR_MAX_BLOCK)
+        return 0;
+    return pool_class_size[pool_class_of[(bytes + 15) >> 4]];
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Slow path: carving and chunks                                                                                 */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+static wr_status add_chunk(pool_allocator *pool, size_t at_least)
+{
+    size_t bytes = pool->chunk_bytes;
+    if (bytes < at_least)
+        bytes = (size_t)memory_align_up(at_least, 4096);
+    void *memory;
+    wr_status status = pool->base->ops.allocate(pool->base->self, bytes, 64, &memory);
+    if (status != WR_OK)
+        return status;
+    pool_chunk *chunk = memory;
+    chunk->next = pool->chunks;
+    chunk->bytes = bytes;
+    pool->chunks = chunk;
+    pool->chunk_count++;
+    pool->bytes_reserved += bytes;
+    pool->base_requests++;
+    /* The tail of the previous chunk (less than one block) is abandoned: at most 1/16 of a default chunk. */
+    pool->carve = (char *)memory + POOL_CHUNK_HEADER;
+    pool->carve_end = (char *)memory + bytes;
+    return WR_OK;
+}
+
+static void count_allocation(pool_allocator *pool, unsigned c)
+{
+    pool->class_allocations[c]++;
+    pool->bytes_in_use += pool_class_size[c];
+    if (pool->bytes_in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = pool->bytes_in_use;
+}
+
+wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment, void **out)
+{
+    size_t size = pool_class_size[c];
+    /* A block waiting on the list may already have the larger alignment asked for. */
+    pool_free_block *head = pool->free[c];
+    if (head && ((uintptr_t)head & (alignment - 1)) == 0) {
+        pool->free[c] = head->next;
+        count_allocation(pool, c);
+        *out = head;
+        return WR_OK;
+    }
+    if (alignment < pool_class_alignment[c])
+        alignment = pool_class_alignment[c];
+    uintptr_t p = memory_align_up((uintptr_t)pool->carve, alignment);
+    if (!pool->carve || p + size > (uintptr_t)pool->carve_end) {
+        wr_status status = add_chunk(pool, POOL_CHUNK_HEADER + alignment + size);
+        if (status != WR_OK)
+            return status;
+        p = memory_align_up((uintptr_t)pool->carve, alignment);
+    }
+    pool->carve = (char *)(p + size);
+    count_allocation(pool, c);
+    *out = (void *)p;
+    return WR_OK;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* As a memory_allocator                                                                                         */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+static wr_status pool_op_allocate(void *self, size_t bytes, size_t alignment, void **out)
+{
+    if (bytes > POOL_ALLOCATOR_MAX_BLOCK)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the pool serves at most %u bytes, not %zu", POOL_ALLOCATOR_MAX_BLOCK,
+                       bytes);
+    return pool_allocate_unchecked(self, bytes, alignment, out);
+}
+
+static wr_status pool_op_deallocate(void *self, void *ptr, size_t bytes)
+{
+    return pool_allocator_deallocate(self, ptr, bytes);
+}
+
+void pool_init(pool_allocator *pool, memory_allocator *base, size_t chunk_bytes)
+{
+    *pool = (pool_allocator){0};
+    pool->base = base;
+    pool->chunk_bytes = chunk_bytes ? chunk_bytes : POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES;
+    static const memory_allocator_ops ops = {pool_op_allocate, pool_op_deallocate, NULL};
+    memory_allocator_init_embedded(&pool->handle, &ops, pool, "pool");
+}
+
+void pool_release_chunks(pool_allocator *pool)
+{
+    pool_chunk *chunk = pool->chunks;
+    while (chunk) {
+        pool_chunk *next = chunk->next;
+        pool->base->ops.deallocate(pool->base->self, chunk, chunk->bytes);
+        chunk = next;
+    }
+    pool->chunks = NULL;
+    pool->chunk_count = 0;
+    pool->bytes_reserved = 0;
+    pool->carve = pool->carve_end = NULL;
+    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c)
+        pool->free[c] = NULL;
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Public API                                                                                                    */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+wr_status pool_allocator_create(memory_allocator *base, size_t chunk_bytes, pool_allocator **out)
+{
+    if (!base)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "base is NULL");
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    if (chunk_bytes != 0 && (chunk_bytes < POOL_MIN_CHUNK_BYTES || chunk_bytes > MEMORY_ALLOCATOR_MAX_BYTES))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "chunk_bytes %zu is outside %u..%zu (or 0 for the default)",
+                       chunk_bytes, POOL_MIN_CHUNK_BYTES, (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
+    pool_allocator *pool = malloc(sizeof *pool);
+    if (!pool)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for a pool allocator");
+    pool_init(pool, base, chunk_bytes);
+    *out = pool;
+    return WR_OK;
+}
+
+static size_t blocks_in_use(const pool_allocator *pool)
+{
+    size_t n = 0;
+    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c)
+        n += (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
+    return n;
+}
+
+wr_status pool_allocator_destroy(pool_allocator *pool)
+{
+    if (!pool)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    size_t live = blocks_in_use(pool);
+    size_t live_bytes = pool->bytes_in_use;
+    pool_release_chunks(pool);
+    free(pool);
+    if (live)
+        return WR_FAIL(WR_ERR_LEAK, "%zu pool blocks (%zu bytes) were still in use; their chunks were returned", live,
+                       live_bytes);
+    return WR_OK;
+}
+
+wr_status pool_allocator_allocate(pool_allocator *pool, size_t bytes, size_t alignment, void **out)
+{
+    if (!pool)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    if (alignment == 0)
+        alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
+    if (!memory_request_ok(bytes, alignment))
+        return memory_fail_request(__func__, bytes, alignment);
+    if (bytes > POOL_ALLOCATOR_MAX_BLOCK)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the pool serves at most %u bytes, not %zu", POOL_ALLOCATOR_MAX_BLOCK,
+                       bytes);
+    return pool_allocate_unchecked(pool, bytes, alignment, out);
+}
+
+wr_status pool_allocator_deallocate(pool_allocator *pool, void *ptr, size_t bytes)
+{
+    if (!pool)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    if (!ptr)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
+    if (bytes == 0 || bytes > POOL_ALLOCATOR_MAX_BLOCK)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "bytes %zu is outside the pool's 1..%u", bytes,
+                       POOL_ALLOCATOR_MAX_BLOCK);
+    if ((uintptr_t)ptr & 15u)
+        return WR_FAIL(WR_ERR_CORRUPTION, "%p is not 16-byte aligned, so not a pool block", ptr);
+    pool_deallocate_unchecked(pool, ptr, bytes);
+    return WR_OK;
+}
+
+wr_status pool_allocator_get_stats(const pool_allocator *pool, pool_allocator_stats *out)
+{
+    if (!pool)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    *out = (pool_allocator_stats){0};
+    out->bytes_in_use = pool->bytes_in_use;
+    out->peak_bytes_in_use = pool->peak_bytes_in_use;
+    out->bytes_reserved = pool->bytes_reserved;
+    out->chunks = pool->chunk_count;
+    out->base_requests = pool->base_requests;
+    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c) {
+        pool_allocator_class_stats *s = &out->classes[c];
+        s->block_bytes = pool_class_size[c];
+        s->blocks_in_use = (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
+        s->allocations = pool->class_allocations[c];
+        for (const pool_free_block *b = pool->free[c]; b; b = b->next)
+            s->free_blocks++;
+        out->allocations += pool->class_allocations[c];
+        out->deallocations += pool->class_deallocations[c];
+    }
+    return WR_OK;
+}
+
+wr_status pool_allocator_visit_chunks(const pool_allocator *pool, pool_allocator_chunk_visitor visitor,
+                                      void *context)
+{
+    if (!pool)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    if (!visitor)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "visitor is NULL");
+    for (const pool_chunk *chunk = pool->chunks; chunk; chunk = chunk->next)
+        visitor(chunk, chunk->bytes, context);
+    return WR_OK;
+}
+
+memory_allocator *pool_allocator_as_allocator(pool_allocator *pool)
+{
+    return pool ? &pool->handle : NULL;
+}

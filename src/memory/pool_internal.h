@@ -1,0 +1,76 @@
+/* Inside the pool allocator: the structure and the O(1) fast paths, inlined into the memory manager.
+ *
+ * Invariants: free[c] is a singly linked list of blocks of class c, each aligned to at least
+ * pool_class_alignment[c]; carve..carve_end is the untouched tail of the newest chunk; chunks are linked through
+ * a small header at their start. Statistics on the fast path are two counters and a peak compare. */
+#ifndef WR_MEMORY_POOL_INTERNAL_H
+#define WR_MEMORY_POOL_INTERNAL_H
+
+#include "memory/allocator_internal.h"
+#include "worldrunner/pool_allocator.h"
+
+typedef struct pool_free_block {
+    struct pool_free_block *next;
+} pool_free_block;
+
+typedef struct pool_chunk {
+    struct pool_chunk *next;
+    size_t bytes;
+} pool_chunk;
+
+struct pool_allocator {
+    pool_free_block *free[POOL_ALLOCATOR_CLASS_COUNT];
+    char *carve;                 /* next unused byte of the newest chunk */
+    char *carve_end;
+    size_t bytes_in_use;
+    size_t peak_bytes_in_use;
+    uint64_t class_allocations[POOL_ALLOCATOR_CLASS_COUNT];
+    uint64_t class_deallocations[POOL_ALLOCATOR_CLASS_COUNT];
+    pool_chunk *chunks;
+    size_t chunk_count;
+    size_t bytes_reserved;
+    uint64_t base_requests;
+    size_t chunk_bytes;
+    memory_allocator *base;
+    memory_allocator handle;
+};
+
+/* Class of a request of 1..1024 bytes, indexed by (bytes + 15) / 16. */
+extern const uint8_t pool_class_of[POOL_ALLOCATOR_MAX_BLOCK / 16 + 1];
+extern const uint16_t pool_class_size[POOL_ALLOCATOR_CLASS_COUNT];
+extern const uint16_t pool_class_alignment[POOL_ALLOCATOR_CLASS_COUNT];
+
+/* Empty free list or alignment above the class's: carve a block (may draw a chunk from the base). */
+wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment, void **out);
+
+/* Arguments already checked: 1 <= bytes <= 1024, alignment a power of two <= 4096. */
+static inline wr_status pool_allocate_unchecked(pool_allocator *pool, size_t bytes, size_t alignment, void **out)
+{
+    unsigned c = pool_class_of[(bytes + 15) >> 4];
+    pool_free_block *block = pool->free[c];
+    if (!block || alignment > pool_class_alignment[c])
+        return pool_allocate_slow(pool, c, alignment, out);
+    pool->free[c] = block->next;
+    pool->class_allocations[c]++;
+    pool->bytes_in_use += pool_class_size[c];
+    if (pool->bytes_in_use > pool->peak_bytes_in_use)
+        pool->peak_bytes_in_use = pool->bytes_in_use;
+    *out = block;
+    return WR_OK;
+}
+
+static inline void pool_deallocate_unchecked(pool_allocator *pool, void *ptr, size_t bytes)
+{
+    unsigned c = pool_class_of[(bytes + 15) >> 4];
+    pool_free_block *block = ptr;
+    block->next = pool->free[c];
+    pool->free[c] = block;
+    pool->class_deallocations[c]++;
+    pool->bytes_in_use -= pool_class_size[c];
+}
+
+/* Initialise / tear down a pool living inside another object (the memory manager). */
+void pool_init(pool_allocator *pool, memory_allocator *base, size_t chunk_bytes);
+void pool_release_chunks(pool_allocator *pool);
+
+#endif
