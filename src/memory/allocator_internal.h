@@ -33,6 +33,10 @@ struct memory_allocator {
 void memory_allocator_init_embedded(memory_allocator *handle, const memory_allocator_ops *ops, void *self,
                                     const char *name);
 
+/* Call an allocator's allocate operation with checked arguments (how allocators call their base). A failure of
+ * user operations that left no message gets one. */
+wr_status memory_base_allocate(memory_allocator *allocator, size_t bytes, size_t alignment, void **out);
+
 static inline bool memory_is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
 static inline uintptr_t memory_align_up(uintptr_t x, size_t alignment)

@@ -83,7 +83,7 @@ static wr_status debug_allocate(void *self, size_t bytes, size_t alignment, void
     if (status != WR_OK)
         return status;
     void *p;
-    status = state->inner->ops.allocate(state->inner->self, bytes, alignment, &p);
+    status = memory_base_allocate(state->inner, bytes, alignment, &p);
     if (status != WR_OK)
         return status;
     debug_entry *e = find_slot(state->entries, state->capacity, (uintptr_t)p);

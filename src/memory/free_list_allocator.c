@@ -124,7 +124,7 @@ static wr_status add_chunk(free_list_allocator *a, size_t need, size_t alignment
     if (bytes < a->chunk_bytes)
         bytes = a->chunk_bytes;
     void *memory;
-    wr_status status = a->base->ops.allocate(a->base->self, bytes, 64, &memory);
+    wr_status status = memory_base_allocate(a->base, bytes, 64, &memory);
     if (status != WR_OK)
         return status;
     fl_chunk *chunk = memory;

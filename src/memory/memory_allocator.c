@@ -56,6 +56,18 @@ static wr_status new_handle(const memory_allocator_ops *ops, void *self, memory_
     return WR_OK;
 }
 
+wr_status memory_base_allocate(memory_allocator *allocator, size_t bytes, size_t alignment, void **out)
+{
+    if (allocator->kind != MEMORY_ALLOCATOR_KIND_CUSTOM)
+        return allocator->ops.allocate(allocator->self, bytes, alignment, out);
+    /* User operations may fail without a message: give the failure one. */
+    wr_clear_error();
+    wr_status status = allocator->ops.allocate(allocator->self, bytes, alignment, out);
+    if (status != WR_OK && wr_last_error()[0] == '\0')
+        return WR_FAIL(status, "allocator '%s' refused %zu bytes (alignment %zu)", allocator->name, bytes, alignment);
+    return status;
+}
+
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Using any allocator                                                                                           */
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -68,7 +80,7 @@ wr_status memory_allocator_allocate_aligned(memory_allocator *allocator, size_t 
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     if (!memory_request_ok(bytes, alignment))
         return memory_fail_request(__func__, bytes, alignment);
-    return allocator->ops.allocate(allocator->self, bytes, alignment, out);
+    return memory_base_allocate(allocator, bytes, alignment, out);
 }
 
 wr_status memory_allocator_allocate(memory_allocator *allocator, size_t bytes, void **out)
@@ -172,7 +184,7 @@ typedef struct counting_state {
 static wr_status counting_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
     counting_state *state = self;
-    wr_status status = state->inner->ops.allocate(state->inner->self, bytes, alignment, out);
+    wr_status status = memory_base_allocate(state->inner, bytes, alignment, out);
     if (status != WR_OK) {
         atomic_fetch_add(&state->failed_allocations, 1);
         return status;

@@ -52,7 +52,7 @@ static wr_status base_view_allocate(void *self, size_t bytes, size_t alignment, 
         return WR_FAIL(WR_ERR_BUDGET, "budget of %zu bytes: %zu reserved, a chunk of %zu more would pass it",
                        m->budget_bytes, m->bytes_reserved, bytes);
     m->base_requests++;
-    wr_status status = m->base->ops.allocate(m->base->self, bytes, alignment, out);
+    wr_status status = memory_base_allocate(m->base, bytes, alignment, out);
     if (status != WR_OK)
         return status;
     m->chunks++;

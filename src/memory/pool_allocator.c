@@ -38,7 +38,7 @@ static wr_status add_chunk(pool_allocator *pool, size_t at_least)
     if (bytes < at_least)
         bytes = (size_t)memory_align_up(at_least, 4096);
     void *memory;
-    wr_status status = pool->base->ops.allocate(pool->base->self, bytes, 64, &memory);
+    wr_status status = memory_base_allocate(pool->base, bytes, 64, &memory);
     if (status != WR_OK)
         return status;
     pool_chunk *chunk = memory;
