@@ -1,0 +1,185 @@
+/* worldrunner/world_runner.h — step many worlds in parallel on pinned workers with NUMA-local arenas.
+ *
+ * A world_runner starts `workers` worker threads (pthreads, or an OpenMP team), pins each to a core (placement
+ * compact / scatter / none) and gives each a thread-local arena whose chunks are bound to a node as the memory
+ * policy says. world_runner_create_world() places a world on the least-loaded worker (by cost estimate) and builds
+ * the world and its own memory manager ON THAT WORKER, over that worker's arena: the arena is only ever used by its
+ * worker's thread (so it needs no lock), and first-touch pages are touched by the worker. world_runner_step_all()
+ * wakes the workers; each steps its own worlds, one after the other, and the call returns when all are done.
+ *
+ * Determinism: a world is stepped by exactly one thread per tick with world_step(w, 1) per step, and nothing is
+ * shared or reduced across worlds, so its state after N ticks is bit-identical whatever the worker count, backend,
+ * placement or memory policy, and equal to calling world_step() on it alone (the build also uses
+ * -ffp-contract=off; world_step does not depend on addresses).
+ *
+ * Hot path: a tick costs one wake-up and one join (spin briefly, then futex); stepping allocates nothing and takes
+ * no lock; per-world times are read from the vDSO clock.
+ *
+ * Ownership: the runner owns its workers, arenas, topology (unless borrowed) and every world created through it
+ * (world_runner_destroy_world / world_runner_destroy). The host may read a world (world_state_hash, world_time,
+ * ...) between steps but must not step or destroy it directly.
+ * Threads: one host thread calls the runner at a time. While a step runs (between begin and wait), every call that
+ * would touch worlds or workers returns WR_ERR_BUSY; statistics and world_runner_is_busy() stay available.
+ * Pre-step callbacks run on the worker, before each step of their world; they may touch only their own world.
+ */
+#ifndef WORLDRUNNER_WORLD_RUNNER_H
+#define WORLDRUNNER_WORLD_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "worldrunner/memory_allocator.h"
+#include "worldrunner/memory_manager.h"
+#include "worldrunner/numa.h"
+#include "worldrunner/status.h"
+#include "worldrunner/world.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct world_runner world_runner;
+
+typedef enum world_runner_backend {
+    WORLD_RUNNER_BACKEND_PTHREADS = 0, /* our own workers and fork/join */
+    WORLD_RUNNER_BACKEND_OPENMP        /* a driver thread runs an OpenMP parallel region per tick */
+} world_runner_backend;
+
+typedef struct world_runner_config {
+    int workers;                       /* 0 = one per allowed core */
+    world_runner_backend backend;
+    numa_placement placement;          /* default COMPACT */
+    numa_memory_policy memory_policy;  /* default LOCAL */
+    size_t arena_chunk_bytes;          /* chunk each worker arena takes from its node allocator; 0 = 1 MiB */
+    size_t world_pool_chunk_bytes;     /* pool chunk of each world's memory manager; 0 = 4 KiB */
+    size_t world_free_list_chunk_bytes;/* minimum free-list chunk of each world's manager; 0 = 16 KiB */
+    numa_topology_source topology_source; /* default SYSTEM */
+    const char *topology_description;  /* synthetic description or XML path (copied) */
+    const numa_topology *topology;     /* borrowed topology; overrides the two fields above when set */
+    memory_allocator *base;            /* optional, thread-safe: base of every world's manager instead of the
+                                          arenas (tests, custom allocators); memory_policy is then not applied */
+    unsigned spin_iterations;          /* pause-loop iterations before a waiting thread sleeps; 0 = default */
+} world_runner_config;
+
+/* Defaults: every allowed core, pthreads, compact, local, system topology. */
+void world_runner_config_init(world_runner_config *config);
+/* Create the runner and start its workers. COMPACT/SCATTER with more workers than allowed cores:
+ * WR_ERR_INVALID_ARGUMENT. The OpenMP backend in a build without OpenMP: WR_ERR_UNSUPPORTED. */
+wr_status world_runner_create(const world_runner_config *config, world_runner **out);
+/* Destroy every world (on its worker), stop the workers, free the arenas. WR_ERR_BUSY during a step. */
+wr_status world_runner_destroy(world_runner *runner);
+
+/* --- worlds ----------------------------------------------------------------------------------------------------- */
+
+typedef struct world_runner_world_config {
+    const world_config *world;         /* NULL = world_config_init() defaults; its `memory` field must be NULL */
+    const char *scene;                 /* scene_build() name to build on the worker, or NULL for an empty world */
+    double cost;                       /* load-balancing cost; <= 0 = scene_cost_estimate(scene), or 1 */
+    int worker;                        /* -1 = least-loaded worker; else this worker */
+    size_t memory_budget;              /* budget of the world's memory manager; 0 = none */
+} world_runner_world_config;
+
+void world_runner_world_config_init(world_runner_world_config *config);
+/* Create a world (and its memory manager over the chosen worker's arena) on its worker. */
+wr_status world_runner_create_world(world_runner *runner, const world_runner_world_config *config, world **out);
+/* Destroy a world created by this runner (on its worker) and its memory manager. */
+wr_status world_runner_destroy_world(world_runner *runner, world *w);
+
+/* Called on the worker before each step of `w`; `step` counts from 0 within the current step_all call. A status
+ * other than WR_OK fails the world for this call (it is not stepped further; other worlds go on). */
+typedef wr_status (*world_runner_pre_step_fn)(world *w, int step, void *user);
+/* Install (fn != NULL) or remove (fn == NULL) the pre-step callback of `w`. */
+wr_status world_runner_set_pre_step(world_runner *runner, world *w, world_runner_pre_step_fn fn, void *user);
+
+size_t world_runner_world_count(const world_runner *runner);
+/* The i-th world (0 .. count-1, in worker order); the order changes when worlds are created or destroyed. */
+wr_status world_runner_world_at(const world_runner *runner, size_t index, world **out);
+
+/* --- stepping --------------------------------------------------------------------------------------------------- */
+
+/* Step every world `steps` (>= 1) times; returns when all are done. WR_OK if every world succeeded; otherwise the
+ * status of the first failed world in world_at order (each world's own status is in world_runner_world_info).
+ * A failed world stops for this call at the state before its failing step; the others are not affected. */
+wr_status world_runner_step_all(world_runner *runner, int steps);
+/* Start stepping and return at once (the host may render meanwhile). */
+wr_status world_runner_step_begin(world_runner *runner, int steps);
+/* Wait for the step started by step_begin; returns what step_all would. WR_ERR_INVALID_STATE if none was begun. */
+wr_status world_runner_step_wait(world_runner *runner);
+/* True between step_begin and step_wait. */
+bool world_runner_is_busy(const world_runner *runner);
+
+/* --- statistics ------------------------------------------------------------------------------------------------- */
+
+typedef struct world_runner_world_info {
+    int worker;                        /* worker that owns and steps it */
+    int core;                          /* that worker's topology core (nominal if unpinned) */
+    int cpu_os_index;
+    int node_os_index;                 /* node of that core */
+    int memory_node_os_index;          /* node its arena is bound to; -1 = interleave / first touch / heap */
+    double cost;
+    wr_status last_status;             /* of the last step_all (WR_OK before any) */
+    int last_steps_done;               /* steps completed in the last step_all */
+    uint64_t steps;                    /* total steps taken through the runner */
+    uint64_t step_ns;                  /* total time spent stepping it (callbacks included) */
+    uint64_t last_step_ns;             /* time of the last step_all call */
+    double steps_per_second;           /* steps / (step_ns / 1e9); 0 before any step */
+    memory_manager *memory;            /* its memory manager (owned by the runner; read-only for the caller) */
+} world_runner_world_info;
+
+wr_status world_runner_world_info_get(const world_runner *runner, const world *w, world_runner_world_info *out);
+/* Bytes of the world's manager chunks by the OS node that holds their pages (page query; cold). On a synthetic
+ * topology pages are reported where they really are (the machine's nodes). */
+wr_status world_runner_world_memory_by_node(const world_runner *runner, const world *w,
+                                            size_t bytes_by_node[NUMA_MAX_NODES], size_t *unplaced_bytes);
+
+typedef struct world_runner_worker_stats {
+    int core;                          /* topology core (nominal if unpinned) */
+    int cpu_os_index;
+    int node_os_index;
+    int memory_node_os_index;          /* -1 = interleave / first touch / heap */
+    numa_binding pinning;              /* APPLIED, SIMULATED, REFUSED, UNSUPPORTED, or NONE (placement none) */
+    numa_binding memory_binding;       /* of its node allocator; NONE for first touch / heap / custom base */
+    size_t worlds;
+    double cost;                       /* sum of its worlds' costs */
+    uint64_t busy_ns;                  /* total time spent stepping worlds */
+    uint64_t last_busy_ns;             /* in the last tick */
+    numa_arena_stats arena;            /* zero when there is no arena (heap policy or custom base) */
+} world_runner_worker_stats;
+
+typedef struct world_runner_stats {
+    int workers;
+    world_runner_backend backend;
+    numa_placement placement;
+    numa_memory_policy memory_policy;
+    numa_topology_source topology_source;
+    int node_count;
+    int allowed_core_count;
+    int workers_pinned;                /* pinning APPLIED */
+    bool pinning_simulated;            /* synthetic/XML topology: placement planned, not applied */
+    bool memory_bound;                 /* every arena's chunks really bound as the policy says (LOCAL/REMOTE/
+                                          INTERLEAVE with APPLIED binding) */
+    char fallback[160];                /* why pinning or binding did not happen, "" if nothing fell back */
+    size_t worlds;
+    uint64_t ticks;                    /* step_all / step_begin calls completed */
+    uint64_t world_steps;              /* steps of all worlds */
+    uint64_t wall_ns;                  /* time inside ticks (begin to the last worker done) */
+    uint64_t last_tick_ns;
+    double imbalance;                  /* max / mean of worker busy time over all ticks (1 = perfect); 0 before */
+    double last_imbalance;             /* same, for the last tick */
+    size_t arena_bytes_reserved;       /* all arenas */
+    size_t arena_bytes_in_use;
+} world_runner_stats;
+
+wr_status world_runner_get_stats(const world_runner *runner, world_runner_stats *out);
+wr_status world_runner_get_worker_stats(const world_runner *runner, int worker, world_runner_worker_stats *out);
+/* The topology the runner uses (owned or borrowed). */
+const numa_topology *world_runner_topology(const world_runner *runner);
+const char *world_runner_backend_name(world_runner_backend backend);
+/* True if this build has the OpenMP backend. */
+bool world_runner_has_openmp(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

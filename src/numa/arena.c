@@ -1,0 +1,251 @@
+/* Arena: page-rounded blocks carved from large chunks of a source allocator (a worker's node allocator).
+ *
+ * One arena per worker, used only by that worker's thread, so nothing here locks. Free blocks form an
+ * address-ordered, coalescing list whose nodes live in the free memory itself. Blocks are cut from the END of a
+ * free block so that the list header stays on the page already touched: pages a world has not used yet stay
+ * untouched (and, under first touch, unplaced) until that world's worker writes them. Blocks larger than half a
+ * chunk are taken from the source directly and returned to it when freed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status_internal.h"
+#include "numa/numa_internal.h"
+
+typedef struct free_block {
+    size_t size;
+    struct free_block *next;
+} free_block;
+
+typedef struct source_block {
+    void *ptr;
+    size_t bytes;
+    bool dedicated;
+} source_block;
+
+struct numa_arena {
+    memory_allocator *source;
+    memory_allocator *handle;
+    size_t chunk_bytes;
+    free_block *free_list;       /* address order */
+    source_block *blocks;        /* chunks and dedicated blocks held from the source */
+    size_t block_count;
+    size_t block_capacity;
+    numa_arena_stats stats;
+};
+
+static size_t page_round(size_t bytes)
+{
+    return (bytes + NUMA_ARENA_PAGE_BYTES - 1) / NUMA_ARENA_PAGE_BYTES * NUMA_ARENA_PAGE_BYTES;
+}
+
+static bool remember_block(numa_arena *a, void *ptr, size_t bytes, bool dedicated)
+{
+    if (a->block_count == a->block_capacity) {
+        size_t capacity = a->block_capacity ? a->block_capacity * 2 : 16;
+        source_block *grown = realloc(a->blocks, capacity * sizeof *grown);
+        if (!grown)
+            return false;
+        a->blocks = grown;
+        a->block_capacity = capacity;
+    }
+    a->blocks[a->block_count++] = (source_block){.ptr = ptr, .bytes = bytes, .dedicated = dedicated};
+    return true;
+}
+
+static void forget_block(numa_arena *a, void *ptr)
+{
+    for (size_t i = 0; i < a->block_count; ++i) {
+        if (a->blocks[i].ptr == ptr) {
+            a->blocks[i] = a->blocks[--a->block_count];
+            return;
+        }
+    }
+}
+
+/* Insert [p, p + len) into the address-ordered list, merging with its neighbours. */
+static void free_list_insert(numa_arena *a, char *p, size_t len)
+{
+    free_block **link = &a->free_list;
+    free_block *prev = NULL;
+    while (*link && (char *)*link < p) {
+        prev = *link;
+        link = &(*link)->next;
+    }
+    free_block *next = *link;
+    if (prev && (char *)prev + prev->size == p) {
+        prev->size += len;
+        if (next && (char *)prev + prev->size == (char *)next) {
+            prev->size += next->size;
+            prev->next = next->next;
+        }
+        return;
+    }
+    free_block *b = (free_block *)(void *)p;
+    b->size = len;
+    b->next = next;
+    if (next && p + len == (char *)next) {
+        b->size += next->size;
+        b->next = next->next;
+    }
+    *link = b;
+}
+
+/* First fit, cut from the end of the block. */
+static void *free_list_take(numa_arena *a, size_t len)
+{
+    for (free_block **link = &a->free_list; *link; link = &(*link)->next) {
+        free_block *b = *link;
+        if (b->size < len)
+            continue;
+        if (b->size == len) {
+            *link = b->next;
+            return b;
+        }
+        b->size -= len;
+        return (char *)b + b->size;
+    }
+    return NULL;
+}
+
+static wr_status add_chunk(numa_arena *a)
+{
+    void *chunk = NULL;
+    wr_status s = memory_allocator_allocate_aligned(a->source, a->chunk_bytes, NUMA_ARENA_PAGE_BYTES, &chunk);
+    if (s != WR_OK)
+        return s;
+    a->stats.source_requests++;
+    if (!remember_block(a, chunk, a->chunk_bytes, false)) {
+        memory_allocator_deallocate(a->source, chunk, a->chunk_bytes);
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena block table");
+    }
+    a->stats.chunks++;
+    a->stats.bytes_reserved += a->chunk_bytes;
+    a->stats.bytes_free += a->chunk_bytes;
+    free_list_insert(a, chunk, a->chunk_bytes);
+    return WR_OK;
+}
+
+static void note_in_use(numa_arena *a, size_t len)
+{
+    a->stats.bytes_in_use += len;
+    if (a->stats.bytes_in_use > a->stats.peak_bytes_in_use)
+        a->stats.peak_bytes_in_use = a->stats.bytes_in_use;
+}
+
+static wr_status allocate_dedicated(numa_arena *a, size_t len, void **out)
+{
+    void *p = NULL;
+    wr_status s = memory_allocator_allocate_aligned(a->source, len, NUMA_ARENA_PAGE_BYTES, &p);
+    if (s != WR_OK)
+        return s;
+    a->stats.source_requests++;
+    if (!remember_block(a, p, len, true)) {
+        memory_allocator_deallocate(a->source, p, len);
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena block table");
+    }
+    a->stats.dedicated_blocks++;
+    a->stats.bytes_reserved += len;
+    note_in_use(a, len);
+    *out = p;
+    return WR_OK;
+}
+
+static wr_status arena_allocate(void *self, size_t bytes, size_t alignment, void **out)
+{
+    numa_arena *a = self;
+    (void)alignment; /* every block is page-aligned: at least MEMORY_ALLOCATOR_MAX_ALIGNMENT */
+    if (bytes > MEMORY_ALLOCATOR_MAX_BYTES - NUMA_ARENA_PAGE_BYTES)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "size %zu too large", bytes);
+    a->stats.requests++;
+    size_t len = page_round(bytes);
+    if (len > a->chunk_bytes / 2)
+        return allocate_dedicated(a, len, out);
+    void *p = free_list_take(a, len);
+    if (!p) {
+        wr_status s = add_chunk(a);
+        if (s != WR_OK)
+            return s;
+        p = free_list_take(a, len);
+    }
+    a->stats.bytes_free -= len;
+    note_in_use(a, len);
+    *out = p;
+    return WR_OK;
+}
+
+static wr_status arena_deallocate(void *self, void *ptr, size_t bytes)
+{
+    numa_arena *a = self;
+    size_t len = page_round(bytes);
+    if (len > a->stats.bytes_in_use)
+        return WR_FAIL(WR_ERR_CORRUPTION, "freeing %zu bytes but only %zu are in use", len, a->stats.bytes_in_use);
+    if (len > a->chunk_bytes / 2) {
+        wr_status s = memory_allocator_deallocate(a->source, ptr, len);
+        if (s != WR_OK)
+            return s;
+        forget_block(a, ptr);
+        a->stats.dedicated_blocks--;
+        a->stats.bytes_reserved -= len;
+    } else {
+        free_list_insert(a, ptr, len);
+        a->stats.bytes_free += len;
+    }
+    a->stats.bytes_in_use -= len;
+    return WR_OK;
+}
+
+wr_status numa_arena_create(memory_allocator *source, size_t chunk_bytes, numa_arena **out)
+{
+    if (!source || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "source or out is NULL");
+    if (chunk_bytes == 0)
+        chunk_bytes = NUMA_ARENA_DEFAULT_CHUNK_BYTES;
+    if (chunk_bytes % NUMA_ARENA_PAGE_BYTES != 0 || chunk_bytes > MEMORY_ALLOCATOR_MAX_BYTES)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "chunk_bytes %zu is not a multiple of %u bytes", chunk_bytes,
+                       NUMA_ARENA_PAGE_BYTES);
+    numa_arena *a = calloc(1, sizeof *a);
+    if (!a)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena");
+    a->source = source;
+    a->chunk_bytes = chunk_bytes;
+    a->stats.chunk_bytes = chunk_bytes;
+    char name[64];
+    snprintf(name, sizeof name, "arena(%s)", memory_allocator_name(source));
+    static const memory_allocator_ops ops = {.allocate = arena_allocate, .deallocate = arena_deallocate};
+    wr_status s = memory_allocator_create_custom(&ops, a, name, &a->handle);
+    if (s != WR_OK) {
+        free(a);
+        return s;
+    }
+    *out = a;
+    return WR_OK;
+}
+
+wr_status numa_arena_destroy(numa_arena *arena)
+{
+    if (!arena)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena is NULL");
+    size_t leaked = arena->stats.bytes_in_use;
+    for (size_t i = 0; i < arena->block_count; ++i)
+        memory_allocator_deallocate(arena->source, arena->blocks[i].ptr, arena->blocks[i].bytes);
+    memory_allocator_destroy(arena->handle);
+    free(arena->blocks);
+    free(arena);
+    if (leaked)
+        return WR_FAIL(WR_ERR_LEAK, "%zu bytes were still in use", leaked);
+    return WR_OK;
+}
+
+memory_allocator *numa_arena_as_allocator(numa_arena *arena)
+{
+    return arena ? arena->handle : NULL;
+}
+
+wr_status numa_arena_get_stats(const numa_arena *arena, numa_arena_stats *out)
+{
+    if (!arena || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena or out is NULL");
+    *out = arena->stats;
+    return WR_OK;
+}

@@ -1,0 +1,134 @@
+/* The placement plan: which core each worker runs on and which node its memory is bound to. Pure: it reads the
+ * topology tables only, so tests check it on synthetic topologies where nothing can really be bound. */
+#include <assert.h>
+#include <stdlib.h>
+
+#include "core/status_internal.h"
+#include "numa/numa_internal.h"
+
+const char *numa_placement_name(numa_placement placement)
+{
+    switch (placement) {
+    case NUMA_PLACEMENT_COMPACT: return "compact";
+    case NUMA_PLACEMENT_SCATTER: return "scatter";
+    case NUMA_PLACEMENT_NONE: return "none";
+    }
+    return "unknown";
+}
+
+const char *numa_memory_policy_name(numa_memory_policy policy)
+{
+    switch (policy) {
+    case NUMA_MEMORY_LOCAL: return "local";
+    case NUMA_MEMORY_INTERLEAVE: return "interleave";
+    case NUMA_MEMORY_FIRST_TOUCH: return "first-touch";
+    case NUMA_MEMORY_REMOTE: return "remote";
+    case NUMA_MEMORY_DEFAULT: return "default";
+    }
+    return "unknown";
+}
+
+int numa_plan_resolve_workers(const numa_topology *topology, int requested)
+{
+    if (!topology || requested < 0)
+        return 0;
+    if (requested > 0)
+        return requested;
+    return topology->info.allowed_core_count > 0 ? topology->info.allowed_core_count : 1;
+}
+
+/* The k-th allowed core in topology order, or -1. */
+static int nth_allowed_core(const numa_topology *t, int k)
+{
+    for (int i = 0; i < t->info.core_count; ++i) {
+        if (t->cores[i].allowed && k-- == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Scatter: worker i goes to node i % nodes (nodes with allowed cores only), on that node's next unused core; a
+ * node that runs out passes its turn to the next one that still has cores. */
+static bool plan_scatter(const numa_topology *t, int workers, int *cores)
+{
+    bool *used = calloc((size_t)t->info.core_count, sizeof *used);
+    if (!used)
+        return false;
+    int node = 0;
+    for (int w = 0; w < workers; ++w) {
+        int chosen = -1;
+        for (int tries = 0; tries < t->info.node_count && chosen < 0; ++tries) {
+            int n = (node + tries) % t->info.node_count;
+            for (int i = 0; i < t->info.core_count && chosen < 0; ++i) {
+                if (t->cores[i].allowed && t->cores[i].node == n && !used[i])
+                    chosen = i;
+            }
+            if (chosen >= 0)
+                node = n;
+        }
+        assert(chosen >= 0); /* workers <= allowed cores was checked */
+        used[chosen] = true;
+        cores[w] = chosen;
+        node = (node + 1) % t->info.node_count;
+    }
+    free(used);
+    return true;
+}
+
+static void plan_memory(const numa_topology *t, numa_memory_policy policy, numa_worker_plan *p)
+{
+    p->memory_node = -1;
+    p->memory_node_os_index = -1;
+    p->remote_unavailable = false;
+    if (policy == NUMA_MEMORY_LOCAL) {
+        p->memory_node = p->node;
+    } else if (policy == NUMA_MEMORY_REMOTE) {
+        p->remote_unavailable = t->info.node_count < 2;
+        p->memory_node = (p->node + 1) % t->info.node_count;
+    }
+    if (p->memory_node >= 0)
+        p->memory_node_os_index = t->nodes[p->memory_node].os_index;
+}
+
+wr_status numa_plan_workers(const numa_topology *topology, numa_placement placement, numa_memory_policy policy,
+                            int workers, numa_worker_plan *plan)
+{
+    if (!topology || !plan)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or plan is NULL");
+    if (workers < 1)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "workers must be >= 1 (got %d)", workers);
+    if (placement < NUMA_PLACEMENT_COMPACT || placement > NUMA_PLACEMENT_NONE)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown placement %d", (int)placement);
+    if (policy < NUMA_MEMORY_LOCAL || policy > NUMA_MEMORY_DEFAULT)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown memory policy %d", (int)policy);
+    int allowed = topology->info.allowed_core_count;
+    if (placement != NUMA_PLACEMENT_NONE && workers > allowed)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT,
+                       "%d pinned workers asked but this process may use only %d cores (placement %s); use fewer "
+                       "workers or placement none",
+                       workers, allowed, numa_placement_name(placement));
+    int *cores = malloc((size_t)workers * sizeof *cores);
+    if (!cores)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan scratch");
+    if (placement == NUMA_PLACEMENT_SCATTER) {
+        if (!plan_scatter(topology, workers, cores)) {
+            free(cores);
+            return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan scratch");
+        }
+    } else {
+        for (int w = 0; w < workers; ++w)
+            cores[w] = allowed > 0 ? nth_allowed_core(topology, w % allowed) : w % topology->info.core_count;
+    }
+    for (int w = 0; w < workers; ++w) {
+        const numa_core_entry *c = &topology->cores[cores[w]];
+        numa_worker_plan *p = &plan[w];
+        p->core = cores[w];
+        p->cpu_os_index = c->cpu_os_index;
+        p->node = c->node;
+        p->node_os_index = topology->nodes[c->node].os_index;
+        p->pin = placement != NUMA_PLACEMENT_NONE;
+        plan_memory(topology, policy, p);
+    }
+    free(cores);
+    return WR_OK;
+}
