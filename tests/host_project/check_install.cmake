@@ -1,0 +1,52 @@
+# ctest "install_host_project" (label install): install worldrunner to a temporary prefix, then build and run
+# tests/host_project against it twice: with find_package(worldrunner) and with pkg-config.
+# Inputs: WR_BUILD_DIR, WR_HOST_SOURCE, WR_WORK_DIR, WR_C_COMPILER, WR_CONFIG, WR_LIBDIR, WR_EXTRA_FLAGS (sanitizer
+# flags, which a sanitized static library needs at the host's link step too).
+cmake_minimum_required(VERSION 3.25)
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}")
+  endif()
+  set(run_output "${out}" PARENT_SCOPE)
+endfunction()
+
+set(prefix ${WR_WORK_DIR}/prefix)
+file(REMOVE_RECURSE ${WR_WORK_DIR})
+file(MAKE_DIRECTORY ${WR_WORK_DIR})
+set(config_args)
+if(WR_CONFIG)
+  set(config_args --config ${WR_CONFIG})
+endif()
+
+message(STATUS "installing worldrunner into ${prefix}")
+run(${CMAKE_COMMAND} --install ${WR_BUILD_DIR} --prefix ${prefix} ${config_args})
+foreach(f include/worldrunner/worldrunner.h ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfig.cmake
+          ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfigVersion.cmake ${WR_LIBDIR}/pkgconfig/worldrunner.pc)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "not installed: ${prefix}/${f}")
+  endif()
+endforeach()
+
+# 1. CMake package.
+message(STATUS "host project with find_package(worldrunner)")
+run(${CMAKE_COMMAND} -S ${WR_HOST_SOURCE} -B ${WR_WORK_DIR}/cmake-build
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${WR_C_COMPILER} -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    "-DCMAKE_C_FLAGS=${WR_EXTRA_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${WR_EXTRA_FLAGS}")
+run(${CMAKE_COMMAND} --build ${WR_WORK_DIR}/cmake-build)
+run(${WR_WORK_DIR}/cmake-build/host_engine)
+message(STATUS "${run_output}")
+
+# 2. pkg-config, as a Makefile-based engine would: cc host_engine.c $(pkg-config --cflags --libs --static worldrunner)
+message(STATUS "host project with pkg-config")
+set(ENV{PKG_CONFIG_PATH} ${prefix}/${WR_LIBDIR}/pkgconfig)
+run(pkg-config --cflags --libs --static worldrunner)
+string(STRIP "${run_output}" pc_flags)
+separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+separate_arguments(extra_flags UNIX_COMMAND "${WR_EXTRA_FLAGS}")
+message(STATUS "pkg-config --cflags --libs --static worldrunner: ${pc_flags}")
+run(${WR_C_COMPILER} -std=c17 -Wall -Wextra -Wpedantic -Werror ${extra_flags} ${WR_HOST_SOURCE}/host_engine.c
+    ${pc_flags} -o ${WR_WORK_DIR}/host_engine_pkgconfig)
+run(${WR_WORK_DIR}/host_engine_pkgconfig)
+message(STATUS "${run_output}")
