@@ -1,0 +1,319 @@
+/* numastat_experiment.c — numastat's experiment over the public runner API (see numastat_experiment.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "numastat_experiment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worldrunner/memory_manager.h"
+#include "worldrunner/numa.h"
+#include "worldrunner/world_runner.h"
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Names -> runner enums (the names were validated by the option parser)
+ * ------------------------------------------------------------------------------------------------------------- */
+
+static numa_memory_policy policy_of(const char *name)
+{
+    static const char *const names[] = {"local", "interleave", "first-touch", "remote", "default"};
+    static const numa_memory_policy values[] = {NUMA_MEMORY_LOCAL, NUMA_MEMORY_INTERLEAVE, NUMA_MEMORY_FIRST_TOUCH,
+                                                NUMA_MEMORY_REMOTE, NUMA_MEMORY_DEFAULT};
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            return values[i];
+        }
+    }
+    return NUMA_MEMORY_LOCAL;
+}
+
+static numa_placement placement_of(const char *name)
+{
+    if (strcmp(name, "scatter") == 0) {
+        return NUMA_PLACEMENT_SCATTER;
+    }
+    return strcmp(name, "none") == 0 ? NUMA_PLACEMENT_NONE : NUMA_PLACEMENT_COMPACT;
+}
+
+static int file_exists(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return 0;
+    }
+    fclose(f);
+    return 1;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * Page counting: every chunk of the world's memory manager, page by page, through the kernel's answer
+ * ------------------------------------------------------------------------------------------------------------- */
+
+#define QUERY_WINDOW_PAGES 256
+
+typedef struct page_count {
+    numastat_world_row *row;
+    int max_node_seen;
+    wr_status status;            /* first query failure, WR_OK if none */
+} page_count;
+
+static void count_window(page_count *count, const char *start, size_t pages, size_t page_size)
+{
+    int nodes[QUERY_WINDOW_PAGES];
+    size_t answered = 0;
+    wr_status s = numa_pages_query(start, pages * page_size, nodes, QUERY_WINDOW_PAGES, &answered);
+    if (s != WR_OK) {
+        if (count->status == WR_OK) {
+            count->status = s;
+        }
+        count->row->pages_unplaced += pages;
+        return;
+    }
+    for (size_t i = 0; i < pages; i++) {
+        int node = i < answered ? nodes[i] : -2;
+        if (node >= 0 && node < NUMASTAT_MAX_NODES) {
+            count->row->pages_on_node[node]++;
+            count->max_node_seen = node > count->max_node_seen ? node : count->max_node_seen;
+        } else {
+            count->row->pages_unplaced++;
+        }
+    }
+}
+
+static void count_chunk(const void *chunk, size_t bytes, void *context)
+{
+    page_count *count = context;
+    size_t page = numa_pages_size();
+    uintptr_t first = (uintptr_t)chunk / page * page;
+    uintptr_t end = ((uintptr_t)chunk + bytes + page - 1) / page * page;
+    for (uintptr_t at = first; at < end; at += (uintptr_t)QUERY_WINDOW_PAGES * page) {
+        size_t pages = (size_t)((end - at) / page);
+        count_window(count, (const char *)at, pages < QUERY_WINDOW_PAGES ? pages : QUERY_WINDOW_PAGES, page);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * One run
+ * ------------------------------------------------------------------------------------------------------------- */
+
+typedef struct run_context {
+    const numastat_options *options;
+    numastat_progress *progress;
+    double done_before;          /* progress units of earlier runs */
+    char *message;
+    size_t message_size;
+    int max_node;                /* largest OS node index seen (topology or pages) */
+} run_context;
+
+static int fail(run_context *ctx, const char *what, wr_status s)
+{
+    snprintf(ctx->message, ctx->message_size, "%s: %s (%s)", what, wr_status_name(s), wr_last_error());
+    return -1;
+}
+
+static void runner_config_of(const run_context *ctx, const char *policy, world_runner_config *config)
+{
+    const numastat_options *o = ctx->options;
+    world_runner_config_init(config);
+    config->workers = o->workers;
+    config->backend = strcmp(o->backend, "openmp") == 0 ? WORLD_RUNNER_BACKEND_OPENMP : WORLD_RUNNER_BACKEND_PTHREADS;
+    config->placement = placement_of(o->placement);
+    config->memory_policy = policy_of(policy);
+    if (o->topology != NULL) {
+        config->topology_source = file_exists(o->topology) ? NUMA_TOPOLOGY_XML : NUMA_TOPOLOGY_SYNTHETIC;
+        config->topology_description = o->topology;
+    }
+}
+
+static int step_worlds(run_context *ctx, world_runner *runner, numastat_run *run)
+{
+    const numastat_options *o = ctx->options;
+    int batch = o->steps / 20 > 0 ? o->steps / 20 : 1;
+    double start = numastat_now();
+    for (int done = 0; done < o->steps; done += batch) {
+        int n = o->steps - done < batch ? o->steps - done : batch;
+        wr_status s = world_runner_step_all(runner, n);
+        if (s != WR_OK) {
+            return fail(ctx, "world_runner_step_all", s);
+        }
+        numastat_progress_update(ctx->progress, ctx->done_before + (double)(done + n) * o->worlds, run->policy);
+    }
+    run->seconds = numastat_now() - start;
+    return 0;
+}
+
+static int fill_row(run_context *ctx, world_runner *runner, world *w, int index, numastat_world_row *row)
+{
+    world_runner_world_info info;
+    world_runner_worker_stats worker;
+    memory_manager_stats mstats;
+    wr_status s = world_runner_world_info_get(runner, w, &info);
+    if (s == WR_OK) {
+        s = world_runner_get_worker_stats(runner, info.worker, &worker);
+    }
+    if (s == WR_OK) {
+        s = memory_manager_get_stats(info.memory, &mstats);
+    }
+    if (s != WR_OK) {
+        return fail(ctx, "world statistics", s);
+    }
+    int pinned = worker.pinning == NUMA_BINDING_APPLIED || worker.pinning == NUMA_BINDING_SIMULATED;
+    memset(row, 0, sizeof(*row));
+    row->world = index;
+    row->worker = info.worker;
+    row->core = pinned ? info.cpu_os_index : -1;
+    row->node = info.node_os_index >= 0 && info.node_os_index < NUMASTAT_MAX_NODES ? info.node_os_index : -1;
+    row->steps_per_second = info.steps_per_second;
+    row->peak_bytes = mstats.peak_bytes_reserved;
+    /* The solver's frame buffer is its memory under the solver tag; the peak of that tag is its high-water mark. */
+    row->frame_high_water = mstats.by_tag[MEMORY_TAG_SOLVER].peak_bytes;
+    page_count count = {row, -1, WR_OK};
+    s = memory_manager_visit_chunks(info.memory, count_chunk, &count);
+    if (s != WR_OK) {
+        return fail(ctx, "memory_manager_visit_chunks", s);
+    }
+    if (count.max_node_seen > ctx->max_node) {
+        ctx->max_node = count.max_node_seen;
+    }
+    if (row->node > ctx->max_node) {
+        ctx->max_node = row->node;
+    }
+    return 0;
+}
+
+static void describe_run(const world_runner_stats *stats, numastat_run *run)
+{
+    if (stats->pinning_simulated) {
+        snprintf(run->note, sizeof run->note, "synthetic/XML topology: pinning and binding simulated, pages are "
+                                              "where this machine put them");
+    } else if (stats->fallback[0] != '\0') {
+        snprintf(run->note, sizeof run->note, "%s", stats->fallback);
+    }
+}
+
+static int run_policy(run_context *ctx, const char *policy, numastat_run *run, numastat_world_row *rows)
+{
+    const numastat_options *o = ctx->options;
+    world_runner_config config;
+    world_runner *runner = NULL;
+    world **worlds = calloc((size_t)o->worlds, sizeof(*worlds));
+    if (worlds == NULL) {
+        snprintf(ctx->message, ctx->message_size, "out of memory");
+        return -1;
+    }
+    runner_config_of(ctx, policy, &config);
+    int rc = 0;
+    wr_status s = world_runner_create(&config, &runner);
+    if (s != WR_OK) {
+        rc = fail(ctx, "world_runner_create", s);
+    }
+    for (int i = 0; rc == 0 && i < o->worlds; i++) {
+        world_runner_world_config wc;
+        world_runner_world_config_init(&wc);
+        wc.scene = o->scene;
+        s = world_runner_create_world(runner, &wc, &worlds[i]);
+        if (s != WR_OK) {
+            rc = fail(ctx, "world_runner_create_world", s);
+        }
+    }
+    if (rc == 0) {
+        rc = step_worlds(ctx, runner, run);
+    }
+    for (int i = 0; rc == 0 && i < o->worlds; i++) {
+        rc = fill_row(ctx, runner, worlds[i], i, &rows[i]);
+    }
+    world_runner_stats stats;
+    if (rc == 0 && world_runner_get_stats(runner, &stats) == WR_OK) {
+        run->workers = stats.workers;
+        describe_run(&stats, run);
+    }
+    if (runner != NULL) {
+        world_runner_destroy(runner);
+    }
+    free(worlds);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------------------------
+ * The experiment
+ * ------------------------------------------------------------------------------------------------------------- */
+
+static void topology_text(const numastat_options *o, char *out, size_t size)
+{
+    if (o->topology == NULL) {
+        snprintf(out, size, "system");
+    } else {
+        snprintf(out, size, "%s %s", file_exists(o->topology) ? "xml" : "synthetic", o->topology);
+    }
+}
+
+static int topology_max_node(const numastat_options *o)
+{
+    numa_topology_config config;
+    numa_topology *topology = NULL;
+    numa_topology_info info;
+    numa_topology_config_init(&config);
+    if (o->topology != NULL) {
+        config.source = file_exists(o->topology) ? NUMA_TOPOLOGY_XML : NUMA_TOPOLOGY_SYNTHETIC;
+        config.description = o->topology;
+    }
+    int max_node = 0;
+    if (numa_topology_create(&config, &topology) != WR_OK) {
+        return 0; /* the runner reports the real error */
+    }
+    if (numa_topology_get_info(topology, &info) == WR_OK) {
+        for (int n = 0; n < info.node_count; n++) {
+            numa_node_info node;
+            if (numa_topology_node(topology, n, &node) == WR_OK && node.os_index > max_node) {
+                max_node = node.os_index;
+            }
+        }
+    }
+    numa_topology_destroy(topology);
+    return max_node;
+}
+
+int numastat_experiment_run(const numastat_options *options, numastat_progress *progress, numastat_experiment *out,
+                            char *message, size_t message_size)
+{
+    if (options == NULL || out == NULL || message == NULL || message_size == 0 || options->policy_count < 1) {
+        return -1;
+    }
+    memset(out, 0, sizeof(*out));
+    size_t world_count = (size_t)options->worlds;
+    out->rows = calloc((size_t)options->policy_count * world_count, sizeof(*out->rows));
+    if (out->rows == NULL) {
+        snprintf(message, message_size, "out of memory");
+        return -1;
+    }
+    run_context ctx = {options, progress, 0.0, message, message_size, topology_max_node(options)};
+    for (int p = 0; p < options->policy_count; p++) {
+        numastat_run *run = &out->runs[p];
+        snprintf(run->policy, sizeof run->policy, "%s", options->policies[p]);
+        snprintf(run->placement, sizeof run->placement, "%s", options->placement);
+        snprintf(run->backend, sizeof run->backend, "%s", options->backend);
+        snprintf(run->scene, sizeof run->scene, "%s", options->scene);
+        run->steps = options->steps;
+        run->world_count = options->worlds;
+        run->worlds = out->rows + (size_t)p * world_count;
+        if (run_policy(&ctx, options->policies[p], run, out->rows + (size_t)p * world_count) != 0) {
+            numastat_experiment_free(out);
+            return -1;
+        }
+        ctx.done_before += (double)options->steps * options->worlds;
+    }
+    out->report.node_count = ctx.max_node + 1;
+    out->report.page_size = numa_pages_size();
+    topology_text(options, out->report.topology, sizeof out->report.topology);
+    out->report.run_count = options->policy_count;
+    out->report.runs = out->runs;
+    return 0;
+}
+
+void numastat_experiment_free(numastat_experiment *experiment)
+{
+    if (experiment != NULL) {
+        free(experiment->rows);
+        memset(experiment, 0, sizeof(*experiment));
+    }
+}

@@ -1,0 +1,73 @@
+/* numastat — where each world's memory pages live, and what a memory policy costs.
+ *
+ *   numastat --worlds 16 --scene chain:16 --compare local,interleave,remote --format table
+ *
+ * Exit status: 0 done, 1 the experiment (or writing the report or the plot) failed, 2 bad options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "numastat_experiment.h"
+#include "numastat_options.h"
+#include "numastat_plot.h"
+#include "numastat_progress.h"
+#include "numastat_report.h"
+
+static int write_report(const numastat_options *options, const numastat_report *report)
+{
+    FILE *out = stdout;
+    if (options->output != NULL) {
+        out = fopen(options->output, "w");
+        if (out == NULL) {
+            fprintf(stderr, "numastat: cannot open %s for writing\n", options->output);
+            return -1;
+        }
+    }
+    int rc = numastat_write(out, report, options->format);
+    if (fflush(out) != 0) {
+        rc = -1;
+    }
+    if (out != stdout && fclose(out) != 0) {
+        rc = -1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "numastat: writing the report failed\n");
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    numastat_options options;
+    char message[512];
+    const char *program = argc > 0 ? argv[0] : "numastat";
+    if (numastat_options_parse(argc, argv, &options, message, sizeof message) != 0) {
+        fprintf(stderr, "numastat: %s\n", message);
+        numastat_print_usage(stderr, program);
+        return 2;
+    }
+    if (options.help) {
+        numastat_print_usage(stdout, program);
+        return 0;
+    }
+
+    numastat_progress progress;
+    numastat_experiment experiment;
+    numastat_progress_begin(&progress, stderr, options.progress,
+                            (double)options.policy_count * options.worlds * options.steps);
+    int rc = numastat_experiment_run(&options, &progress, &experiment, message, sizeof message);
+    numastat_progress_end(&progress);
+    if (rc != 0) {
+        fprintf(stderr, "numastat: %s\n", message);
+        return 1;
+    }
+    rc = write_report(&options, &experiment.report);
+    if (rc == 0 && options.plot != NULL) {
+        rc = numastat_plot(&experiment.report, options.plot, message, sizeof message);
+        if (rc != 0) {
+            fprintf(stderr, "numastat: %s\n", message);
+        }
+    }
+    numastat_experiment_free(&experiment);
+    return rc == 0 ? 0 : 1;
+}
