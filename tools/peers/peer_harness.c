@@ -1,0 +1,313 @@
+/* peer_harness.c — measuring loop shared by the benchmark programs (see peer_harness.h). */
+#define _GNU_SOURCE
+#include "peer_harness.h"
+
+#include <dlfcn.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "malloc_shim.h"
+
+enum { PEER_MAX_THREADS = 64, PEER_CHECK_STEPS = 500 };
+
+typedef struct peer_options {
+    const char *mode;
+    const char *scene;
+    double seconds;
+    int threads;
+    int count_steps;
+} peer_options;
+
+double peer_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int peer_scene_parse(const char *name, peer_scene *out)
+{
+    char tail = 0;
+    int n = 0;
+    out->name = name;
+    if (strcmp(name, "humanoid") == 0) {
+        out->kind = PEER_SCENE_HUMANOID;
+        out->count = 0;
+        return 0;
+    }
+    if (sscanf(name, "chain:%d%c", &n, &tail) == 1 && n >= 1 && n <= 1024) {
+        out->kind = PEER_SCENE_CHAIN;
+        out->count = n;
+        return 0;
+    }
+    if (sscanf(name, "boxes:%d%c", &n, &tail) == 1 && n >= 1 && n <= 4096) {
+        out->kind = PEER_SCENE_BOXES;
+        out->count = n;
+        return 0;
+    }
+    return -1;
+}
+
+/* Steps that bring a scene to its steady state before anything is measured: the humanoid falls for ~1 s. */
+static int warmup_steps(const peer_scene *scene)
+{
+    return scene->kind == PEER_SCENE_HUMANOID ? 1200 : 100;
+}
+
+static malloc_shim_read_fn find_shim(void)
+{
+    malloc_shim_read_fn fn = NULL;
+    void *sym = dlsym(RTLD_DEFAULT, "malloc_shim_read");
+    memcpy(&fn, &sym, sizeof fn); /* object-to-function pointer without a pedantic cast */
+    return fn;
+}
+
+static void *create_warm(const peer_engine *engine, const peer_scene *scene)
+{
+    void *world = engine->create(scene);
+    if (world != NULL && engine->step(world, warmup_steps(scene)) != 0) {
+        engine->destroy(world);
+        world = NULL;
+    }
+    if (world == NULL) {
+        fprintf(stderr, "%s: cannot build or warm up scene %s\n", engine->name, scene->name);
+    }
+    return world;
+}
+
+/* ---- one world per thread ---------------------------------------------------------------------------------- */
+
+typedef struct peer_worker {
+    const peer_engine *engine;
+    void *world;
+    int steps;
+    int failed;
+    pthread_barrier_t *barrier;
+} peer_worker;
+
+static void *worker_main(void *arg)
+{
+    peer_worker *worker = arg;
+    if (worker->engine->thread_begin != NULL) {
+        worker->engine->thread_begin();
+    }
+    pthread_barrier_wait(worker->barrier);
+    worker->failed = worker->engine->step(worker->world, worker->steps);
+    if (worker->engine->thread_end != NULL) {
+        worker->engine->thread_end();
+    }
+    return NULL;
+}
+
+/* Wall seconds for `count` threads to step one world each `steps` steps, timed from the common start. */
+static double run_threads(const peer_engine *engine, void **worlds, int count, int steps)
+{
+    if (engine->step_parallel != NULL) {
+        return engine->step_parallel(worlds, count, steps);
+    }
+    peer_worker workers[PEER_MAX_THREADS];
+    pthread_t threads[PEER_MAX_THREADS];
+    pthread_barrier_t barrier;
+    pthread_barrier_init(&barrier, NULL, (unsigned)count + 1);
+    for (int i = 0; i < count; ++i) {
+        workers[i] = (peer_worker){engine, worlds[i], steps, 0, &barrier};
+        pthread_create(&threads[i], NULL, worker_main, &workers[i]);
+    }
+    pthread_barrier_wait(&barrier);
+    double start = peer_now();
+    int failed = 0;
+    for (int i = 0; i < count; ++i) {
+        pthread_join(threads[i], NULL);
+        failed |= workers[i].failed;
+    }
+    double wall = peer_now() - start;
+    pthread_barrier_destroy(&barrier);
+    return failed ? -1.0 : wall;
+}
+
+/* ---- modes ------------------------------------------------------------------------------------------------- */
+
+/* No world is stepped for more than this many steps in a timed run: an undamped chain integrated with explicit
+ * schemes gains energy and some engines blow up after about a minute of simulated time. */
+enum { PEER_SEGMENT_STEPS = 20000 };
+
+static void destroy_all(const peer_engine *engine, void **worlds, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        if (worlds[i] != NULL) {
+            engine->destroy(worlds[i]);
+            worlds[i] = NULL;
+        }
+    }
+}
+
+static int create_all(const peer_engine *engine, const peer_scene *scene, void **worlds, int count)
+{
+    for (int i = 0; i < count; ++i) {
+        worlds[i] = create_warm(engine, scene);
+        if (worlds[i] == NULL) {
+            destroy_all(engine, worlds, i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Steps per second of one world on the calling thread; only the step calls are timed, and the world is rebuilt
+ * (untimed) every PEER_SEGMENT_STEPS steps. Returns a negative value on failure. */
+static double single_rate(const peer_engine *engine, const peer_scene *scene, double seconds)
+{
+    long steps = 0;
+    double timed = 0.0;
+    while (timed < seconds) {
+        void *world = create_warm(engine, scene);
+        if (world == NULL) {
+            return -1.0;
+        }
+        int failed = 0;
+        for (int done = 0; done < PEER_SEGMENT_STEPS && timed < seconds && !failed; done += 10) {
+            double start = peer_now();
+            failed = engine->step(world, 10);
+            timed += peer_now() - start;
+            steps += 10;
+        }
+        engine->destroy(world);
+        if (failed) {
+            fprintf(stderr, "%s: step failed\n", engine->name);
+            return -1.0;
+        }
+    }
+    return (double)steps / timed;
+}
+
+/* Aggregate steps per second of `count` fresh worlds stepped `steps` steps each, one thread per world. */
+static double threaded_rate(const peer_engine *engine, const peer_scene *scene, int count, int steps)
+{
+    void *worlds[PEER_MAX_THREADS] = {0};
+    if (create_all(engine, scene, worlds, count) != 0) {
+        return -1.0;
+    }
+    double wall = run_threads(engine, worlds, count, steps);
+    destroy_all(engine, worlds, count);
+    return wall > 0.0 ? (double)count * steps / wall : -1.0;
+}
+
+static int mode_time(const peer_engine *engine, const peer_scene *scene, const peer_options *opt)
+{
+    double single = single_rate(engine, scene, opt->seconds);
+    if (single <= 0.0) {
+        return 1;
+    }
+    /* The same number of steps per world on 1 and on n threads; each run lasts about seconds / 2. */
+    int per_world = (int)fmin(PEER_SEGMENT_STEPS, fmax(20.0, single * opt->seconds * 0.5));
+    double rate1 = threaded_rate(engine, scene, 1, per_world);
+    double raten = rate1 > 0.0 ? threaded_rate(engine, scene, opt->threads, per_world) : -1.0;
+    if (raten <= 0.0) {
+        fprintf(stderr, "%s: threaded run failed\n", engine->name);
+        return 1;
+    }
+    printf("engine=%s scene=%s mode=time steps_per_s=%.1f threads=%d rate_1t=%.1f rate_nt=%.1f speedup=%.3f\n",
+           engine->name, scene->name, single, opt->threads, rate1, raten, raten / rate1);
+    return 0;
+}
+
+static int mode_count(const peer_engine *engine, const peer_scene *scene, const peer_options *opt)
+{
+    malloc_shim_read_fn shim = find_shim();
+    if (shim == NULL) {
+        fprintf(stderr, "%s: count mode needs LD_PRELOAD=malloc_shim.so\n", engine->name);
+        return 2;
+    }
+    malloc_shim_counts before, built, warm, after;
+    shim(&before);
+    void *world = engine->create(scene);
+    if (world == NULL) {
+        return 1;
+    }
+    shim(&built);
+    if (engine->step(world, warmup_steps(scene)) != 0) {
+        return 1;
+    }
+    shim(&warm);
+    if (engine->step(world, opt->count_steps) != 0) {
+        return 1;
+    }
+    shim(&after);
+    size_t reserved = engine->reserved_bytes != NULL ? engine->reserved_bytes(world) : 0;
+    printf("engine=%s scene=%s mode=count mallocs_per_step=%.2f frees_per_step=%.2f build_mallocs=%llu "
+           "heap_bytes_built=%lld heap_bytes_world=%lld reserved_bytes=%zu\n",
+           engine->name, scene->name, (double)(after.allocations - warm.allocations) / opt->count_steps,
+           (double)(after.frees - warm.frees) / opt->count_steps, built.allocations - before.allocations,
+           built.live_bytes - before.live_bytes, after.live_bytes - before.live_bytes, reserved);
+    engine->destroy(world);
+    return 0;
+}
+
+static int mode_check(const peer_engine *engine, const peer_scene *scene)
+{
+    void *world = engine->create(scene);
+    if (world == NULL) {
+        return 1;
+    }
+    double initial = engine->probe(world, scene);
+    int rc = engine->step(world, PEER_CHECK_STEPS);
+    double final = engine->probe(world, scene);
+    printf("engine=%s scene=%s mode=check probe_t0=%.6f probe_t0.5=%.6f\n", engine->name, scene->name, initial,
+           final);
+    engine->destroy(world);
+    return rc != 0 || !isfinite(final);
+}
+
+static void usage(const char *program)
+{
+    fprintf(stderr,
+            "usage: %s --scene chain:16|boxes:64|humanoid [--mode time|count|check|info] [--seconds S] [--threads N]\n"
+            "       [--count-steps K]\n",
+            program);
+}
+
+int peer_main(int argc, char **argv, const peer_engine *engine)
+{
+    peer_options opt = {"time", "chain:16", 0.4, 2, 200};
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--mode") == 0) {
+            opt.mode = argv[i + 1];
+        } else if (strcmp(argv[i], "--scene") == 0) {
+            opt.scene = argv[i + 1];
+        } else if (strcmp(argv[i], "--seconds") == 0) {
+            opt.seconds = atof(argv[i + 1]);
+        } else if (strcmp(argv[i], "--threads") == 0) {
+            opt.threads = atoi(argv[i + 1]);
+        } else if (strcmp(argv[i], "--count-steps") == 0) {
+            opt.count_steps = atoi(argv[i + 1]);
+        } else {
+            usage(argv[0]);
+            return 2;
+        }
+    }
+    peer_scene scene;
+    if ((argc % 2) != 1 || peer_scene_parse(opt.scene, &scene) != 0 || !(opt.seconds > 0.0 && opt.seconds < 60.0) ||
+        opt.threads < 1 || opt.threads > PEER_MAX_THREADS || opt.count_steps < 1) {
+        usage(argv[0]);
+        return 2;
+    }
+    if (strcmp(opt.mode, "time") == 0) {
+        return mode_time(engine, &scene, &opt);
+    }
+    if (strcmp(opt.mode, "count") == 0) {
+        return mode_count(engine, &scene, &opt);
+    }
+    if (strcmp(opt.mode, "check") == 0) {
+        return mode_check(engine, &scene);
+    }
+    if (strcmp(opt.mode, "info") == 0) {
+        printf("engine=%s version=%s\nnotes=%s\n", engine->name, engine->version, engine->notes);
+        return 0;
+    }
+    usage(argv[0]);
+    return 2;
+}

@@ -1,0 +1,240 @@
+/* peer_mujoco.c — the benchmark scenes in MuJoCo 2.2, built as an MJCF string in code (see peer_scenes.h).
+ *
+ * MuJoCo settings: its defaults, i.e. Euler integrator (semi-implicit in velocity), Newton solver, pyramidal
+ * friction cone (condim 3), soft contacts (default solref/solimp). Each world is one mjModel + one mjData; mj_step
+ * allocates nothing after mj_makeData.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mujoco/mujoco.h>
+
+#include "peer_harness.h"
+#include "peer_scenes.h"
+
+typedef struct text {
+    char *data;
+    size_t length;
+    size_t capacity;
+} text;
+
+static void text_add(text *t, const char *format, ...)
+{
+    for (;;) {
+        va_list args;
+        va_start(args, format);
+        int n = vsnprintf(t->data + t->length, t->capacity - t->length, format, args);
+        va_end(args);
+        if (n >= 0 && (size_t)n < t->capacity - t->length) {
+            t->length += (size_t)n;
+            return;
+        }
+        size_t capacity = t->capacity * 2 + (size_t)(n > 0 ? n : 0) + 256;
+        char *data = realloc(t->data, capacity);
+        if (data == NULL) {
+            abort(); /* setup only: the benchmark cannot go on without its model text */
+        }
+        t->data = data;
+        t->capacity = capacity;
+    }
+}
+
+static void add_inertial(text *t, double mass, const double center[3], const double half[3])
+{
+    double inertia[3];
+    peer_box_inertia(mass, half, inertia);
+    text_add(t, "<inertial pos='%.17g %.17g %.17g' mass='%.17g' diaginertia='%.17g %.17g %.17g'/>", center[0],
+             center[1], center[2], mass, inertia[0], inertia[1], inertia[2]);
+}
+
+static void add_chain(text *t, int links)
+{
+    const double half[3] = {PEER_CHAIN_LENGTH / 2, PEER_CHAIN_WIDTH / 2, PEER_CHAIN_WIDTH / 2};
+    const double center[3] = {PEER_CHAIN_LENGTH / 2, 0, 0};
+    for (int i = 0; i < links; ++i) {
+        text_add(t, "<body name='link%d' pos='%g 0 0'><joint type='hinge' axis='0 1 0'/>", i,
+                 i == 0 ? 0.0 : PEER_CHAIN_LENGTH);
+        add_inertial(t, PEER_CHAIN_MASS, center, half);
+    }
+    for (int i = 0; i < links; ++i) {
+        text_add(t, "</body>");
+    }
+}
+
+static void add_floor(text *t, const char *collision)
+{
+    text_add(t, "<geom name='floor' type='plane' size='20 20 0.1' friction='%g 0.005 0.0001' %s/>", PEER_FRICTION,
+             collision);
+}
+
+static void add_boxes(text *t, int count)
+{
+    const double h = PEER_BOX_EDGE / 2;
+    const double half[3] = {h, h, h};
+    const double zero[3] = {0, 0, 0};
+    int side = 1;
+    while (side * side < count) {
+        ++side;
+    }
+    add_floor(t, "");
+    for (int i = 0; i < count; ++i) {
+        double x = ((i % side) - 0.5 * (side - 1)) * PEER_BOX_SPACING;
+        double y = ((i / side) - 0.5 * (side - 1)) * PEER_BOX_SPACING;
+        text_add(t, "<body name='box%d' pos='%.17g %.17g %.17g'><freejoint/>", i, x, y, h);
+        add_inertial(t, PEER_BOX_MASS, zero, half);
+        text_add(t, "<geom type='box' size='%g %g %g' friction='%g 0.005 0.0001'/></body>", h, h, h, PEER_FRICTION);
+    }
+}
+
+static void add_humanoid_body(text *t, int index)
+{
+    const peer_body *b = &peer_humanoid[index];
+    text_add(t, "<body name='%s' pos='%.17g %.17g %.17g'>", b->name, b->joint_pos[0], b->joint_pos[1],
+             b->joint_pos[2]);
+    if (b->joint == PEER_JOINT_FREE) {
+        text_add(t, "<freejoint/>");
+    } else if (b->joint == PEER_JOINT_HINGE) {
+        text_add(t, "<joint type='hinge' axis='%g %g %g'/>", b->axis[0], b->axis[1], b->axis[2]);
+    } else {
+        text_add(t, "<joint type='ball'/>");
+    }
+    add_inertial(t, b->mass, b->center, b->half);
+    /* contype 2 / conaffinity 1 against the floor's 1 / 2: bodies touch the floor, never each other. */
+    text_add(t, "<geom type='box' pos='%.17g %.17g %.17g' size='%.17g %.17g %.17g' friction='%g 0.005 0.0001' "
+                "contype='2' conaffinity='1'/>",
+             b->center[0], b->center[1], b->center[2], b->half[0], b->half[1], b->half[2], PEER_FRICTION);
+    for (int child = index + 1; child < PEER_HUMANOID_BODIES; ++child) {
+        if (peer_humanoid[child].parent == index) {
+            add_humanoid_body(t, child);
+        }
+    }
+    text_add(t, "</body>");
+}
+
+static mjModel *load_model(const char *xml)
+{
+    mjVFS *vfs = malloc(sizeof *vfs);
+    if (vfs == NULL) {
+        return NULL;
+    }
+    mj_defaultVFS(vfs);
+    int size = (int)strlen(xml);
+    if (mj_makeEmptyFileVFS(vfs, "scene.xml", size) != 0) {
+        free(vfs);
+        return NULL;
+    }
+    memcpy(vfs->filedata[mj_findFileVFS(vfs, "scene.xml")], xml, (size_t)size);
+    char error[1000] = "";
+    mjModel *model = mj_loadXML("scene.xml", vfs, error, sizeof error);
+    if (model == NULL) {
+        fprintf(stderr, "mujoco: %s\n", error);
+    }
+    mj_deleteVFS(vfs);
+    free(vfs);
+    return model;
+}
+
+typedef struct mujoco_world {
+    mjModel *model;
+    mjData *data;
+} mujoco_world;
+
+static void *mujoco_create(const peer_scene *scene)
+{
+    text t = {NULL, 0, 0};
+    text_add(&t, "<mujoco model='%s'>", scene->name);
+    if (scene->kind == PEER_SCENE_BOXES) {
+        /* MuJoCo 2.2 sizes its contact and constraint buffers up front (default 100 contacts, 500 rows); a resting
+         * box makes 4 contacts of 4 pyramid rows each. */
+        int contacts = 4 * scene->count + 50;
+        text_add(&t, "<size nconmax='%d' njmax='%d'/>", contacts, 4 * contacts);
+    }
+    text_add(&t, "<option timestep='%g' gravity='0 0 %g' integrator='Euler'/><worldbody>", PEER_DT, PEER_GRAVITY_Z);
+    if (scene->kind == PEER_SCENE_CHAIN) {
+        add_chain(&t, scene->count);
+    } else if (scene->kind == PEER_SCENE_BOXES) {
+        add_boxes(&t, scene->count);
+    } else {
+        add_floor(&t, "contype='1' conaffinity='2'");
+        add_humanoid_body(&t, 0);
+    }
+    text_add(&t, "</worldbody></mujoco>");
+    mujoco_world *w = calloc(1, sizeof *w);
+    if (w != NULL) {
+        w->model = load_model(t.data);
+        w->data = w->model != NULL ? mj_makeData(w->model) : NULL;
+    }
+    free(t.data);
+    if (w == NULL || w->data == NULL) {
+        if (w != NULL && w->model != NULL) {
+            mj_deleteModel(w->model);
+        }
+        free(w);
+        return NULL;
+    }
+    mj_forward(w->model, w->data);
+    return w;
+}
+
+static int mujoco_step(void *world, int steps)
+{
+    mujoco_world *w = world;
+    for (int i = 0; i < steps; ++i) {
+        mj_step(w->model, w->data);
+    }
+    return w->data->warning[mjWARN_BADQACC].number > 0;
+}
+
+static double mujoco_probe(void *world, const peer_scene *scene)
+{
+    mujoco_world *w = world;
+    const mjData *d = w->data;
+    mj_kinematics(w->model, w->data);
+    if (scene->kind == PEER_SCENE_CHAIN) {
+        int last = w->model->nbody - 1;
+        /* tip = origin of the last link + R * (length, 0, 0); xmat is row-major. */
+        return d->xpos[3 * last + 2] + d->xmat[9 * last + 6] * PEER_CHAIN_LENGTH;
+    }
+    if (scene->kind == PEER_SCENE_BOXES) {
+        double sum = 0.0;
+        for (int b = 1; b < w->model->nbody; ++b) {
+            sum += d->xpos[3 * b + 2];
+        }
+        return sum / (w->model->nbody - 1);
+    }
+    return d->xpos[3 * 1 + 2];
+}
+
+static size_t mujoco_reserved(void *world)
+{
+    mujoco_world *w = world;
+    return sizeof(mjModel) + (size_t)w->model->nbuffer + sizeof(mjData) + (size_t)w->data->nbuffer +
+           (size_t)w->data->nstack * sizeof(mjtNum);
+}
+
+static void mujoco_destroy(void *world)
+{
+    mujoco_world *w = world;
+    mj_deleteData(w->data);
+    mj_deleteModel(w->model);
+    free(w);
+}
+
+int main(int argc, char **argv)
+{
+    static char version[32];
+    snprintf(version, sizeof version, "%d.%d.%d", mj_version() / 100, mj_version() / 10 % 10, mj_version() % 10);
+    const peer_engine engine = {
+        .name = "mujoco",
+        .version = version,
+        .notes = "Euler integrator, Newton solver, pyramidal cone (condim 3), soft contacts (default solref/solimp)",
+        .create = mujoco_create,
+        .step = mujoco_step,
+        .probe = mujoco_probe,
+        .reserved_bytes = mujoco_reserved,
+        .destroy = mujoco_destroy,
+    };
+    return peer_main(argc, argv, &engine);
+}

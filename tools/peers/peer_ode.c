@@ -1,0 +1,239 @@
+/* peer_ode.c — the benchmark scenes in ODE 0.16 (double precision), from peer_scenes.h.
+ *
+ * ODE works in maximal coordinates: every link is a free body held by joint constraints, and bodies sit at their
+ * centre of mass. chain:N (no contacts) is stepped with dWorldStep (the exact "big matrix" Dantzig LCP); scenes with
+ * contacts use dWorldQuickStep (projected Gauss-Seidel, 20 iterations), as ODE users usually do. Friction: pyramid
+ * approximation (dContactApprox1), mu = PEER_FRICTION; default ERP 0.2 and CFM 1e-5 (double).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ode/ode.h>
+
+#include "peer_harness.h"
+#include "peer_scenes.h"
+
+#ifndef PEER_ODE_VERSION
+#define PEER_ODE_VERSION "0.16"
+#endif
+
+enum { ODE_MAX_CONTACTS = 8, ODE_QUICKSTEP_ITERATIONS = 20 };
+
+typedef struct ode_world {
+    dWorldID world;
+    dSpaceID space;          /* boxes: every geom; humanoid: NULL (bodies collide with the plane only) */
+    dGeomID plane;
+    dJointGroupID contacts;  /* emptied after every step */
+    dThreadingImplementationID threading; /* per world: ODE's default one is shared and not thread-safe */
+    int quick;               /* dWorldQuickStep rather than dWorldStep */
+    int nbodies;
+    dBodyID *bodies;
+    dGeomID *geoms;          /* humanoid: one box per body */
+} ode_world;
+
+static void set_box_mass(dBodyID body, double mass, const double half[3])
+{
+    double inertia[3];
+    dMass m;
+    peer_box_inertia(mass, half, inertia);
+    dMassSetParameters(&m, mass, 0, 0, 0, inertia[0], inertia[1], inertia[2], 0, 0, 0);
+    dBodySetMass(body, &m);
+}
+
+static void build_chain(ode_world *w, int links)
+{
+    const double half[3] = {PEER_CHAIN_LENGTH / 2, PEER_CHAIN_WIDTH / 2, PEER_CHAIN_WIDTH / 2};
+    for (int i = 0; i < links; ++i) {
+        dBodyID body = dBodyCreate(w->world);
+        dBodySetPosition(body, (i + 0.5) * PEER_CHAIN_LENGTH, 0, 0);
+        set_box_mass(body, PEER_CHAIN_MASS, half);
+        dJointID hinge = dJointCreateHinge(w->world, 0);
+        dJointAttach(hinge, body, i == 0 ? 0 : w->bodies[i - 1]);
+        dJointSetHingeAnchor(hinge, i * PEER_CHAIN_LENGTH, 0, 0);
+        dJointSetHingeAxis(hinge, 0, 1, 0);
+        w->bodies[i] = body;
+    }
+}
+
+static void build_boxes(ode_world *w, int count)
+{
+    const double h = PEER_BOX_EDGE / 2;
+    const double half[3] = {h, h, h};
+    int side = 1;
+    while (side * side < count) {
+        ++side;
+    }
+    w->space = dHashSpaceCreate(0);
+    w->plane = dCreatePlane(w->space, 0, 0, 1, 0);
+    for (int i = 0; i < count; ++i) {
+        dBodyID body = dBodyCreate(w->world);
+        dBodySetPosition(body, ((i % side) - 0.5 * (side - 1)) * PEER_BOX_SPACING,
+                         ((i / side) - 0.5 * (side - 1)) * PEER_BOX_SPACING, h);
+        set_box_mass(body, PEER_BOX_MASS, half);
+        dGeomSetBody(dCreateBox(w->space, PEER_BOX_EDGE, PEER_BOX_EDGE, PEER_BOX_EDGE), body);
+        w->bodies[i] = body;
+    }
+}
+
+static void build_humanoid(ode_world *w)
+{
+    double origin[PEER_HUMANOID_BODIES][3];
+    w->plane = dCreatePlane(0, 0, 0, 1, 0);
+    for (int i = 0; i < PEER_HUMANOID_BODIES; ++i) {
+        const peer_body *b = &peer_humanoid[i];
+        for (int k = 0; k < 3; ++k) { /* all body frames are aligned with the world frame at t = 0 */
+            origin[i][k] = b->joint_pos[k] + (b->parent >= 0 ? origin[b->parent][k] : 0.0);
+        }
+        dBodyID body = dBodyCreate(w->world);
+        dBodySetPosition(body, origin[i][0] + b->center[0], origin[i][1] + b->center[1], origin[i][2] + b->center[2]);
+        set_box_mass(body, b->mass, b->half);
+        w->geoms[i] = dCreateBox(0, 2 * b->half[0], 2 * b->half[1], 2 * b->half[2]);
+        dGeomSetBody(w->geoms[i], body);
+        w->bodies[i] = body;
+        if (b->joint == PEER_JOINT_HINGE) {
+            dJointID j = dJointCreateHinge(w->world, 0);
+            dJointAttach(j, body, w->bodies[b->parent]);
+            dJointSetHingeAnchor(j, origin[i][0], origin[i][1], origin[i][2]);
+            dJointSetHingeAxis(j, b->axis[0], b->axis[1], b->axis[2]);
+        } else if (b->joint == PEER_JOINT_BALL) {
+            dJointID j = dJointCreateBall(w->world, 0);
+            dJointAttach(j, body, w->bodies[b->parent]);
+            dJointSetBallAnchor(j, origin[i][0], origin[i][1], origin[i][2]);
+        }
+    }
+}
+
+static void *ode_create(const peer_scene *scene)
+{
+    ode_world *w = calloc(1, sizeof *w);
+    int n = scene->kind == PEER_SCENE_HUMANOID ? PEER_HUMANOID_BODIES : scene->count;
+    if (w == NULL || (w->bodies = calloc((size_t)n, sizeof *w->bodies)) == NULL ||
+        (w->geoms = calloc((size_t)n, sizeof *w->geoms)) == NULL) {
+        if (w != NULL) {
+            free(w->bodies);
+        }
+        free(w);
+        return NULL;
+    }
+    w->nbodies = n;
+    w->world = dWorldCreate();
+    dWorldSetGravity(w->world, 0, 0, PEER_GRAVITY_Z);
+    dWorldSetQuickStepNumIterations(w->world, ODE_QUICKSTEP_ITERATIONS);
+    w->threading = dThreadingAllocateSelfThreadedImplementation();
+    dWorldSetStepThreadingImplementation(w->world, dThreadingImplementationGetFunctions(w->threading), w->threading);
+    w->contacts = dJointGroupCreate(0);
+    w->quick = scene->kind != PEER_SCENE_CHAIN;
+    if (scene->kind == PEER_SCENE_CHAIN) {
+        build_chain(w, n);
+    } else if (scene->kind == PEER_SCENE_BOXES) {
+        build_boxes(w, n);
+    } else {
+        build_humanoid(w);
+    }
+    return w;
+}
+
+static void add_contacts(ode_world *w, dGeomID a, dGeomID b)
+{
+    dContact contact[ODE_MAX_CONTACTS];
+    int n = dCollide(a, b, ODE_MAX_CONTACTS, &contact[0].geom, sizeof(dContact));
+    for (int i = 0; i < n; ++i) {
+        contact[i].surface.mode = dContactApprox1;
+        contact[i].surface.mu = PEER_FRICTION;
+        dJointID joint = dJointCreateContact(w->world, w->contacts, &contact[i]);
+        dJointAttach(joint, dGeomGetBody(a), dGeomGetBody(b));
+    }
+}
+
+static void near_callback(void *data, dGeomID a, dGeomID b)
+{
+    add_contacts(data, a, b);
+}
+
+static int ode_step(void *world, int steps)
+{
+    ode_world *w = world;
+    for (int s = 0; s < steps; ++s) {
+        if (w->space != NULL) {
+            dSpaceCollide(w->space, w, near_callback);
+        } else if (w->plane != NULL) {
+            for (int i = 0; i < w->nbodies; ++i) {
+                add_contacts(w, w->geoms[i], w->plane);
+            }
+        }
+        int ok = w->quick ? dWorldQuickStep(w->world, PEER_DT) : dWorldStep(w->world, PEER_DT);
+        dJointGroupEmpty(w->contacts);
+        if (!ok) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static double ode_probe(void *world, const peer_scene *scene)
+{
+    ode_world *w = world;
+    if (scene->kind == PEER_SCENE_CHAIN) {
+        dVector3 tip;
+        dBodyGetRelPointPos(w->bodies[w->nbodies - 1], PEER_CHAIN_LENGTH / 2, 0, 0, tip);
+        return tip[2];
+    }
+    if (scene->kind == PEER_SCENE_BOXES) {
+        double sum = 0.0;
+        for (int i = 0; i < w->nbodies; ++i) {
+            sum += dBodyGetPosition(w->bodies[i])[2];
+        }
+        return sum / w->nbodies;
+    }
+    return dBodyGetPosition(w->bodies[0])[2]; /* pelvis: its box centre is its origin */
+}
+
+static void ode_destroy(void *world)
+{
+    ode_world *w = world;
+    dJointGroupDestroy(w->contacts);
+    if (w->space != NULL) {
+        dSpaceDestroy(w->space); /* destroys the geoms in it */
+    } else {
+        for (int i = 0; i < w->nbodies; ++i) {
+            if (w->geoms[i] != NULL) {
+                dGeomDestroy(w->geoms[i]);
+            }
+        }
+        if (w->plane != NULL) {
+            dGeomDestroy(w->plane);
+        }
+    }
+    dWorldSetStepThreadingImplementation(w->world, NULL, NULL);
+    dWorldDestroy(w->world);
+    dThreadingFreeImplementation(w->threading);
+    free(w->geoms);
+    free(w->bodies);
+    free(w);
+}
+
+static void ode_thread_begin(void)
+{
+    dAllocateODEDataForThread(dAllocateMaskAll);
+}
+
+int main(int argc, char **argv)
+{
+    dInitODE2(0);
+    dAllocateODEDataForThread(dAllocateMaskAll);
+    const peer_engine engine = {
+        .name = "ode",
+        .version = PEER_ODE_VERSION,
+        .notes = "maximal coordinates; dWorldStep (Dantzig LCP) for chain, dWorldQuickStep (PGS, 20 iterations) "
+                 "with contacts; friction pyramid (dContactApprox1); ERP 0.2, CFM 1e-5",
+        .create = ode_create,
+        .step = ode_step,
+        .probe = ode_probe,
+        .destroy = ode_destroy,
+        .thread_begin = ode_thread_begin,
+    };
+    int rc = peer_main(argc, argv, &engine);
+    dCloseODE();
+    return rc;
+}
