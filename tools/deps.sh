@@ -4,8 +4,9 @@
 
 WR_DEB_PACKAGES=(
   # build: compilers, CMake, pkg-config; clang-14 + libomp-14-dev for the asan/tsan presets (libomp runs clean
-  # under ThreadSanitizer, gcc's libgomp does not)
-  build-essential cmake pkg-config clang-14 libomp-14-dev
+  # under ThreadSanitizer, gcc's libgomp does not); libclang-rt-14-dev holds clang's sanitizer runtimes (only a
+  # Recommends of clang-14, and we install without recommends)
+  build-essential cmake pkg-config clang-14 libomp-14-dev libclang-rt-14-dev
   # library: topology and pinning (hwloc), node-bound memory and page-placement queries (libnuma); libudev-dev
   # because hwloc's pkg-config file lists -ludev for static links (`pkg-config --static worldrunner`)
   libhwloc-dev libnuma-dev libudev-dev
