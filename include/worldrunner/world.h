@@ -54,6 +54,41 @@ uint64_t world_step_count(const world *w);  /* steps taken */
 /* Hash (FNV-1a 64) of the bits of every generalized position and velocity and the time, for determinism tests. */
 uint64_t world_state_hash(const world *w);
 
+double world_time_step(const world *w);
+void world_get_gravity(const world *w, double gravity[3]);
+
+/* --- flat state of all skeletons, in skeleton order (see worldrunner/skeleton.h for the per-joint layout) ----- */
+
+size_t world_position_count(const world *w);  /* total nq */
+size_t world_dof_count(const world *w);       /* total nv */
+/* `count` must equal the total nq (positions) or nv (velocities, forces). Set refuses NaN/Inf unchanged. */
+wr_status world_get_positions(const world *w, double *q, size_t count);
+wr_status world_set_positions(world *w, const double *q, size_t count);
+wr_status world_get_velocities(const world *w, double *v, size_t count);
+wr_status world_set_velocities(world *w, const double *v, size_t count);
+/* Joint-force commands, kept until changed, clamped to effort limits when stepping. */
+wr_status world_set_joint_forces(world *w, const double *tau, size_t count);
+/* External force through the COM and torque, world coordinates, on body `body` of skeleton `skeleton_index`. */
+wr_status world_apply_body_wrench(world *w, int skeleton_index, int body, const double force[3],
+                                  const double torque[3]);
+/* Zero every joint-force command and external wrench. */
+wr_status world_clear_forces(world *w);
+
+/* --- snapshots (q, v, time, step count) for resets -------------------------------------------------------- */
+
+/* Bytes a snapshot of the world's current layout needs. */
+size_t world_snapshot_size(const world *w);
+/* Save into / restore from a caller buffer of `bytes` >= world_snapshot_size(). Restore allocates nothing and
+ * refuses a snapshot of another layout (WR_ERR_INVALID_ARGUMENT, world unchanged). */
+wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes);
+wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes);
+/* The same with a buffer taken from the world's memory manager (tag MEMORY_TAG_WORLD). */
+typedef struct world_snapshot world_snapshot;
+wr_status world_snapshot_create(world *w, world_snapshot **out);
+wr_status world_snapshot_save(const world *w, world_snapshot *snapshot);
+wr_status world_snapshot_restore(world *w, const world_snapshot *snapshot);
+wr_status world_snapshot_destroy(world *w, world_snapshot *snapshot);
+
 #ifdef __cplusplus
 }
 #endif

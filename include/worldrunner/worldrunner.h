@@ -7,6 +7,7 @@
 #include "worldrunner/memory_manager.h"
 #include "worldrunner/frame_allocator.h"
 #include "worldrunner/world.h"
+#include "worldrunner/skeleton.h"
 #include "worldrunner/scene.h"
 
 #endif

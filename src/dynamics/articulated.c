@@ -1,0 +1,529 @@
+/* Articulated-body algorithms on a skeleton's flat arrays (Featherstone, "Rigid Body Dynamics Algorithms"):
+ * forward kinematics, ABA, RNEA, CRBA + Cholesky, point Jacobians, energy, momentum and position integration.
+ *
+ * Everything works in body coordinates with the spatial algebra of math/spatial.h. Bodies are stored parent first,
+ * so a forward loop is a root-to-leaf pass and a backward loop a leaf-to-root pass. Constant quantities (motion
+ * subspaces S in the body frame, spatial inertias, inverse child poses) are precomputed when a body is added; a pass
+ * touches only the skeleton's contiguous arrays and allocates nothing.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "core/status_internal.h"
+#include "dynamics/skeleton_impl.h"
+
+quat dyn_quat_load(const double *p)
+{
+    quat r = {p[0], p[1], p[2], p[3]};
+    return r;
+}
+
+static void quat_store(quat a, double *p)
+{
+    p[0] = a.w;
+    p[1] = a.x;
+    p[2] = a.y;
+    p[3] = a.z;
+}
+
+/* Pose of the child joint frame in the parent joint frame. */
+static transform joint_motion(const body_node *b, const double *q)
+{
+    switch ((joint_type)b->type) {
+    case JOINT_REVOLUTE: {
+        double c = cos(q[0]), s = sin(q[0]), t = 1.0 - c;
+        vec3 a = b->axis;
+        const mat3 *o = &b->axis_outer;
+        mat3 r = {{{c + t * o->m[0][0], t * o->m[0][1] - s * a.z, t * o->m[0][2] + s * a.y},
+                   {t * o->m[1][0] + s * a.z, c + t * o->m[1][1], t * o->m[1][2] - s * a.x},
+                   {t * o->m[2][0] - s * a.y, t * o->m[2][1] + s * a.x, c + t * o->m[2][2]}}};
+        return tf_make(r, v3_zero());
+    }
+    case JOINT_PRISMATIC:
+        return tf_make(m3_identity(), v3_scale(b->axis, q[0]));
+    case JOINT_BALL:
+        return tf_make(q_to_m3(dyn_quat_load(q)), v3_zero());
+    case JOINT_FREE:
+        return tf_make(q_to_m3(dyn_quat_load(q + 3)), v3(q[0], q[1], q[2]));
+    case JOINT_WELD:
+    case JOINT_TYPE_COUNT:
+        break;
+    }
+    return tf_identity();
+}
+
+/* Pose of body b in its parent body frame: parent_pose * J(q) * inverse(child_pose). */
+static transform body_in_parent(const body_node *b, const double *q)
+{
+    transform j = joint_motion(b, q);
+    transform t;
+    if (b->flags & BODY_FLAG_TP_ROT_IDENTITY)
+        t = tf_make(j.rot, v3_add(b->parent_pose.pos, j.pos));
+    else
+        t = tf_mul(b->parent_pose, j);
+    if (b->flags & BODY_FLAG_TC_IDENTITY)
+        return t;
+    return tf_mul(t, b->child_inv);
+}
+
+/* ---- forward kinematics ---------------------------------------------------------------------------------- */
+
+void dyn_forward_kinematics(skeleton *s)
+{
+    for (int i = 0; i < s->body_count; i++) {
+        const body_node *b = &s->bodies[i];
+        body_work *wk = &s->work[i];
+        transform t = body_in_parent(b, s->q + b->q_offset);
+        wk->X = sx_from_pose(t);
+        const double *v = s->v + b->v_offset;
+        sv6 vj = sv_zero();
+        for (int k = 0; k < b->nv; k++)
+            vj = sv_madd(vj, b->S[k], v[k]);
+        if (b->parent >= 0) {
+            const body_work *pw = &s->work[b->parent];
+            wk->pose = tf_mul(pw->pose, t);
+            wk->vel = sv_add(sx_motion(&wk->X, pw->vel), vj);
+        } else {
+            wk->pose = t;
+            wk->vel = vj;
+        }
+        wk->c = sv_cross_motion(wk->vel, vj);
+    }
+    s->fk_valid = 1;
+}
+
+/* External wrench (world force through the COM, world torque) as a spatial force in the body frame. */
+static sv6 external_force_body(const body_node *b, const body_work *wk)
+{
+    vec3 f = m3_tmulv(wk->pose.rot, wk->ext_force);
+    vec3 n = v3_add(m3_tmulv(wk->pose.rot, wk->ext_torque), v3_cross(b->com, f));
+    return sv(n, f);
+}
+
+/* ---- small dense SPD inverse (joint-space blocks, n <= 6) ------------------------------------------------ */
+
+static int small_spd_inverse(const double *d, int n, double *out)
+{
+    if (n == 1) {
+        if (!(d[0] > 0))
+            return 0;
+        out[0] = 1.0 / d[0];
+        return 1;
+    }
+    double l[36];
+    memset(l, 0, sizeof l);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = d[i * n + j];
+            for (int k = 0; k < j; k++)
+                sum -= l[i * n + k] * l[j * n + k];
+            if (i == j) {
+                if (!(sum > 0))
+                    return 0;
+                l[i * n + i] = sqrt(sum);
+            } else {
+                l[i * n + j] = sum / l[j * n + j];
+            }
+        }
+    /* columns of the inverse: solve L L^T x = e_c */
+    for (int c = 0; c < n; c++) {
+        double x[6];
+        for (int i = 0; i < n; i++) {
+            double sum = (i == c) ? 1.0 : 0.0;
+            for (int k = 0; k < i; k++)
+                sum -= l[i * n + k] * x[k];
+            x[i] = sum / l[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = x[i];
+            for (int k = i + 1; k < n; k++)
+                sum -= l[k * n + i] * x[k];
+            x[i] = sum / l[i * n + i];
+        }
+        for (int i = 0; i < n; i++)
+            out[i * n + c] = x[i];
+    }
+    return 1;
+}
+
+/* ---- articulated-body algorithm -------------------------------------------------------------------------- */
+
+/* ia -= sum_k w[k] u[k]^T, with w = U Dinv (symmetric result). */
+static void si_subtract_outer(sinertia *ia, const sv6 *w, const sv6 *u, int n)
+{
+    for (int k = 0; k < n; k++) {
+        vec3 ww = w[k].w, wv = w[k].v, uw = u[k].w, uv = u[k].v;
+        for (int r = 0; r < 3; r++) {
+            double a = v3_get(ww, r), b = v3_get(wv, r);
+            ia->A.m[r][0] -= a * uw.x;
+            ia->A.m[r][1] -= a * uw.y;
+            ia->A.m[r][2] -= a * uw.z;
+            ia->B.m[r][0] -= a * uv.x;
+            ia->B.m[r][1] -= a * uv.y;
+            ia->B.m[r][2] -= a * uv.z;
+            ia->C.m[r][0] -= b * uv.x;
+            ia->C.m[r][1] -= b * uv.y;
+            ia->C.m[r][2] -= b * uv.z;
+        }
+    }
+}
+
+void dyn_aba(skeleton *s)
+{
+    const int n = s->body_count;
+    /* pass 1 (velocities came with forward kinematics): rigid inertia and bias force */
+    for (int i = 0; i < n; i++) {
+        const body_node *b = &s->bodies[i];
+        body_work *wk = &s->work[i];
+        wk->IA = b->I;
+        wk->pA = sv_cross_force(wk->vel, si_mul(&b->I, wk->vel));
+        if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
+            wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
+            wk->pA = sv_sub(wk->pA, external_force_body(b, wk));
+    }
+    /* pass 2: articulated inertias and bias forces, leaves to root */
+    for (int i = n - 1; i >= 0; i--) {
+        const body_node *b = &s->bodies[i];
+        body_work *wk = &s->work[i];
+        const int nd = b->nv;
+        const double *tau = s->tau + b->v_offset;
+        sinertia ia = wk->IA;
+        sv6 pa = wk->pA;
+        if (nd == 1) {
+            sv6 u = si_mul(&wk->IA, b->S[0]);
+            double dinv = 1.0 / sv_dot(b->S[0], u);
+            double uu = tau[0] - sv_dot(b->S[0], wk->pA);
+            wk->U[0] = u;
+            wk->Dinv[0] = dinv;
+            wk->u[0] = uu;
+            if (b->parent < 0)
+                continue;
+            sv6 w = sv_scale(u, dinv);
+            si_subtract_outer(&ia, &w, &u, 1);
+            pa = sv_add(sv_add(pa, si_mul(&ia, wk->c)), sv_scale(w, uu));
+        } else if (nd > 1) {
+            double d[36];
+            for (int k = 0; k < nd; k++) {
+                wk->U[k] = si_mul(&wk->IA, b->S[k]);
+                wk->u[k] = tau[k] - sv_dot(b->S[k], wk->pA);
+            }
+            for (int j = 0; j < nd; j++)
+                for (int k = 0; k < nd; k++)
+                    d[j * nd + k] = sv_dot(b->S[j], wk->U[k]);
+            if (!small_spd_inverse(d, nd, wk->Dinv)) {
+                /* Only reachable with a non-finite state: poison the result so the step's check fails. */
+                for (int k = 0; k < nd * nd; k++)
+                    wk->Dinv[k] = NAN;
+            }
+            if (b->parent < 0)
+                continue;
+            sv6 w[SKELETON_MAX_JOINT_DOFS];
+            sv6 bias = sv_zero();
+            for (int k = 0; k < nd; k++) {
+                w[k] = sv_zero();
+                for (int j = 0; j < nd; j++)
+                    w[k] = sv_madd(w[k], wk->U[j], wk->Dinv[j * nd + k]);
+                bias = sv_madd(bias, w[k], wk->u[k]);
+            }
+            si_subtract_outer(&ia, w, wk->U, nd);
+            pa = sv_add(sv_add(pa, si_mul(&ia, wk->c)), bias);
+        } else {
+            if (b->parent < 0)
+                continue;
+            pa = sv_add(pa, si_mul(&ia, wk->c));
+        }
+        body_work *pw = &s->work[b->parent];
+        pw->IA = si_add(pw->IA, si_to_parent(&wk->X, &ia));
+        pw->pA = sv_add(pw->pA, sx_force_inv(&wk->X, pa));
+    }
+    /* pass 3: accelerations, root to leaves */
+    const sv6 a0 = sv(v3_zero(), v3_neg(s->gravity));
+    for (int i = 0; i < n; i++) {
+        const body_node *b = &s->bodies[i];
+        body_work *wk = &s->work[i];
+        const sv6 ap = b->parent >= 0 ? s->work[b->parent].acc : a0;
+        sv6 a = sv_add(sx_motion(&wk->X, ap), wk->c);
+        const int nd = b->nv;
+        double *qdd = s->qdd + b->v_offset;
+        if (nd == 1) {
+            qdd[0] = wk->Dinv[0] * (wk->u[0] - sv_dot(wk->U[0], a));
+            a = sv_madd(a, b->S[0], qdd[0]);
+        } else if (nd > 1) {
+            double r[SKELETON_MAX_JOINT_DOFS];
+            for (int k = 0; k < nd; k++)
+                r[k] = wk->u[k] - sv_dot(wk->U[k], a);
+            for (int j = 0; j < nd; j++) {
+                double sum = 0;
+                for (int k = 0; k < nd; k++)
+                    sum += wk->Dinv[j * nd + k] * r[k];
+                qdd[j] = sum;
+            }
+            for (int k = 0; k < nd; k++)
+                a = sv_madd(a, b->S[k], qdd[k]);
+        }
+        wk->acc = a;
+    }
+}
+
+/* ---- recursive Newton-Euler ------------------------------------------------------------------------------ */
+
+void dyn_rnea(skeleton *s, const double *qdd, double *tau_out)
+{
+    const int n = s->body_count;
+    const sv6 a0 = sv(v3_zero(), v3_neg(s->gravity));
+    for (int i = 0; i < n; i++) {
+        const body_node *b = &s->bodies[i];
+        body_work *wk = &s->work[i];
+        const sv6 ap = b->parent >= 0 ? s->work[b->parent].acc : a0;
+        sv6 a = sv_add(sx_motion(&wk->X, ap), wk->c);
+        for (int k = 0; k < b->nv; k++)
+            a = sv_madd(a, b->S[k], qdd[b->v_offset + k]);
+        wk->acc = a;
+        sv6 f = sv_add(si_mul(&b->I, a), sv_cross_force(wk->vel, si_mul(&b->I, wk->vel)));
+        wk->pA = sv_sub(f, external_force_body(b, wk));
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        const body_node *b = &s->bodies[i];
+        const body_work *wk = &s->work[i];
+        for (int k = 0; k < b->nv; k++)
+            tau_out[b->v_offset + k] = sv_dot(b->S[k], wk->pA);
+        if (b->parent >= 0) {
+            body_work *pw = &s->work[b->parent];
+            pw->pA = sv_add(pw->pA, sx_force_inv(&wk->X, wk->pA));
+        }
+    }
+}
+
+/* ---- composite rigid body algorithm ---------------------------------------------------------------------- */
+
+void dyn_crba(skeleton *s)
+{
+    const int n = s->body_count, nv = s->nv;
+    double *m = s->mass;
+    for (int i = 0; i < n; i++)
+        s->work[i].IA = s->bodies[i].I;
+    for (int i = n - 1; i >= 0; i--) {
+        const body_node *b = &s->bodies[i];
+        if (b->parent >= 0) {
+            body_work *pw = &s->work[b->parent];
+            pw->IA = si_add(pw->IA, si_to_parent(&s->work[i].X, &s->work[i].IA));
+        }
+    }
+    memset(m, 0, sizeof(double) * (size_t)nv * (size_t)nv);
+    for (int i = 0; i < n; i++) {
+        const body_node *b = &s->bodies[i];
+        for (int k = 0; k < b->nv; k++) {
+            const int row = b->v_offset + k;
+            sv6 f = si_mul(&s->work[i].IA, b->S[k]);
+            for (int l = 0; l < b->nv; l++)
+                m[row * nv + b->v_offset + l] = sv_dot(b->S[l], f);
+            int j = i;
+            while (s->bodies[j].parent >= 0) {
+                f = sx_force_inv(&s->work[j].X, f);
+                j = s->bodies[j].parent;
+                const body_node *bj = &s->bodies[j];
+                for (int l = 0; l < bj->nv; l++) {
+                    double x = sv_dot(bj->S[l], f);
+                    m[row * nv + bj->v_offset + l] = x;
+                    m[(bj->v_offset + l) * nv + row] = x;
+                }
+            }
+        }
+    }
+}
+
+/* ---- mass matrix factor for the constraint stage --------------------------------------------------------- */
+
+wr_status dyn_mass_factor(skeleton *s)
+{
+    if (s->factor_valid)
+        return WR_OK;
+    if (!s->fk_valid)
+        dyn_forward_kinematics(s);
+    dyn_crba(s);
+    const int n = s->nv;
+    double *l = s->chol;
+    const double *m = s->mass;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = m[i * n + j];
+            for (int k = 0; k < j; k++)
+                sum -= l[i * n + k] * l[j * n + k];
+            if (i == j) {
+                if (!(sum > 0) || !isfinite(sum))
+                    return WR_FAIL(WR_ERR_NON_FINITE, "mass matrix of skeleton '%s' is not positive definite",
+                                   s->name);
+                l[i * n + i] = sqrt(sum);
+            } else {
+                l[i * n + j] = sum / l[j * n + j];
+            }
+        }
+    s->factor_valid = 1;
+    return WR_OK;
+}
+
+void dyn_mass_solve(const skeleton *s, double *x)
+{
+    const int n = s->nv;
+    const double *l = s->chol;
+    for (int i = 0; i < n; i++) {
+        double sum = x[i];
+        for (int k = 0; k < i; k++)
+            sum -= l[i * n + k] * x[k];
+        x[i] = sum / l[i * n + i];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        double sum = x[i];
+        for (int k = i + 1; k < n; k++)
+            sum -= l[k * n + i] * x[k];
+        x[i] = sum / l[i * n + i];
+    }
+}
+
+const double *dyn_mass_matrix(const skeleton *s) { return s->mass; }
+
+/* ---- Jacobians and velocities ---------------------------------------------------------------------------- */
+
+void dyn_point_jacobian(const skeleton *s, int body, vec3 point, double *jlin, double *jang)
+{
+    const int nv = s->nv;
+    memset(jlin, 0, sizeof(double) * 3 * (size_t)nv);
+    if (jang)
+        memset(jang, 0, sizeof(double) * 3 * (size_t)nv);
+    for (int j = body; j >= 0; j = s->bodies[j].parent) {
+        const body_node *b = &s->bodies[j];
+        const transform *t = &s->work[j].pose;
+        vec3 r = v3_sub(point, t->pos);
+        for (int k = 0; k < b->nv; k++) {
+            vec3 w = m3_mulv(t->rot, b->S[k].w);
+            vec3 lin = v3_add(m3_mulv(t->rot, b->S[k].v), v3_cross(w, r));
+            int col = b->v_offset + k;
+            jlin[col] = lin.x;
+            jlin[nv + col] = lin.y;
+            jlin[2 * nv + col] = lin.z;
+            if (jang) {
+                jang[col] = w.x;
+                jang[nv + col] = w.y;
+                jang[2 * nv + col] = w.z;
+            }
+        }
+    }
+}
+
+void dyn_body_velocity(const skeleton *s, int body, vec3 *angular, vec3 *linear)
+{
+    vec3 w = v3_zero(), v = v3_zero();
+    const vec3 o = s->work[body].pose.pos;
+    for (int j = body; j >= 0; j = s->bodies[j].parent) {
+        const body_node *b = &s->bodies[j];
+        const transform *t = &s->work[j].pose;
+        vec3 r = v3_sub(o, t->pos);
+        for (int k = 0; k < b->nv; k++) {
+            double qd = s->v[b->v_offset + k];
+            vec3 wk = m3_mulv(t->rot, b->S[k].w);
+            w = v3_madd(w, wk, qd);
+            v = v3_madd(v, v3_add(m3_mulv(t->rot, b->S[k].v), v3_cross(wk, r)), qd);
+        }
+    }
+    *angular = w;
+    *linear = v;
+}
+
+vec3 dyn_point_velocity(const skeleton *s, int body, vec3 point)
+{
+    vec3 w, v;
+    dyn_body_velocity(s, body, &w, &v);
+    return v3_add(v, v3_cross(w, v3_sub(point, s->work[body].pose.pos)));
+}
+
+/* ---- passive forces, commands, integration --------------------------------------------------------------- */
+
+void dyn_passive_and_commands(skeleton *s)
+{
+    for (int i = 0; i < s->body_count; i++) {
+        const body_node *b = &s->bodies[i];
+        const int o = b->v_offset;
+        for (int k = 0; k < b->nv; k++) {
+            double t = s->tau_cmd[o + k], lim = b->effort_limit[k];
+            t = t > lim ? lim : (t < -lim ? -lim : t);
+            s->tau[o + k] = t - b->damping * s->v[o + k];
+        }
+        if (b->nv == 1 && b->stiffness != 0)
+            s->tau[o] -= b->stiffness * (s->q[b->q_offset] - b->rest_position);
+    }
+}
+
+void dyn_integrate_positions(skeleton *s, double dt)
+{
+    for (int i = 0; i < s->body_count; i++) {
+        const body_node *b = &s->bodies[i];
+        double *q = s->q + b->q_offset;
+        const double *v = s->v + b->v_offset;
+        switch ((joint_type)b->type) {
+        case JOINT_REVOLUTE:
+        case JOINT_PRISMATIC:
+            q[0] += dt * v[0];
+            break;
+        case JOINT_BALL: {
+            quat r = q_mul(dyn_quat_load(q), q_exp(v3_scale(v3(v[0], v[1], v[2]), dt)));
+            quat_store(q_normalize(r), q);
+            break;
+        }
+        case JOINT_FREE: {
+            /* linear velocity is in the moving frame: rotate it by the mid-step orientation (2nd-order accurate
+             * for the kinematic part at no extra state) */
+            quat q0 = dyn_quat_load(q + 3);
+            vec3 w = v3(v[0], v[1], v[2]);
+            quat mid = q_mul(q0, q_exp(v3_scale(w, 0.5 * dt)));
+            vec3 dp = q_rotate(mid, v3(v[3], v[4], v[5]));
+            q[0] += dt * dp.x;
+            q[1] += dt * dp.y;
+            q[2] += dt * dp.z;
+            quat_store(q_normalize(q_mul(q0, q_exp(v3_scale(w, dt)))), q + 3);
+            break;
+        }
+        case JOINT_WELD:
+        case JOINT_TYPE_COUNT:
+            break;
+        }
+    }
+    s->fk_valid = 0;
+    s->factor_valid = 0;
+}
+
+/* ---- energy and momentum --------------------------------------------------------------------------------- */
+
+double dyn_kinetic_energy(const skeleton *s)
+{
+    double e = 0;
+    for (int i = 0; i < s->body_count; i++) {
+        const sv6 v = s->work[i].vel;
+        e += 0.5 * sv_dot(v, si_mul(&s->bodies[i].I, v));
+    }
+    return e;
+}
+
+double dyn_potential_energy(const skeleton *s)
+{
+    double e = 0;
+    for (int i = 0; i < s->body_count; i++) {
+        const body_node *b = &s->bodies[i];
+        vec3 c = tf_apply(s->work[i].pose, b->com);
+        e -= b->mass * v3_dot(s->gravity, c);
+    }
+    return e;
+}
+
+void dyn_momentum(const skeleton *s, vec3 *linear, vec3 *angular)
+{
+    vec3 p = v3_zero(), l = v3_zero();
+    for (int i = 0; i < s->body_count; i++) {
+        const transform *t = &s->work[i].pose;
+        sv6 h = si_mul(&s->bodies[i].I, s->work[i].vel);
+        vec3 f = m3_mulv(t->rot, h.v);
+        p = v3_add(p, f);
+        l = v3_add(l, v3_add(m3_mulv(t->rot, h.w), v3_cross(t->pos, f)));
+    }
+    *linear = p;
+    *angular = l;
+}

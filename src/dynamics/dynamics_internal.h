@@ -1,0 +1,110 @@
+/* src/dynamics/dynamics_internal.h — what the collision and constraint stages may use of worlds and skeletons.
+ *
+ * This is the stable inside interface between src/dynamics and src/collision + src/constraint. It exposes the
+ * world's skeletons and bodies, body poses and velocities, shapes, point Jacobians, the joint-space mass matrix with
+ * a cached Cholesky factor, and per-dof limits. Everything is index-based; pointers returned stay valid until the
+ * world's skeleton set changes (add/remove), never during a step.
+ *
+ * How the constraint stage uses it (world_step calls constraint_solver_step between the velocity update and the
+ * position integration):
+ *   - body poses (dyn_body_transform, dyn_shape_world_transform) are those of the step's current positions q
+ *     (forward kinematics ran in stage 1); they do not change during the constraint stage.
+ *   - dyn_skeleton_velocities() is the candidate velocity v + dt * qdd (writable). Apply an impulse p (generalized,
+ *     nv) by  dv = M^-1 p:  build p = J^T lambda with dyn_point_jacobian, call dyn_mass_factor() once per skeleton
+ *     per step (cheap if already done this step), dyn_mass_solve(s, p) in place, then add p to the velocities.
+ *     Velocities of bodies/points (dyn_body_velocity, dyn_point_velocity) always read the current candidate v.
+ *   - The next position integration uses the velocities as the constraint stage left them.
+ *   - dof numbering: a skeleton's dofs are 0..nv-1 locally; dyn_skeleton_dof_offset() gives its first dof in the
+ *     world-wide numbering (the order of world_get_velocities()).
+ *   - Static bodies (welded to the world, directly or through welds) have no dofs above them: their Jacobians are
+ *     zero and their velocity is zero; treat them as infinite mass.
+ * Threads: the world's thread only.
+ */
+#ifndef WR_DYNAMICS_INTERNAL_H
+#define WR_DYNAMICS_INTERNAL_H
+
+#include <stdint.h>
+
+#include "math/spatial.h"
+#include "math/vec.h"
+#include "worldrunner/skeleton.h"
+#include "worldrunner/world.h"
+
+/* A shape as stored in its skeleton's contiguous shape array. */
+typedef struct dyn_shape {
+    shape_type type;
+    int body;                 /* index of the body it is attached to */
+    int next_on_body;         /* next shape of the same body, or -1 */
+    double size[3];           /* see shape_type in worldrunner/skeleton.h */
+    transform local;          /* shape frame in the body frame */
+    double friction;          /* >= 0 */
+    double restitution;       /* [0, 1] */
+    uint32_t group;           /* collision group bits */
+    uint32_t mask;            /* collides with shapes whose group & mask != 0 (checked both ways) */
+} dyn_shape;
+
+/* Limits of one dof. Position limits are meaningful only when has_position (revolute/prismatic dofs). */
+typedef struct dyn_dof_info {
+    int body;                 /* body whose joint owns this dof */
+    int has_position;         /* 1 if the dof has a scalar position q (revolute, prismatic) */
+    double position;          /* current q of that dof (if has_position) */
+    double lower, upper;      /* position limits (+-INFINITY if none) */
+    double velocity_limit;    /* > 0, INFINITY if none */
+    double effort_limit;      /* > 0, INFINITY if none */
+} dyn_dof_info;
+
+/* --- world ------------------------------------------------------------------------------------------------- */
+
+int dyn_world_skeleton_count(const world *w);
+skeleton *dyn_world_skeleton(const world *w, int index);
+double dyn_world_time_step(const world *w);
+vec3 dyn_world_gravity(const world *w);
+int dyn_world_dof_count(const world *w);           /* total nv of all skeletons */
+
+/* --- skeleton ---------------------------------------------------------------------------------------------- */
+
+int dyn_skeleton_index(const skeleton *s);          /* index in its world, -1 if none */
+int dyn_skeleton_body_count(const skeleton *s);
+int dyn_skeleton_dof_count(const skeleton *s);      /* nv */
+int dyn_skeleton_dof_offset(const skeleton *s);     /* first dof in the world-wide numbering */
+/* Candidate generalized velocities (nv, writable) during the constraint stage; the current ones otherwise. */
+double *dyn_skeleton_velocities(skeleton *s);
+const double *dyn_skeleton_positions(const skeleton *s); /* nq */
+
+/* --- bodies ------------------------------------------------------------------------------------------------ */
+
+int dyn_body_parent(const skeleton *s, int body);   /* -1 for a root body (attached to the world) */
+int dyn_body_is_static(const skeleton *s, int body);/* 1 if welded to the world through welds only */
+transform dyn_body_transform(const skeleton *s, int body); /* world pose of the body frame */
+double dyn_body_mass(const skeleton *s, int body);
+vec3 dyn_body_com_world(const skeleton *s, int body);
+int dyn_body_dof_offset(const skeleton *s, int body);/* local index of the first dof of the body's joint */
+int dyn_body_dof_count(const skeleton *s, int body);
+int dyn_body_first_shape(const skeleton *s, int body); /* -1 if none; follow dyn_shape.next_on_body */
+/* World-frame angular velocity and linear velocity of the body-frame origin, from the current velocities. */
+void dyn_body_velocity(const skeleton *s, int body, vec3 *angular, vec3 *linear);
+/* World-frame velocity of a world point moving with body `body`. */
+vec3 dyn_point_velocity(const skeleton *s, int body, vec3 point_world);
+
+/* --- shapes ------------------------------------------------------------------------------------------------ */
+
+int dyn_skeleton_shape_count(const skeleton *s);
+const dyn_shape *dyn_skeleton_shape(const skeleton *s, int index);
+transform dyn_shape_world_transform(const skeleton *s, int index);
+
+/* --- Jacobians, mass matrix, limits ------------------------------------------------------------------------ */
+
+/* World-frame Jacobian of a point fixed on `body` (given in world coordinates): linear 3 x nv into `jlin` and,
+ * if `jang` is not NULL, angular 3 x nv into `jang`, both row-major (entry [r][k] at r * nv + k). Columns of dofs
+ * that do not move the body are zero. velocity = jlin * v. */
+void dyn_point_jacobian(const skeleton *s, int body, vec3 point_world, double *jlin, double *jang);
+/* Compute M(q) (CRBA) and its Cholesky factor into the skeleton's scratch, once per step: does nothing if already
+ * valid for the current positions. WR_ERR_NON_FINITE if M is not positive definite (degenerate inertia). */
+wr_status dyn_mass_factor(skeleton *s);
+/* x <- M^-1 x (nv values), using the factor of dyn_mass_factor (which must have succeeded). */
+void dyn_mass_solve(const skeleton *s, double *x);
+/* M (nv x nv row-major) as computed by the last dyn_mass_factor. */
+const double *dyn_mass_matrix(const skeleton *s);
+void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out);
+
+#endif

@@ -1,0 +1,135 @@
+/* src/dynamics/skeleton_impl.h — the layout of skeletons and worlds, private to src/dynamics and src/world.
+ *
+ * A skeleton holds four blocks from its memory manager (tag MEMORY_TAG_SKELETON):
+ *   - the skeleton header itself;
+ *   - bodies: the body_node_pool, one contiguous 32-byte-aligned array of fixed-size body_node slots (capacity doubles
+ *     while building); topology, joint and inertia data inline, constant quantities precomputed;
+ *   - shapes: one contiguous array of dyn_shape, linked per body by index;
+ *   - state: one block holding q, v, commands and every per-step scratch array (body_work, mass matrix), rebuilt
+ *     when a body is added, reused by every step.
+ * Nothing refers to anything by pointer except the header's pointers to its blocks, so moving a skeleton is copying
+ * the blocks and re-deriving those pointers.
+ */
+#ifndef WR_DYNAMICS_SKELETON_IMPL_H
+#define WR_DYNAMICS_SKELETON_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynamics/dynamics_internal.h"
+#include "math/spatial.h"
+#include "math/vec.h"
+#include "worldrunner/skeleton.h"
+
+#define BODY_FLAG_STATIC 1u          /* welded to the world through welds only */
+#define BODY_FLAG_TC_IDENTITY 2u     /* child_pose is the identity */
+#define BODY_FLAG_TP_ROT_IDENTITY 4u /* parent_pose has no rotation */
+
+/* One slot of the body_node_pool. Fixed size, 32-byte aligned. */
+typedef struct body_node {
+    _Alignas(32) int32_t parent;     /* body index, -1 = world */
+    int32_t type;                    /* joint_type */
+    int32_t nq, nv;                  /* joint position / velocity counts */
+    int32_t q_offset, v_offset;      /* into the skeleton's q and v arrays */
+    int32_t first_shape;             /* -1 if none */
+    uint32_t flags;                  /* BODY_FLAG_* */
+    char name[SKELETON_NAME_MAX];
+    /* joint */
+    transform parent_pose;           /* joint frame in the parent body frame */
+    transform child_pose;            /* joint frame in this body's frame */
+    transform child_inv;             /* this body's frame in the joint frame (inverse of child_pose) */
+    vec3 axis;                       /* unit, joint frame */
+    mat3 axis_outer;                 /* axis axis^T (Rodrigues) */
+    double damping, stiffness, rest_position;
+    double lower[SKELETON_MAX_JOINT_DOFS], upper[SKELETON_MAX_JOINT_DOFS];
+    double velocity_limit[SKELETON_MAX_JOINT_DOFS], effort_limit[SKELETON_MAX_JOINT_DOFS];
+    sv6 S[SKELETON_MAX_JOINT_DOFS];  /* motion subspace in the body frame (constant) */
+    /* inertia */
+    double mass;
+    vec3 com;                        /* body frame */
+    mat3 inertia;                    /* about the COM, body axes */
+    sinertia I;                      /* spatial inertia about the body origin, body frame */
+} body_node;
+
+/* Per-body scratch of the recursive algorithms, one contiguous array per skeleton. */
+typedef struct body_work {
+    _Alignas(32) sxform X;           /* parent body -> this body (for roots: world -> body) */
+    transform pose;                  /* world pose of the body frame */
+    sv6 vel;                         /* spatial velocity, body frame */
+    sv6 c;                           /* velocity-product acceleration v x (S qd) */
+    sv6 acc;                         /* spatial acceleration (ABA pass 3, RNEA) */
+    sv6 pA;                          /* articulated bias force / RNEA force */
+    sinertia IA;                     /* articulated (ABA) or composite (CRBA) inertia */
+    sv6 U[SKELETON_MAX_JOINT_DOFS];  /* IA S */
+    double Dinv[SKELETON_MAX_JOINT_DOFS * SKELETON_MAX_JOINT_DOFS];
+    double u[SKELETON_MAX_JOINT_DOFS];
+    vec3 ext_force, ext_torque;      /* external wrench, world frame, through the COM (persistent input) */
+} body_work;
+
+struct skeleton {
+    memory_manager *manager;
+    int owns_manager;                /* created a default manager in skeleton_create(NULL) */
+    world *world;                    /* NULL if not in a world */
+    int world_index;
+    int v_world_offset, q_world_offset;
+    char name[SKELETON_NAME_MAX];
+    int body_count, body_capacity;
+    int shape_count, shape_capacity;
+    int nq, nv;
+    body_node *bodies;
+    dyn_shape *shapes;
+    void *state;                     /* the state block */
+    size_t state_bytes;
+    double *q;                       /* nq */
+    double *v;                       /* nv */
+    double *tau_cmd;                 /* nv, joint force commands */
+    double *tau;                     /* nv, total generalized force of the step */
+    double *qdd;                     /* nv */
+    double *tmp;                     /* nv */
+    double *mass;                    /* nv * nv, M */
+    double *chol;                    /* nv * nv, lower Cholesky factor of M */
+    body_work *work;                 /* body_count */
+    vec3 gravity;
+    int fk_valid;                    /* work[].pose and X are those of the current q */
+    int factor_valid;                /* mass/chol are those of the current q */
+};
+
+/* Bytes of the state block for the given sizes, and carving it. */
+size_t skeleton_state_bytes(int body_count, int nq, int nv);
+void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int nv);
+/* Recompute every pointer of a header from its blocks (after copying). */
+void skeleton_bind(skeleton *s);
+void skeleton_invalidate(skeleton *s);
+/* Check a full position vector (finite, unit quaternions) / store one (renormalizing quaternions). */
+wr_status skeleton_check_positions(const skeleton *s, const double *q);
+void skeleton_store_positions(skeleton *s, const double *q);
+
+/* --- algorithms (articulated.c) ---------------------------------------------------------------------------- */
+
+/* Forward kinematics and body velocities (work[].X, pose, vel, c). */
+void dyn_forward_kinematics(skeleton *s);
+/* ABA with generalized force s->tau into s->qdd (needs dyn_forward_kinematics first). */
+void dyn_aba(skeleton *s);
+/* RNEA: tau_out = M qdd + C (needs forward kinematics). */
+void dyn_rnea(skeleton *s, const double *qdd, double *tau_out);
+/* CRBA into s->mass (needs forward kinematics). */
+void dyn_crba(skeleton *s);
+/* Total generalized force of the step: clamped commands, springs, damping, into s->tau. */
+void dyn_passive_and_commands(skeleton *s);
+/* Position integration q <- q (+) dt * v, quaternions on the manifold (renormalized). */
+void dyn_integrate_positions(skeleton *s, double dt);
+double dyn_kinetic_energy(const skeleton *s);  /* needs FK */
+double dyn_potential_energy(const skeleton *s);/* needs FK */
+void dyn_momentum(const skeleton *s, vec3 *linear, vec3 *angular); /* needs FK */
+/* Rotation of a unit quaternion stored as (w, x, y, z) doubles. */
+quat dyn_quat_load(const double *p);
+
+/* --- world (world.c) --------------------------------------------------------------------------------------- */
+/* Called by world.c when the world's gravity changes or a skeleton joins. */
+void skeleton_attach(skeleton *s, world *w, int index, int q_offset, int v_offset, vec3 gravity);
+/* Move every block of `s` into `manager`; returns the new header or NULL with a status in *status. */
+skeleton *skeleton_move(skeleton *s, memory_manager *manager, wr_status *status);
+/* Free every block of a skeleton (and its owned manager). */
+void skeleton_free(skeleton *s);
+
+#endif

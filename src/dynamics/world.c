@@ -1,0 +1,626 @@
+/* The world: its memory manager, skeletons, the step pipeline, the flat state API and snapshots.
+ *
+ * world_step reads like mj_step, one stage per line:
+ *   (0) keep q, v, time in world-owned backup arrays;
+ *   (1) forward kinematics and (2) ABA per skeleton: candidate velocities v + dt * qdd;
+ *   (3) constraint_solver_step: contacts and limits change the candidate velocities by impulses;
+ *   (4) semi-implicit Euler: q <- q (+) dt * v (quaternions on the manifold);
+ *   (5) commit, or on any failure (status, NaN/Inf) restore the backup exactly and return the status.
+ * The step allocates nothing: backups, scratch and the solver's frame live in memory taken when skeletons were added.
+ *
+ * The world handle itself is one small struct from the C heap (so that world_set_memory_manager can swap the
+ * manager under it); everything the world holds comes from its memory manager (tag MEMORY_TAG_WORLD for the world's
+ * own arrays, MEMORY_TAG_SKELETON for skeletons).
+ */
+#include <math.h>
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "constraint/constraint_solver.h"
+#include "core/status_internal.h"
+#include "dynamics/skeleton_impl.h"
+
+#define W_TAG MEMORY_TAG_WORLD
+#define SNAPSHOT_MAGIC 0x77727368u /* "wrsh" */
+
+struct world {
+    memory_manager *manager;
+    int owns_manager;
+    double dt;
+    vec3 gravity;
+    double time;
+    uint64_t step_count;
+    skeleton **skeletons;        /* skeleton_capacity slots */
+    int skeleton_count, skeleton_capacity;
+    int nq, nv;                  /* totals */
+    double *backup;              /* nq + nv doubles: the pre-step state */
+    size_t backup_doubles;
+    constraint_solver *solver;   /* created with the first skeleton */
+    int snapshots;               /* live world_snapshot objects */
+};
+
+struct world_snapshot {
+    const world *owner;
+    size_t bytes;                /* of data[] */
+    alignas(16) unsigned char data[];
+};
+
+typedef struct snapshot_header {
+    uint32_t magic;
+    uint32_t skeletons;
+    uint32_t nq, nv;
+    uint64_t layout;             /* hash of every joint type: refuses snapshots of another world layout */
+    uint64_t step_count;
+    double time;
+} snapshot_header;
+
+static int all_finite(const double *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(p[i]))
+            return 0;
+    return 1;
+}
+
+/* ---- create / destroy -------------------------------------------------------------------------------------- */
+
+void world_config_init(world_config *config)
+{
+    if (!config)
+        return;
+    memset(config, 0, sizeof *config);
+    config->time_step = 0.001;
+    config->gravity[2] = -9.81;
+}
+
+wr_status world_create(const world_config *config, world **out)
+{
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    world_config defaults;
+    if (!config) {
+        world_config_init(&defaults);
+        config = &defaults;
+    }
+    if (!isfinite(config->time_step) || !all_finite(config->gravity, 3))
+        return WR_FAIL(WR_ERR_NON_FINITE, "time step and gravity must be finite");
+    if (!(config->time_step > 0))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "time step must be > 0 (got %g)", config->time_step);
+    world *w = calloc(1, sizeof *w);
+    if (!w)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for the world handle");
+    if (config->memory) {
+        w->manager = config->memory;
+    } else {
+        memory_manager_config mc;
+        memory_manager_config_init(&mc);
+        mc.budget_bytes = config->memory_budget;
+        wr_status st = memory_manager_create(&mc, &w->manager);
+        if (st != WR_OK) {
+            free(w);
+            return st;
+        }
+        w->owns_manager = 1;
+    }
+    w->dt = config->time_step;
+    w->gravity = v3_from(config->gravity);
+    *out = w;
+    return WR_OK;
+}
+
+static void world_free_arrays(world *w)
+{
+    if (w->skeletons)
+        memory_manager_deallocate(w->manager, w->skeletons, (size_t)w->skeleton_capacity * sizeof(skeleton *), 0,
+                                  W_TAG);
+    if (w->backup)
+        memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
+    w->skeletons = NULL;
+    w->backup = NULL;
+}
+
+wr_status world_destroy(world *w)
+{
+    if (!w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    for (int i = 0; i < w->skeleton_count; i++)
+        skeleton_free(w->skeletons[i]);
+    if (w->solver)
+        constraint_solver_destroy(w->solver);
+    world_free_arrays(w);
+    wr_status st = WR_OK;
+    if (w->owns_manager)
+        st = memory_manager_destroy(w->manager);
+    free(w);
+    return st;
+}
+
+wr_status world_set_memory_manager(world *w, memory_manager *manager)
+{
+    if (!w || !manager)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and manager must not be NULL");
+    if (manager == w->manager)
+        return WR_OK;
+    if (w->skeleton_count || w->solver || w->skeletons || w->backup || w->snapshots)
+        return WR_FAIL(WR_ERR_BUSY, "the world already holds memory from its manager");
+    if (w->owns_manager) {
+        wr_status st = memory_manager_destroy(w->manager);
+        if (st != WR_OK)
+            return st;
+    }
+    w->manager = manager;
+    w->owns_manager = 0;
+    return WR_OK;
+}
+
+memory_manager *world_get_memory_manager(const world *w) { return w ? w->manager : NULL; }
+
+/* ---- skeletons --------------------------------------------------------------------------------------------- */
+
+/* Re-derive each skeleton's index and offsets in the world-wide numbering. */
+static void world_relayout(world *w)
+{
+    int q = 0, v = 0;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        skeleton_attach(w->skeletons[i], w, i, q, v, w->gravity);
+        q += w->skeletons[i]->nq;
+        v += w->skeletons[i]->nv;
+    }
+    w->nq = q;
+    w->nv = v;
+}
+
+wr_status world_add_skeleton(world *w, skeleton **sp)
+{
+    if (!w || !sp || !*sp)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
+    skeleton *s = *sp;
+    if (s->world)
+        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is already in a world", s->name);
+    /* everything that can fail first; the move last, because it cannot be undone */
+    wr_status st = WR_OK;
+    constraint_solver *solver = w->solver;
+    if (!solver && (st = constraint_solver_create(w->manager, &solver)) != WR_OK)
+        return st;
+    skeleton **slots = w->skeletons;
+    int capacity = w->skeleton_capacity;
+    if (w->skeleton_count == capacity) {
+        capacity = capacity ? 2 * capacity : 4;
+        void *mem = NULL;
+        st = memory_manager_allocate(w->manager, (size_t)capacity * sizeof(skeleton *), 0, W_TAG, &mem);
+        slots = mem;
+    }
+    size_t backup_doubles = (size_t)(w->nq + s->nq + w->nv + s->nv);
+    void *backup = NULL;
+    if (st == WR_OK && backup_doubles)
+        st = memory_manager_allocate(w->manager, backup_doubles * sizeof(double), 0, W_TAG, &backup);
+    if (st == WR_OK && s->manager != w->manager) {
+        skeleton *moved = skeleton_move(s, w->manager, &st);
+        if (moved)
+            s = moved;
+    }
+    if (st != WR_OK) {
+        if (backup)
+            memory_manager_deallocate(w->manager, backup, backup_doubles * sizeof(double), 0, W_TAG);
+        if (slots && slots != w->skeletons)
+            memory_manager_deallocate(w->manager, slots, (size_t)capacity * sizeof(skeleton *), 0, W_TAG);
+        if (solver != w->solver)
+            constraint_solver_destroy(solver);
+        return st;
+    }
+    /* commit */
+    if (slots != w->skeletons) {
+        if (w->skeleton_count)
+            memcpy(slots, w->skeletons, (size_t)w->skeleton_count * sizeof(skeleton *));
+        if (w->skeletons)
+            memory_manager_deallocate(w->manager, w->skeletons, (size_t)w->skeleton_capacity * sizeof(skeleton *),
+                                      0, W_TAG);
+        w->skeletons = slots;
+        w->skeleton_capacity = capacity;
+    }
+    if (w->backup)
+        memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
+    w->backup = backup;
+    w->backup_doubles = backup_doubles;
+    w->solver = solver;
+    w->skeletons[w->skeleton_count++] = s;
+    world_relayout(w);
+    skeleton_invalidate(s);
+    *sp = s;
+    return WR_OK;
+}
+
+wr_status world_remove_skeleton(world *w, skeleton *s)
+{
+    if (!w || !s)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
+    if (s->world != w)
+        return WR_FAIL(WR_ERR_NOT_FOUND, "skeleton '%s' is not in this world", s->name);
+    int index = s->world_index;
+    /* the backup shrinks; keep the larger array (it is only scratch) rather than risk an allocation failure */
+    memmove(&w->skeletons[index], &w->skeletons[index + 1],
+            (size_t)(w->skeleton_count - index - 1) * sizeof(skeleton *));
+    w->skeleton_count--;
+    s->world = NULL;
+    skeleton_free(s);
+    world_relayout(w);
+    return WR_OK;
+}
+
+int world_skeleton_count(const world *w) { return w ? w->skeleton_count : 0; }
+
+skeleton *world_get_skeleton(const world *w, int index)
+{
+    if (!w || index < 0 || index >= w->skeleton_count)
+        return NULL;
+    return w->skeletons[index];
+}
+
+/* ---- the step ---------------------------------------------------------------------------------------------- */
+
+static void backup_state(world *w)
+{
+    double *p = w->backup;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        const skeleton *s = w->skeletons[i];
+        memcpy(p, s->q, (size_t)s->nq * sizeof(double));
+        p += s->nq;
+        memcpy(p, s->v, (size_t)s->nv * sizeof(double));
+        p += s->nv;
+    }
+}
+
+static void restore_state(world *w)
+{
+    const double *p = w->backup;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        skeleton *s = w->skeletons[i];
+        memcpy(s->q, p, (size_t)s->nq * sizeof(double));
+        p += s->nq;
+        memcpy(s->v, p, (size_t)s->nv * sizeof(double));
+        p += s->nv;
+        skeleton_invalidate(s);
+    }
+}
+
+/* Stages 1-2 for one skeleton: candidate velocities. Returns 0 if anything is not finite. */
+static int skeleton_velocity_update(skeleton *s, double dt)
+{
+    dyn_passive_and_commands(s);
+    dyn_forward_kinematics(s);
+    dyn_aba(s);
+    s->factor_valid = 0;
+    int ok = 1;
+    for (int k = 0; k < s->nv; k++) {
+        double v = s->v[k] + dt * s->qdd[k];
+        ok &= isfinite(v) != 0;
+        s->v[k] = v;
+    }
+    return ok;
+}
+
+static wr_status world_step_once(world *w)
+{
+    const double dt = w->dt;
+    const double time = w->time;
+    backup_state(w);
+    wr_status st = WR_OK;
+    int ok = 1;
+    for (int i = 0; i < w->skeleton_count; i++)
+        ok &= skeleton_velocity_update(w->skeletons[i], dt);
+    if (!ok) {
+        st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after forward dynamics at t = %g", time);
+    } else if (w->solver) {
+        st = constraint_solver_step(w->solver, w, dt);
+    }
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
+        skeleton *s = w->skeletons[i];
+        if (!all_finite(s->v, (size_t)s->nv)) {
+            st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after the constraint stage at t = %g", time);
+            break;
+        }
+        dyn_integrate_positions(s, dt);
+        if (!all_finite(s->q, (size_t)s->nq))
+            st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite position after integration at t = %g", time);
+    }
+    if (st != WR_OK) {
+        restore_state(w);
+        w->time = time;
+        return st;
+    }
+    if (w->solver)
+        constraint_solver_commit(w->solver);
+    w->step_count++;
+    w->time = time + dt;
+    return WR_OK;
+}
+
+wr_status world_step(world *w, int steps)
+{
+    if (!w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    if (steps < 1)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "steps must be >= 1 (got %d)", steps);
+    for (int k = 0; k < steps; k++) {
+        wr_status st = world_step_once(w);
+        if (st != WR_OK)
+            return st;
+    }
+    return WR_OK;
+}
+
+/* ---- parameters -------------------------------------------------------------------------------------------- */
+
+wr_status world_set_gravity(world *w, const double gravity[3])
+{
+    if (!w || !gravity)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and gravity must not be NULL");
+    if (!all_finite(gravity, 3))
+        return WR_FAIL(WR_ERR_NON_FINITE, "gravity is not finite");
+    w->gravity = v3_from(gravity);
+    for (int i = 0; i < w->skeleton_count; i++)
+        w->skeletons[i]->gravity = w->gravity;
+    return WR_OK;
+}
+
+wr_status world_set_time_step(world *w, double time_step)
+{
+    if (!w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    if (!isfinite(time_step))
+        return WR_FAIL(WR_ERR_NON_FINITE, "time step is not finite");
+    if (!(time_step > 0))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "time step must be > 0 (got %g)", time_step);
+    w->dt = time_step;
+    return WR_OK;
+}
+
+double world_time(const world *w) { return w ? w->time : 0.0; }
+uint64_t world_step_count(const world *w) { return w ? w->step_count : 0; }
+double world_time_step(const world *w) { return w ? w->dt : 0.0; }
+
+void world_get_gravity(const world *w, double gravity[3])
+{
+    if (w && gravity)
+        v3_store(w->gravity, gravity);
+}
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t bytes)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < bytes; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+uint64_t world_state_hash(const world *w)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    if (!w)
+        return h;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        const skeleton *s = w->skeletons[i];
+        h = fnv1a(h, s->q, (size_t)s->nq * sizeof(double));
+        h = fnv1a(h, s->v, (size_t)s->nv * sizeof(double));
+    }
+    return fnv1a(h, &w->time, sizeof w->time);
+}
+
+/* ---- flat state -------------------------------------------------------------------------------------------- */
+
+size_t world_position_count(const world *w) { return w ? (size_t)w->nq : 0; }
+size_t world_dof_count(const world *w) { return w ? (size_t)w->nv : 0; }
+
+static wr_status check_flat(const world *w, const void *p, size_t count, size_t expected, const char *what)
+{
+    if (!w || (!p && expected))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    if (count != expected)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s count %zu, the world has %zu", what, count, expected);
+    return WR_OK;
+}
+
+wr_status world_get_positions(const world *w, double *q, size_t count)
+{
+    wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
+        const skeleton *s = w->skeletons[i];
+        memcpy(q + s->q_world_offset, s->q, (size_t)s->nq * sizeof(double));
+    }
+    return st;
+}
+
+wr_status world_set_positions(world *w, const double *q, size_t count)
+{
+    wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++)
+        st = skeleton_check_positions(w->skeletons[i], q + w->skeletons[i]->q_world_offset);
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++)
+        skeleton_store_positions(w->skeletons[i], q + w->skeletons[i]->q_world_offset);
+    return st;
+}
+
+wr_status world_get_velocities(const world *w, double *v, size_t count)
+{
+    wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
+        const skeleton *s = w->skeletons[i];
+        memcpy(v + s->v_world_offset, s->v, (size_t)s->nv * sizeof(double));
+    }
+    return st;
+}
+
+wr_status world_set_velocities(world *w, const double *v, size_t count)
+{
+    wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
+    if (st == WR_OK && !all_finite(v, count))
+        st = WR_FAIL(WR_ERR_NON_FINITE, "velocities contain NaN or infinity");
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
+        skeleton *s = w->skeletons[i];
+        memcpy(s->v, v + s->v_world_offset, (size_t)s->nv * sizeof(double));
+    }
+    return st;
+}
+
+wr_status world_set_joint_forces(world *w, const double *tau, size_t count)
+{
+    wr_status st = check_flat(w, tau, count, w ? (size_t)w->nv : 0, "joint force");
+    if (st == WR_OK && !all_finite(tau, count))
+        st = WR_FAIL(WR_ERR_NON_FINITE, "joint forces contain NaN or infinity");
+    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
+        skeleton *s = w->skeletons[i];
+        memcpy(s->tau_cmd, tau + s->v_world_offset, (size_t)s->nv * sizeof(double));
+    }
+    return st;
+}
+
+wr_status world_apply_body_wrench(world *w, int skeleton_index, int body, const double force[3],
+                                  const double torque[3])
+{
+    if (!w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    if (skeleton_index < 0 || skeleton_index >= w->skeleton_count)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton index %d out of range [0, %d)", skeleton_index,
+                       w->skeleton_count);
+    return skeleton_apply_body_wrench(w->skeletons[skeleton_index], body, force, torque);
+}
+
+wr_status world_clear_forces(world *w)
+{
+    if (!w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    for (int i = 0; i < w->skeleton_count; i++)
+        skeleton_clear_forces(w->skeletons[i]);
+    return WR_OK;
+}
+
+/* ---- snapshots --------------------------------------------------------------------------------------------- */
+
+static uint64_t world_layout_hash(const world *w)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        const skeleton *s = w->skeletons[i];
+        for (int b = 0; b < s->body_count; b++)
+            h = fnv1a(h, &s->bodies[b].type, sizeof s->bodies[b].type);
+        h = fnv1a(h, &i, sizeof i);
+    }
+    return h;
+}
+
+size_t world_snapshot_size(const world *w)
+{
+    if (!w)
+        return 0;
+    return sizeof(snapshot_header) + (size_t)(w->nq + w->nv) * sizeof(double);
+}
+
+wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes)
+{
+    if (!w || !buffer)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    if (bytes < world_snapshot_size(w))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed", bytes,
+                       world_snapshot_size(w));
+    snapshot_header h = {SNAPSHOT_MAGIC, (uint32_t)w->skeleton_count, (uint32_t)w->nq, (uint32_t)w->nv,
+                         world_layout_hash(w), w->step_count, w->time};
+    unsigned char *p = buffer;
+    memcpy(p, &h, sizeof h);
+    p += sizeof h;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        const skeleton *s = w->skeletons[i];
+        memcpy(p + (size_t)s->q_world_offset * sizeof(double), s->q, (size_t)s->nq * sizeof(double));
+        memcpy(p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), s->v, (size_t)s->nv * sizeof(double));
+    }
+    return WR_OK;
+}
+
+wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes)
+{
+    if (!w || !buffer)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    snapshot_header h;
+    if (bytes < sizeof h)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer too small (%zu bytes)", bytes);
+    memcpy(&h, buffer, sizeof h);
+    if (h.magic != SNAPSHOT_MAGIC || h.skeletons != (uint32_t)w->skeleton_count || h.nq != (uint32_t)w->nq ||
+        h.nv != (uint32_t)w->nv || h.layout != world_layout_hash(w) || bytes < world_snapshot_size(w))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot does not match this world's layout");
+    const unsigned char *p = (const unsigned char *)buffer + sizeof h;
+    /* the payload may be unaligned in a caller buffer: check through memcpy'd values */
+    for (size_t k = 0; k < (size_t)(w->nq + w->nv); k++) {
+        double x;
+        memcpy(&x, p + k * sizeof(double), sizeof x);
+        if (!isfinite(x))
+            return WR_FAIL(WR_ERR_NON_FINITE, "the snapshot contains NaN or infinity");
+    }
+    if (!isfinite(h.time))
+        return WR_FAIL(WR_ERR_NON_FINITE, "the snapshot time is not finite");
+    for (int i = 0; i < w->skeleton_count; i++) {
+        skeleton *s = w->skeletons[i];
+        memcpy(s->q, p + (size_t)s->q_world_offset * sizeof(double), (size_t)s->nq * sizeof(double));
+        memcpy(s->v, p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), (size_t)s->nv * sizeof(double));
+        skeleton_invalidate(s);
+    }
+    w->time = h.time;
+    w->step_count = h.step_count;
+    return WR_OK;
+}
+
+wr_status world_snapshot_create(world *w, world_snapshot **out)
+{
+    if (!w || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and out must not be NULL");
+    size_t bytes = world_snapshot_size(w);
+    void *mem = NULL;
+    wr_status st = memory_manager_allocate(w->manager, sizeof(world_snapshot) + bytes, alignof(world_snapshot),
+                                           W_TAG, &mem);
+    if (st != WR_OK)
+        return st;
+    world_snapshot *snap = mem;
+    snap->owner = w;
+    snap->bytes = bytes;
+    w->snapshots++;
+    *out = snap;
+    return WR_OK;
+}
+
+wr_status world_snapshot_save(const world *w, world_snapshot *snap)
+{
+    if (!w || !snap)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
+    if (snap->owner != w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
+    return world_save_snapshot(w, snap->data, snap->bytes);
+}
+
+wr_status world_snapshot_restore(world *w, const world_snapshot *snap)
+{
+    if (!w || !snap)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
+    if (snap->owner != w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
+    return world_restore_snapshot(w, snap->data, snap->bytes);
+}
+
+wr_status world_snapshot_destroy(world *w, world_snapshot *snap)
+{
+    if (!w || !snap)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
+    if (snap->owner != w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
+    w->snapshots--;
+    return memory_manager_deallocate(w->manager, snap, sizeof(world_snapshot) + snap->bytes,
+                                     alignof(world_snapshot), W_TAG);
+}
+
+/* ---- dynamics_internal.h accessors ------------------------------------------------------------------------- */
+
+int dyn_world_skeleton_count(const world *w) { return w->skeleton_count; }
+skeleton *dyn_world_skeleton(const world *w, int index) { return w->skeletons[index]; }
+double dyn_world_time_step(const world *w) { return w->dt; }
+vec3 dyn_world_gravity(const world *w) { return w->gravity; }
+int dyn_world_dof_count(const world *w) { return w->nv; }

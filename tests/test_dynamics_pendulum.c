@@ -1,0 +1,179 @@
+/* Closed-form checks: pendulum small-angle period, free fall, torque-free spin of a symmetric body. */
+#include "test_support.h"
+
+#include <math.h>
+#include <string.h>
+
+static const double PI = 3.14159265358979323846;
+
+/* Period from successive downward zero crossings of the angle (linear interpolation between steps). */
+static double measure_period(world *w, skeleton *s, double dt, double duration)
+{
+    double q_prev = 0, t_prev = 0, first = -1, last = -1;
+    int crossings = 0;
+    assert_wr_ok(skeleton_get_positions(s, &q_prev, 1));
+    int steps = (int)(duration / dt);
+    for (int k = 0; k < steps; k++) {
+        assert_wr_ok(world_step(w, 1));
+        double q = 0, t = world_time(w);
+        assert_wr_ok(skeleton_get_positions(s, &q, 1));
+        if (q_prev > 0 && q <= 0) {
+            double tc = t_prev + (t - t_prev) * q_prev / (q_prev - q);
+            if (first < 0)
+                first = tc;
+            last = tc;
+            crossings++;
+        }
+        q_prev = q;
+        t_prev = t;
+    }
+    assert_true(crossings >= 2);
+    return (last - first) / (crossings - 1);
+}
+
+static void check_pendulum(double sphere_radius, double dt)
+{
+    world_config c;
+    world_config_init(&c);
+    c.time_step = dt;
+    world *w = NULL;
+    assert_wr_ok(world_create(&c, &w));
+    skeleton *s = NULL;
+    assert_wr_ok(skeleton_create(world_get_memory_manager(w), "pendulum", &s));
+    body_desc b;
+    body_desc_init(&b);
+    joint_desc_init(&b.joint, JOINT_REVOLUTE);
+    b.joint.axis[0] = 0;
+    b.joint.axis[1] = 1;
+    b.joint.axis[2] = 0;
+    const double mass = 2.0, d = 0.8;
+    b.mass = mass;
+    b.com[2] = -d;
+    assert_wr_ok(inertia_of_sphere(mass, sphere_radius, b.inertia));
+    assert_wr_ok(skeleton_add_body(s, &b, NULL));
+    assert_wr_ok(world_add_skeleton(w, &s));
+    double q0 = 0.01;
+    assert_wr_ok(skeleton_set_positions(s, &q0, 1));
+
+    const double g = 9.81;
+    const double i_pivot = b.inertia[0] + mass * d * d;
+    const double expected = 2 * PI * sqrt(i_pivot / (mass * g * d));
+    double period = measure_period(w, s, dt, 4.5 * expected);
+    double rel = fabs(period - expected) / expected;
+    print_message("pendulum r=%.3f dt=%g: period %.6f s, expected %.6f s, rel. error %.2e\n", sphere_radius, dt,
+                  period, expected, rel);
+    assert_true(rel < 0.005);
+    assert_wr_ok(world_destroy(w));
+}
+
+static void test_pendulum_period(void **state)
+{
+    (void)state;
+    check_pendulum(0.2, 1e-3);  /* extended bob: 2 pi sqrt(I_pivot / (m g d)) */
+    check_pendulum(1e-3, 1e-4); /* near point mass: 2 pi sqrt(L / g) */
+}
+
+static void test_pendulum_scene(void **state)
+{
+    (void)state;
+    world *w = NULL;
+    assert_wr_ok(world_create(NULL, &w));
+    assert_wr_ok(scene_build(w, "pendulum"));
+    assert_int_equal(world_skeleton_count(w), 1);
+    skeleton *s = world_get_skeleton(w, 0);
+    assert_int_equal(skeleton_dof_count(s), 1);
+    /* energy is nearly conserved over 2 s at dt = 1 ms */
+    double ke, pe, e0, e1;
+    assert_wr_ok(skeleton_kinetic_energy(s, &ke));
+    assert_wr_ok(skeleton_potential_energy(s, &pe));
+    e0 = ke + pe;
+    uint64_t h0 = world_state_hash(w);
+    assert_wr_ok(world_step(w, 2000));
+    assert_true(world_state_hash(w) != h0);
+    assert_int_equal(world_step_count(w), 2000);
+    assert_true(fabs(world_time(w) - 2.0) < 1e-9);
+    assert_wr_ok(skeleton_kinetic_energy(s, &ke));
+    assert_wr_ok(skeleton_potential_energy(s, &pe));
+    e1 = ke + pe;
+    assert_true(fabs(e1 - e0) < 0.01 * 9.81 * 1.0 * (1 - cos(0.5)));
+    assert_wr_ok(world_destroy(w));
+}
+
+static void test_free_fall(void **state)
+{
+    (void)state;
+    const double dt = 1e-3, g = -9.81;
+    const int steps = 1000;
+    world_config c;
+    world_config_init(&c);
+    c.time_step = dt;
+    world *w = NULL;
+    assert_wr_ok(world_create(&c, &w));
+    skeleton *s = NULL;
+    assert_wr_ok(skeleton_create(NULL, "ball", &s)); /* own manager: moved on add */
+    body_desc b;
+    body_desc_init(&b); /* free root */
+    b.mass = 3.0;
+    assert_wr_ok(inertia_of_sphere(3.0, 0.1, b.inertia));
+    assert_wr_ok(skeleton_add_body(s, &b, NULL));
+    assert_wr_ok(world_add_skeleton(w, &s));
+    double q[7] = {0.5, -1.0, 10.0, 1, 0, 0, 0};
+    double v[6] = {0, 0, 0, 2.0, 1.0, 3.0}; /* body frame = world frame (identity rotation) */
+    assert_wr_ok(skeleton_set_positions(s, q, 7));
+    assert_wr_ok(skeleton_set_velocities(s, v, 6));
+    assert_wr_ok(world_step(w, steps));
+    const double t = steps * dt;
+    double qe[7], ve[6];
+    assert_wr_ok(skeleton_get_positions(s, qe, 7));
+    assert_wr_ok(skeleton_get_velocities(s, ve, 6));
+    /* velocity: exact, v0 + g t */
+    assert_true(fabs(ve[5] - (3.0 + g * t)) < 1e-9);
+    assert_true(fabs(ve[3] - 2.0) < 1e-12 && fabs(ve[4] - 1.0) < 1e-12);
+    /* position: closed form plus semi-implicit Euler's known first-order offset g t dt / 2 */
+    double z_closed = 10.0 + 3.0 * t + 0.5 * g * t * t;
+    assert_true(fabs(qe[2] - (z_closed + 0.5 * g * t * dt)) < 1e-9);
+    assert_true(fabs(qe[2] - z_closed) <= 0.5 * fabs(g) * t * dt + 1e-9);
+    assert_true(fabs(qe[0] - (0.5 + 2.0 * t)) < 1e-9 && fabs(qe[1] - (-1.0 + 1.0 * t)) < 1e-9);
+    assert_wr_ok(world_destroy(w));
+}
+
+static void test_symmetric_spin(void **state)
+{
+    (void)state;
+    /* a sphere spinning about a tilted axis keeps its angular velocity; its orientation is exp(w t) */
+    world_config c;
+    world_config_init(&c);
+    c.gravity[2] = 0;
+    world *w = NULL;
+    assert_wr_ok(world_create(&c, &w));
+    skeleton *s = NULL;
+    assert_wr_ok(skeleton_create(world_get_memory_manager(w), "spinner", &s));
+    body_desc b;
+    body_desc_init(&b);
+    assert_wr_ok(inertia_of_sphere(1.0, 0.2, b.inertia));
+    assert_wr_ok(skeleton_add_body(s, &b, NULL));
+    assert_wr_ok(world_add_skeleton(w, &s));
+    double v[6] = {0.3, -0.2, 1.5, 0, 0, 0};
+    assert_wr_ok(skeleton_set_velocities(s, v, 6));
+    assert_wr_ok(world_step(w, 1000));
+    double ve[6], qe[7];
+    assert_wr_ok(skeleton_get_velocities(s, ve, 6));
+    assert_wr_ok(skeleton_get_positions(s, qe, 7));
+    for (int k = 0; k < 3; k++)
+        assert_true(fabs(ve[k] - v[k]) < 1e-12);
+    double wn = sqrt(0.09 + 0.04 + 2.25), half = 0.5 * wn * 1.0;
+    assert_true(fabs(qe[3] - cos(half)) < 1e-9);
+    assert_true(fabs(qe[4] - sin(half) * 0.3 / wn) < 1e-9);
+    assert_wr_ok(world_destroy(w));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pendulum_period),
+        cmocka_unit_test(test_pendulum_scene),
+        cmocka_unit_test(test_free_fall),
+        cmocka_unit_test(test_symmetric_spin),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
