@@ -3,6 +3,7 @@
 #   find_package(worldrunner CONFIG REQUIRED)  +  target_link_libraries(app PRIVATE worldrunner::worldrunner)
 # or
 #   cc app.c $(pkg-config --cflags --libs --static worldrunner)
+# Everything a host engine needs is in the install component "worldrunner" (tools install in their own).
 include(CMakePackageConfigHelpers)
 
 get_target_property(wr_library_type worldrunner TYPE)
@@ -21,20 +22,20 @@ endforeach()
 set(WR_CONFIG_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/worldrunner)
 
 install(TARGETS worldrunner EXPORT worldrunnerTargets
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT worldrunner
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT worldrunner
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT worldrunner
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/worldrunner DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.h")
-install(EXPORT worldrunnerTargets NAMESPACE worldrunner:: DESTINATION ${WR_CONFIG_INSTALL_DIR})
+  COMPONENT worldrunner FILES_MATCHING PATTERN "*.h")
+install(EXPORT worldrunnerTargets NAMESPACE worldrunner:: DESTINATION ${WR_CONFIG_INSTALL_DIR} COMPONENT worldrunner)
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/worldrunnerConfig.cmake.in
   ${PROJECT_BINARY_DIR}/worldrunnerConfig.cmake INSTALL_DESTINATION ${WR_CONFIG_INSTALL_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/worldrunnerConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/worldrunnerConfig.cmake ${PROJECT_BINARY_DIR}/worldrunnerConfigVersion.cmake
-  DESTINATION ${WR_CONFIG_INSTALL_DIR})
+  DESTINATION ${WR_CONFIG_INSTALL_DIR} COMPONENT worldrunner)
 
 # The build tree is a package too: find_package(worldrunner) with worldrunner_DIR=<build dir>.
 export(EXPORT worldrunnerTargets NAMESPACE worldrunner:: FILE ${PROJECT_BINARY_DIR}/worldrunnerTargets.cmake)
@@ -55,4 +56,4 @@ endif()
 file(RELATIVE_PATH WR_PC_PREFIX_FROM_PCDIR /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
 string(REGEX REPLACE "/$" "" WR_PC_PREFIX_FROM_PCDIR "${WR_PC_PREFIX_FROM_PCDIR}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/worldrunner.pc.in ${PROJECT_BINARY_DIR}/worldrunner.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/worldrunner.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+install(FILES ${PROJECT_BINARY_DIR}/worldrunner.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT worldrunner)

@@ -21,7 +21,8 @@ if(WR_CONFIG)
 endif()
 
 message(STATUS "installing worldrunner into ${prefix}")
-run(${CMAKE_COMMAND} --install ${WR_BUILD_DIR} --prefix ${prefix} ${config_args})
+# Only the library's component: a tool that failed to build is reported by its own build, not here.
+run(${CMAKE_COMMAND} --install ${WR_BUILD_DIR} --prefix ${prefix} --component worldrunner ${config_args})
 foreach(f include/worldrunner/worldrunner.h ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfig.cmake
           ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfigVersion.cmake ${WR_LIBDIR}/pkgconfig/worldrunner.pc)
   if(NOT EXISTS ${prefix}/${f})
