@@ -31,7 +31,7 @@ typedef struct frame_allocator_stats {
     size_t peak_frame_bytes;     /* the largest frame so far (high-water mark) */
     uint64_t resets;
     uint64_t growths;            /* chunks chained because a frame outgrew the buffer */
-    uint64_t manager_requests;   /* allocate calls made to the memory manager since creation */
+    uint64_t manager_requests;   /* buffers obtained from the memory manager since creation */
     uint64_t allocations;        /* allocations since creation */
 } frame_allocator_stats;
 

@@ -56,11 +56,11 @@ static wr_status new_chunk(frame_allocator *frame, size_t capacity, frame_chunk 
 {
     capacity = (size_t)memory_align_up(capacity, FRAME_CHUNK_ALIGNMENT);
     void *memory;
-    frame->manager_requests++;
     wr_status status = memory_manager_allocate(frame->manager, FRAME_CHUNK_HEADER + capacity, FRAME_CHUNK_ALIGNMENT,
                                                frame->tag, &memory);
     if (status != WR_OK)
-        return status;
+        return status; /* refusals are counted by the manager (budget_refusals), not here */
+    frame->manager_requests++;
     frame_chunk *chunk = memory;
     chunk->next = NULL;
     chunk->capacity = capacity;
