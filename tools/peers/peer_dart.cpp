@@ -4,7 +4,8 @@
 // i.e. semi-implicit Euler, BoxedLcpConstraintSolver (Dantzig, PGS fallback), friction as a boxed LCP with two
 // tangent directions (a pyramid), rigid contacts with DART's error reduction. Collision: DARTCollisionDetector (its
 // own box-box code); with PEER_DART_COLLISION=fcl in the environment, FCL (DART's default, meshes for primitives),
-// reported as engine "dart-fcl". The ground is a 20 m x 20 m x 0.1 m static box whose top face is z = 0, since the
+// reported as engine "dart-fcl". The humanoid always uses FCL with primitive shapes, since neither detector has a
+// capsule: each capsule is a cylinder plus two spheres (the same solid). The ground is a 20 m x 20 m x 0.1 m static box whose top face is z = 0, since the
 // DART detector has no plane shape. Only specific headers: dart/dart.hpp pulls an ikfast header Debian lacks.
 #include <cstdio>
 #include <cstdlib>
@@ -19,10 +20,12 @@
 #include <dart/dynamics/BallJoint.hpp>
 #include <dart/dynamics/BodyNode.hpp>
 #include <dart/dynamics/BoxShape.hpp>
+#include <dart/dynamics/CylinderShape.hpp>
 #include <dart/dynamics/FreeJoint.hpp>
 #include <dart/dynamics/RevoluteJoint.hpp>
 #include <dart/dynamics/ShapeNode.hpp>
 #include <dart/dynamics/Skeleton.hpp>
+#include <dart/dynamics/SphereShape.hpp>
 #include <dart/dynamics/WeldJoint.hpp>
 #include <dart/simulation/World.hpp>
 
@@ -95,7 +98,8 @@ void build_chain(DartWorld &w, int links)
         dart::dynamics::RevoluteJoint::Properties joint;
         joint.mAxis = Eigen::Vector3d::UnitY();
         joint.mName = "joint" + std::to_string(i);
-        joint.mT_ParentBodyToJoint.translation() = Eigen::Vector3d(i == 0 ? 0.0 : PEER_CHAIN_LENGTH, 0, 0);
+        joint.mT_ParentBodyToJoint.translation() = i == 0 ? Eigen::Vector3d(0, 0, peer_chain_pivot_z(links))
+                                                          : Eigen::Vector3d(PEER_CHAIN_LENGTH, 0, 0);
         parent = chain->createJointAndBodyNodePair<dart::dynamics::RevoluteJoint>(parent, joint, named("link", i))
                      .second;
         dress(parent, PEER_CHAIN_MASS, half, center, false);
@@ -110,20 +114,35 @@ void build_boxes(DartWorld &w, int count)
     const double h = PEER_BOX_EDGE / 2;
     const double half[3] = {h, h, h};
     const double zero[3] = {0, 0, 0};
-    int side = 1;
-    while (side * side < count) {
-        ++side;
-    }
     for (int i = 0; i < count; ++i) {
+        double p[3], angle;
+        peer_box_start(i, count, p, &angle);
         SkeletonPtr skel = dart::dynamics::Skeleton::create("box" + std::to_string(i));
         dart::dynamics::FreeJoint::Properties joint;
-        joint.mT_ParentBodyToJoint.translation() = Eigen::Vector3d(
-            ((i % side) - 0.5 * (side - 1)) * PEER_BOX_SPACING, ((i / side) - 0.5 * (side - 1)) * PEER_BOX_SPACING, h);
-        auto *body = skel->createJointAndBodyNodePair<dart::dynamics::FreeJoint>(nullptr, joint).second;
+        joint.mName = "free" + std::to_string(i);
+        joint.mT_ParentBodyToJoint.translation() = vec(p);
+        joint.mT_ParentBodyToJoint.linear() = Eigen::AngleAxisd(angle, Eigen::Vector3d::UnitX()).toRotationMatrix();
+        auto *body = skel->createJointAndBodyNodePair<dart::dynamics::FreeJoint>(nullptr, joint, named("box", i)).second;
         dress(body, PEER_BOX_MASS, half, zero, true);
         w.bodies.push_back(body);
         w.world->addSkeleton(skel);
     }
+}
+
+void add_shape(BodyNode *body, const dart::dynamics::ShapePtr &shape, const double center[3])
+{
+    auto *node = body->createShapeNodeWith<dart::dynamics::CollisionAspect, dart::dynamics::DynamicsAspect>(shape);
+    node->setRelativeTranslation(vec(center));
+    node->getDynamicsAspect()->setFrictionCoeff(PEER_FRICTION);
+}
+
+template <class JointType>
+BodyNode *add_joint(const SkeletonPtr &skel, BodyNode *parent, typename JointType::Properties joint, const peer_body &b)
+{
+    joint.mName = b.name;
+    joint.mT_ParentBodyToJoint.translation() = vec(b.joint_pos);
+    const dart::dynamics::BodyNode::Properties props(dart::dynamics::BodyNode::AspectProperties(b.name));
+    return skel->createJointAndBodyNodePair<JointType>(parent, joint, props).second;
 }
 
 void build_humanoid(DartWorld &w)
@@ -132,29 +151,43 @@ void build_humanoid(DartWorld &w)
     SkeletonPtr skel = dart::dynamics::Skeleton::create("humanoid");
     for (int i = 0; i < PEER_HUMANOID_BODIES; ++i) {
         const peer_body &b = peer_humanoid[i];
-        BodyNode *parent = b.parent >= 0 ? w.bodies[static_cast<size_t>(b.parent)] : nullptr;
-        Eigen::Isometry3d offset = Eigen::Isometry3d::Identity();
-        offset.translation() = vec(b.joint_pos);
+        int parent_index = peer_humanoid_parent(i);
+        BodyNode *parent = parent_index >= 0 ? w.bodies[static_cast<size_t>(parent_index)] : nullptr;
         BodyNode *body = nullptr;
-        const dart::dynamics::BodyNode::Properties props(dart::dynamics::BodyNode::AspectProperties(b.name));
         if (b.joint == PEER_JOINT_FREE) {
-            dart::dynamics::FreeJoint::Properties joint;
-            joint.mName = b.name;
-            joint.mT_ParentBodyToJoint = offset;
-            body = skel->createJointAndBodyNodePair<dart::dynamics::FreeJoint>(parent, joint, props).second;
+            body = add_joint<dart::dynamics::FreeJoint>(skel, parent, {}, b);
         } else if (b.joint == PEER_JOINT_HINGE) {
             dart::dynamics::RevoluteJoint::Properties joint;
-            joint.mAxis = vec(b.axis);
-            joint.mName = b.name;
-            joint.mT_ParentBodyToJoint = offset;
-            body = skel->createJointAndBodyNodePair<dart::dynamics::RevoluteJoint>(parent, joint, props).second;
+            joint.mAxis = Eigen::Vector3d::UnitY();
+            body = add_joint<dart::dynamics::RevoluteJoint>(skel, parent, joint, b);
+            body->getParentJoint()->setPositionLowerLimit(0, b.lower);
+            body->getParentJoint()->setPositionUpperLimit(0, b.upper);
+            body->getParentJoint()->setLimitEnforcement(true);
         } else {
-            dart::dynamics::BallJoint::Properties joint;
-            joint.mName = b.name;
-            joint.mT_ParentBodyToJoint = offset;
-            body = skel->createJointAndBodyNodePair<dart::dynamics::BallJoint>(parent, joint, props).second;
+            body = add_joint<dart::dynamics::BallJoint>(skel, parent, {}, b);
         }
-        dress(body, b.mass, b.half, b.center, true);
+        for (std::size_t k = 0; k < body->getParentJoint()->getNumDofs() && b.joint != PEER_JOINT_FREE; ++k) {
+            body->getParentJoint()->setDampingCoefficient(k, b.damping);
+        }
+        double inertia[3];
+        peer_humanoid_inertia(i, inertia);
+        body->setMass(b.mass);
+        body->setLocalCOM(vec(b.com));
+        body->setMomentOfInertia(inertia[0], inertia[1], inertia[2]);
+        if (b.shape == PEER_SHAPE_BOX) {
+            add_shape(body, std::make_shared<dart::dynamics::BoxShape>(2.0 * vec(b.size)), b.com);
+        } else {
+            // FCL in DART 6.12 has no capsule: a cylinder and two end spheres make the same solid.
+            const double h = peer_capsule_half(&b);
+            const double top[3] = {b.com[0], b.com[1], b.com[2] + h};
+            const double bottom[3] = {b.com[0], b.com[1], b.com[2] - h};
+            add_shape(body, std::make_shared<dart::dynamics::CylinderShape>(b.size[0], 2.0 * h), b.com);
+            add_shape(body, std::make_shared<dart::dynamics::SphereShape>(b.size[0]), top);
+            add_shape(body, std::make_shared<dart::dynamics::SphereShape>(b.size[0]), bottom);
+        }
+        if (i == PEER_HUMANOID_TORSO) {
+            add_shape(body, std::make_shared<dart::dynamics::SphereShape>(PEER_HEAD_RADIUS), peer_head_pos);
+        }
         w.bodies.push_back(body);
     }
     w.world->addSkeleton(skel);
@@ -166,7 +199,12 @@ void *dart_create(const peer_scene *scene)
     w->world = dart::simulation::World::create();
     w->world->setGravity(Eigen::Vector3d(0, 0, PEER_GRAVITY_Z));
     w->world->setTimeStep(PEER_DT);
-    if (use_fcl()) {
+    // The DART detector has no capsule: the humanoid always uses FCL.
+    if (scene->kind == PEER_SCENE_HUMANOID) {
+        auto fcl = dart::collision::FCLCollisionDetector::create();
+        fcl->setPrimitiveShapeType(dart::collision::FCLCollisionDetector::PRIMITIVE);
+        w->world->getConstraintSolver()->setCollisionDetector(fcl);
+    } else if (use_fcl()) {
         w->world->getConstraintSolver()->setCollisionDetector(dart::collision::FCLCollisionDetector::create());
     } else {
         w->world->getConstraintSolver()->setCollisionDetector(dart::collision::DARTCollisionDetector::create());

@@ -12,7 +12,7 @@
 
 #include "malloc_shim.h"
 
-enum { PEER_MAX_THREADS = 64, PEER_CHECK_STEPS = 500 };
+enum { PEER_MAX_THREADS = 64 };
 
 typedef struct peer_options {
     const char *mode;
@@ -52,10 +52,18 @@ int peer_scene_parse(const char *name, peer_scene *out)
     return -1;
 }
 
-/* Steps that bring a scene to its steady state before anything is measured: the humanoid falls for ~1 s. */
+/* Steps that bring a scene to its steady state before anything is measured: the boxes fall and settle, the
+ * humanoid falls over, both within about a second. */
 static int warmup_steps(const peer_scene *scene)
 {
-    return scene->kind == PEER_SCENE_HUMANOID ? 1200 : 100;
+    return scene->kind == PEER_SCENE_CHAIN ? 100 : 1000;
+}
+
+/* Steps before the sanity probe: the chain tip after 0.5 s, the boxes' mean height at rest after 2 s, the pelvis
+ * height after 1 s. */
+static int check_steps(const peer_scene *scene)
+{
+    return scene->kind == PEER_SCENE_CHAIN ? 500 : scene->kind == PEER_SCENE_BOXES ? 2000 : 1000;
 }
 
 static malloc_shim_read_fn find_shim(void)
@@ -64,19 +72,6 @@ static malloc_shim_read_fn find_shim(void)
     void *sym = dlsym(RTLD_DEFAULT, "malloc_shim_read");
     memcpy(&fn, &sym, sizeof fn); /* object-to-function pointer without a pedantic cast */
     return fn;
-}
-
-static void *create_warm(const peer_engine *engine, const peer_scene *scene)
-{
-    void *world = engine->create(scene);
-    if (world != NULL && engine->step(world, warmup_steps(scene)) != 0) {
-        engine->destroy(world);
-        world = NULL;
-    }
-    if (world == NULL) {
-        fprintf(stderr, "%s: cannot build or warm up scene %s\n", engine->name, scene->name);
-    }
-    return world;
 }
 
 /* ---- one world per thread ---------------------------------------------------------------------------------- */
@@ -135,79 +130,105 @@ static double run_threads(const peer_engine *engine, void **worlds, int count, i
  * schemes gains energy and some engines blow up after about a minute of simulated time. */
 enum { PEER_SEGMENT_STEPS = 20000 };
 
-static void destroy_all(const peer_engine *engine, void **worlds, int count)
+typedef struct peer_worlds {
+    void *world[PEER_MAX_THREADS];
+    long steps[PEER_MAX_THREADS];   /* steps taken since built (warm-up included) */
+    int count;
+} peer_worlds;
+
+static void destroy_worlds(const peer_engine *engine, peer_worlds *set)
 {
-    for (int i = 0; i < count; ++i) {
-        if (worlds[i] != NULL) {
-            engine->destroy(worlds[i]);
-            worlds[i] = NULL;
+    for (int i = 0; i < set->count; ++i) {
+        if (set->world[i] != NULL) {
+            engine->destroy(set->world[i]);
+            set->world[i] = NULL;
         }
     }
 }
 
-static int create_all(const peer_engine *engine, const peer_scene *scene, void **worlds, int count)
+/* (Re)build every world that is missing or would pass PEER_SEGMENT_STEPS after `more` steps, then warm the new ones
+ * up, one thread per world. Returns 0 on success. */
+static int refresh_worlds(const peer_engine *engine, const peer_scene *scene, peer_worlds *set, long more)
 {
-    for (int i = 0; i < count; ++i) {
-        worlds[i] = create_warm(engine, scene);
-        if (worlds[i] == NULL) {
-            destroy_all(engine, worlds, i);
+    void *fresh[PEER_MAX_THREADS];
+    int nfresh = 0;
+    for (int i = 0; i < set->count; ++i) {
+        if (set->world[i] != NULL && set->steps[i] + more <= PEER_SEGMENT_STEPS) {
+            continue;
+        }
+        if (set->world[i] != NULL) {
+            engine->destroy(set->world[i]);
+        }
+        set->world[i] = engine->create(scene);
+        set->steps[i] = warmup_steps(scene);
+        if (set->world[i] == NULL) {
+            fprintf(stderr, "%s: cannot build scene %s\n", engine->name, scene->name);
             return 1;
         }
+        fresh[nfresh++] = set->world[i];
+    }
+    peer_engine plain = *engine; /* warm up on our own threads even if the engine has a parallel stepper */
+    plain.step_parallel = NULL;
+    if (nfresh > 0 && run_threads(&plain, fresh, nfresh, warmup_steps(scene)) < 0.0) {
+        fprintf(stderr, "%s: warm-up failed\n", engine->name);
+        return 1;
     }
     return 0;
 }
 
-/* Steps per second of one world on the calling thread; only the step calls are timed, and the world is rebuilt
- * (untimed) every PEER_SEGMENT_STEPS steps. Returns a negative value on failure. */
-static double single_rate(const peer_engine *engine, const peer_scene *scene, double seconds)
+/* Steps per second of world 0 on the calling thread; only the step calls are timed. Batches grow until one takes
+ * about 5 ms, so clock reads cost nothing next to the steps even for the fastest engine. */
+static double single_rate(const peer_engine *engine, const peer_scene *scene, peer_worlds *set, double seconds)
 {
     long steps = 0;
+    int batch = 10;
     double timed = 0.0;
     while (timed < seconds) {
-        void *world = create_warm(engine, scene);
-        if (world == NULL) {
+        if (refresh_worlds(engine, scene, set, batch) != 0) {
             return -1.0;
         }
-        int failed = 0;
-        for (int done = 0; done < PEER_SEGMENT_STEPS && timed < seconds && !failed; done += 10) {
-            double start = peer_now();
-            failed = engine->step(world, 10);
-            timed += peer_now() - start;
-            steps += 10;
-        }
-        engine->destroy(world);
+        double start = peer_now();
+        int failed = engine->step(set->world[0], batch);
+        double took = peer_now() - start;
+        timed += took;
+        steps += batch;
+        set->steps[0] += batch;
         if (failed) {
             fprintf(stderr, "%s: step failed\n", engine->name);
             return -1.0;
+        }
+        if (took < 0.005 && batch < 5000) {
+            batch *= 2;
         }
     }
     return (double)steps / timed;
 }
 
-/* Aggregate steps per second of `count` fresh worlds stepped `steps` steps each, one thread per world. */
-static double threaded_rate(const peer_engine *engine, const peer_scene *scene, int count, int steps)
+/* Aggregate steps per second of the first `count` worlds stepped `steps` steps each, one thread per world. */
+static double threaded_rate(const peer_engine *engine, const peer_scene *scene, peer_worlds *set, int count,
+                            int steps)
 {
-    void *worlds[PEER_MAX_THREADS] = {0};
-    if (create_all(engine, scene, worlds, count) != 0) {
+    if (refresh_worlds(engine, scene, set, steps) != 0) {
         return -1.0;
     }
-    double wall = run_threads(engine, worlds, count, steps);
-    destroy_all(engine, worlds, count);
+    double wall = run_threads(engine, set->world, count, steps);
+    for (int i = 0; i < count; ++i) {
+        set->steps[i] += steps;
+    }
     return wall > 0.0 ? (double)count * steps / wall : -1.0;
 }
 
 static int mode_time(const peer_engine *engine, const peer_scene *scene, const peer_options *opt)
 {
-    double single = single_rate(engine, scene, opt->seconds);
-    if (single <= 0.0) {
-        return 1;
-    }
+    peer_worlds set = {{0}, {0}, opt->threads};
+    double single = single_rate(engine, scene, &set, opt->seconds);
     /* The same number of steps per world on 1 and on n threads; each run lasts about seconds / 2. */
-    int per_world = (int)fmin(PEER_SEGMENT_STEPS, fmax(20.0, single * opt->seconds * 0.5));
-    double rate1 = threaded_rate(engine, scene, 1, per_world);
-    double raten = rate1 > 0.0 ? threaded_rate(engine, scene, opt->threads, per_world) : -1.0;
+    int per_world = (int)fmin(PEER_SEGMENT_STEPS / 2, fmax(20.0, single * opt->seconds * 0.5));
+    double rate1 = single > 0.0 ? threaded_rate(engine, scene, &set, 1, per_world) : -1.0;
+    double raten = rate1 > 0.0 ? threaded_rate(engine, scene, &set, opt->threads, per_world) : -1.0;
+    destroy_worlds(engine, &set);
     if (raten <= 0.0) {
-        fprintf(stderr, "%s: threaded run failed\n", engine->name);
+        fprintf(stderr, "%s: timed run failed\n", engine->name);
         return 1;
     }
     printf("engine=%s scene=%s mode=time steps_per_s=%.1f threads=%d rate_1t=%.1f rate_nt=%.1f speedup=%.3f\n",
@@ -254,10 +275,10 @@ static int mode_check(const peer_engine *engine, const peer_scene *scene)
         return 1;
     }
     double initial = engine->probe(world, scene);
-    int rc = engine->step(world, PEER_CHECK_STEPS);
+    int rc = engine->step(world, check_steps(scene));
     double final = engine->probe(world, scene);
-    printf("engine=%s scene=%s mode=check probe_t0=%.6f probe_t0.5=%.6f\n", engine->name, scene->name, initial,
-           final);
+    printf("engine=%s scene=%s mode=check probe_t0=%.6f probe=%.6f probe_time=%.3f\n", engine->name, scene->name,
+           initial, final, check_steps(scene) * 0.001);
     engine->destroy(world);
     return rc != 0 || !isfinite(final);
 }

@@ -4,6 +4,7 @@
  * friction cone (condim 3), soft contacts (default solref/solimp). Each world is one mjModel + one mjData; mj_step
  * allocates nothing after mj_makeData.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,8 +55,8 @@ static void add_chain(text *t, int links)
     const double half[3] = {PEER_CHAIN_LENGTH / 2, PEER_CHAIN_WIDTH / 2, PEER_CHAIN_WIDTH / 2};
     const double center[3] = {PEER_CHAIN_LENGTH / 2, 0, 0};
     for (int i = 0; i < links; ++i) {
-        text_add(t, "<body name='link%d' pos='%g 0 0'><joint type='hinge' axis='0 1 0'/>", i,
-                 i == 0 ? 0.0 : PEER_CHAIN_LENGTH);
+        text_add(t, "<body name='link%d' pos='%.17g 0 %.17g'><joint type='hinge' axis='0 1 0'/>", i,
+                 i == 0 ? 0.0 : PEER_CHAIN_LENGTH, i == 0 ? peer_chain_pivot_z(links) : 0.0);
         add_inertial(t, PEER_CHAIN_MASS, center, half);
     }
     for (int i = 0; i < links; ++i) {
@@ -74,39 +75,50 @@ static void add_boxes(text *t, int count)
     const double h = PEER_BOX_EDGE / 2;
     const double half[3] = {h, h, h};
     const double zero[3] = {0, 0, 0};
-    int side = 1;
-    while (side * side < count) {
-        ++side;
-    }
     add_floor(t, "");
     for (int i = 0; i < count; ++i) {
-        double x = ((i % side) - 0.5 * (side - 1)) * PEER_BOX_SPACING;
-        double y = ((i / side) - 0.5 * (side - 1)) * PEER_BOX_SPACING;
-        text_add(t, "<body name='box%d' pos='%.17g %.17g %.17g'><freejoint/>", i, x, y, h);
+        double p[3], angle;
+        peer_box_start(i, count, p, &angle);
+        text_add(t, "<body name='box%d' pos='%.17g %.17g %.17g' quat='%.17g %.17g 0 0'><freejoint/>", i, p[0], p[1],
+                 p[2], cos(0.5 * angle), sin(0.5 * angle));
         add_inertial(t, PEER_BOX_MASS, zero, half);
         text_add(t, "<geom type='box' size='%g %g %g' friction='%g 0.005 0.0001'/></body>", h, h, h, PEER_FRICTION);
     }
 }
 
+/* contype 2 / conaffinity 1 against the floor's 1 / 2: the humanoid touches the floor, never itself. */
+#define HUMANOID_COLLISION "friction='0.8 0.005 0.0001' contype='2' conaffinity='1'"
+
 static void add_humanoid_body(text *t, int index)
 {
     const peer_body *b = &peer_humanoid[index];
+    double inertia[3];
+    peer_humanoid_inertia(index, inertia);
     text_add(t, "<body name='%s' pos='%.17g %.17g %.17g'>", b->name, b->joint_pos[0], b->joint_pos[1],
              b->joint_pos[2]);
     if (b->joint == PEER_JOINT_FREE) {
         text_add(t, "<freejoint/>");
     } else if (b->joint == PEER_JOINT_HINGE) {
-        text_add(t, "<joint type='hinge' axis='%g %g %g'/>", b->axis[0], b->axis[1], b->axis[2]);
+        text_add(t, "<joint type='hinge' axis='0 1 0' damping='%g' limited='true' range='%g %g'/>", b->damping,
+                 b->lower, b->upper);
     } else {
-        text_add(t, "<joint type='ball'/>");
+        text_add(t, "<joint type='ball' damping='%g'/>", b->damping);
     }
-    add_inertial(t, b->mass, b->center, b->half);
-    /* contype 2 / conaffinity 1 against the floor's 1 / 2: bodies touch the floor, never each other. */
-    text_add(t, "<geom type='box' pos='%.17g %.17g %.17g' size='%.17g %.17g %.17g' friction='%g 0.005 0.0001' "
-                "contype='2' conaffinity='1'/>",
-             b->center[0], b->center[1], b->center[2], b->half[0], b->half[1], b->half[2], PEER_FRICTION);
+    text_add(t, "<inertial pos='%.17g %.17g %.17g' mass='%.17g' diaginertia='%.17g %.17g %.17g'/>", b->com[0],
+             b->com[1], b->com[2], b->mass, inertia[0], inertia[1], inertia[2]);
+    if (b->shape == PEER_SHAPE_BOX) {
+        text_add(t, "<geom type='box' pos='%.17g %.17g %.17g' size='%.17g %.17g %.17g' " HUMANOID_COLLISION "/>",
+                 b->com[0], b->com[1], b->com[2], b->size[0], b->size[1], b->size[2]);
+    } else {
+        text_add(t, "<geom type='capsule' pos='%.17g %.17g %.17g' size='%.17g %.17g' " HUMANOID_COLLISION "/>",
+                 b->com[0], b->com[1], b->com[2], b->size[0], peer_capsule_half(b));
+    }
+    if (index == PEER_HUMANOID_TORSO) {
+        text_add(t, "<geom type='sphere' pos='%.17g %.17g %.17g' size='%.17g' " HUMANOID_COLLISION "/>",
+                 peer_head_pos[0], peer_head_pos[1], peer_head_pos[2], PEER_HEAD_RADIUS);
+    }
     for (int child = index + 1; child < PEER_HUMANOID_BODIES; ++child) {
-        if (peer_humanoid[child].parent == index) {
+        if (peer_humanoid_parent(child) == index) {
             add_humanoid_body(t, child);
         }
     }
@@ -144,7 +156,7 @@ typedef struct mujoco_world {
 static void *mujoco_create(const peer_scene *scene)
 {
     text t = {NULL, 0, 0};
-    text_add(&t, "<mujoco model='%s'>", scene->name);
+    text_add(&t, "<mujoco model='%s'><compiler angle='radian'/>", scene->name);
     if (scene->kind == PEER_SCENE_BOXES) {
         /* MuJoCo 2.2 sizes its contact and constraint buffers up front (default 100 contacts, 500 rows); a resting
          * box makes 4 contacts of 4 pyramid rows each. */

@@ -5,6 +5,7 @@
  * contacts use dWorldQuickStep (projected Gauss-Seidel, 20 iterations), as ODE users usually do. Friction: pyramid
  * approximation (dContactApprox1), mu = PEER_FRICTION; default ERP 0.2 and CFM 1e-5 (double).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,16 @@ typedef struct ode_world {
     dThreadingImplementationID threading; /* per world: ODE's default one is shared and not thread-safe */
     int quick;               /* dWorldQuickStep rather than dWorldStep */
     int nbodies;
+    int ngeoms;
+    int damped;              /* humanoid: joint damping applied by hand */
     dBodyID *bodies;
-    dGeomID *geoms;          /* humanoid: one box per body */
+    dGeomID *geoms;          /* humanoid: one shape per body, then the head */
+    dJointID *joints;        /* humanoid: the joint to each body's parent (NULL for the pelvis) */
 } ode_world;
 
-static void set_box_mass(dBodyID body, double mass, const double half[3])
+static void set_mass(dBodyID body, double mass, const double inertia[3])
 {
-    double inertia[3];
     dMass m;
-    peer_box_inertia(mass, half, inertia);
     dMassSetParameters(&m, mass, 0, 0, 0, inertia[0], inertia[1], inertia[2], 0, 0, 0);
     dBodySetMass(body, &m);
 }
@@ -44,13 +46,16 @@ static void set_box_mass(dBodyID body, double mass, const double half[3])
 static void build_chain(ode_world *w, int links)
 {
     const double half[3] = {PEER_CHAIN_LENGTH / 2, PEER_CHAIN_WIDTH / 2, PEER_CHAIN_WIDTH / 2};
+    const double z = peer_chain_pivot_z(links);
+    double inertia[3];
+    peer_box_inertia(PEER_CHAIN_MASS, half, inertia);
     for (int i = 0; i < links; ++i) {
         dBodyID body = dBodyCreate(w->world);
-        dBodySetPosition(body, (i + 0.5) * PEER_CHAIN_LENGTH, 0, 0);
-        set_box_mass(body, PEER_CHAIN_MASS, half);
+        dBodySetPosition(body, (i + 0.5) * PEER_CHAIN_LENGTH, 0, z);
+        set_mass(body, PEER_CHAIN_MASS, inertia);
         dJointID hinge = dJointCreateHinge(w->world, 0);
         dJointAttach(hinge, body, i == 0 ? 0 : w->bodies[i - 1]);
-        dJointSetHingeAnchor(hinge, i * PEER_CHAIN_LENGTH, 0, 0);
+        dJointSetHingeAnchor(hinge, i * PEER_CHAIN_LENGTH, 0, z);
         dJointSetHingeAxis(hinge, 0, 1, 0);
         w->bodies[i] = body;
     }
@@ -60,17 +65,18 @@ static void build_boxes(ode_world *w, int count)
 {
     const double h = PEER_BOX_EDGE / 2;
     const double half[3] = {h, h, h};
-    int side = 1;
-    while (side * side < count) {
-        ++side;
-    }
+    double inertia[3];
+    peer_box_inertia(PEER_BOX_MASS, half, inertia);
     w->space = dHashSpaceCreate(0);
     w->plane = dCreatePlane(w->space, 0, 0, 1, 0);
     for (int i = 0; i < count; ++i) {
+        double p[3], angle;
+        peer_box_start(i, count, p, &angle);
+        const dQuaternion q = {cos(0.5 * angle), sin(0.5 * angle), 0, 0};
         dBodyID body = dBodyCreate(w->world);
-        dBodySetPosition(body, ((i % side) - 0.5 * (side - 1)) * PEER_BOX_SPACING,
-                         ((i / side) - 0.5 * (side - 1)) * PEER_BOX_SPACING, h);
-        set_box_mass(body, PEER_BOX_MASS, half);
+        dBodySetPosition(body, p[0], p[1], p[2]);
+        dBodySetQuaternion(body, q);
+        set_mass(body, PEER_BOX_MASS, inertia);
         dGeomSetBody(dCreateBox(w->space, PEER_BOX_EDGE, PEER_BOX_EDGE, PEER_BOX_EDGE), body);
         w->bodies[i] = body;
     }
@@ -78,29 +84,64 @@ static void build_boxes(ode_world *w, int count)
 
 static void build_humanoid(ode_world *w)
 {
-    double origin[PEER_HUMANOID_BODIES][3];
     w->plane = dCreatePlane(0, 0, 0, 1, 0);
     for (int i = 0; i < PEER_HUMANOID_BODIES; ++i) {
         const peer_body *b = &peer_humanoid[i];
-        for (int k = 0; k < 3; ++k) { /* all body frames are aligned with the world frame at t = 0 */
-            origin[i][k] = b->joint_pos[k] + (b->parent >= 0 ? origin[b->parent][k] : 0.0);
-        }
+        double origin[3], inertia[3];
+        peer_humanoid_origin(i, origin);
+        peer_humanoid_inertia(i, inertia);
         dBodyID body = dBodyCreate(w->world);
-        dBodySetPosition(body, origin[i][0] + b->center[0], origin[i][1] + b->center[1], origin[i][2] + b->center[2]);
-        set_box_mass(body, b->mass, b->half);
-        w->geoms[i] = dCreateBox(0, 2 * b->half[0], 2 * b->half[1], 2 * b->half[2]);
+        dBodySetPosition(body, origin[0] + b->com[0], origin[1] + b->com[1], origin[2] + b->com[2]);
+        set_mass(body, b->mass, inertia);
+        /* the shape is centred on the COM, which is where ODE puts the body */
+        w->geoms[i] = b->shape == PEER_SHAPE_BOX ? dCreateBox(0, 2 * b->size[0], 2 * b->size[1], 2 * b->size[2])
+                                                 : dCreateCapsule(0, b->size[0], 2 * peer_capsule_half(b));
         dGeomSetBody(w->geoms[i], body);
         w->bodies[i] = body;
+        int parent = peer_humanoid_parent(i);
         if (b->joint == PEER_JOINT_HINGE) {
             dJointID j = dJointCreateHinge(w->world, 0);
-            dJointAttach(j, body, w->bodies[b->parent]);
-            dJointSetHingeAnchor(j, origin[i][0], origin[i][1], origin[i][2]);
-            dJointSetHingeAxis(j, b->axis[0], b->axis[1], b->axis[2]);
+            dJointAttach(j, body, w->bodies[parent]);
+            dJointSetHingeAnchor(j, origin[0], origin[1], origin[2]);
+            dJointSetHingeAxis(j, 0, 1, 0);
+            dJointSetHingeParam(j, dParamLoStop, b->lower);
+            dJointSetHingeParam(j, dParamHiStop, b->upper);
+            w->joints[i] = j;
         } else if (b->joint == PEER_JOINT_BALL) {
             dJointID j = dJointCreateBall(w->world, 0);
-            dJointAttach(j, body, w->bodies[b->parent]);
-            dJointSetBallAnchor(j, origin[i][0], origin[i][1], origin[i][2]);
+            dJointAttach(j, body, w->bodies[parent]);
+            dJointSetBallAnchor(j, origin[0], origin[1], origin[2]);
+            w->joints[i] = j;
         }
+    }
+    /* the head: a sphere on the torso body, offset from the torso's COM */
+    const peer_body *torso = &peer_humanoid[PEER_HUMANOID_TORSO];
+    w->geoms[PEER_HUMANOID_BODIES] = dCreateSphere(0, PEER_HEAD_RADIUS);
+    dGeomSetBody(w->geoms[PEER_HUMANOID_BODIES], w->bodies[PEER_HUMANOID_TORSO]);
+    dGeomSetOffsetPosition(w->geoms[PEER_HUMANOID_BODIES], peer_head_pos[0] - torso->com[0],
+                           peer_head_pos[1] - torso->com[1], peer_head_pos[2] - torso->com[2]);
+    w->ngeoms = PEER_HUMANOID_BODIES + 1;
+    w->damped = 1;
+}
+
+/* ODE joints have no damping: apply tau = -c * (relative angular velocity) before each step, as worldrunner's
+ * joint damping does. */
+static void apply_damping(ode_world *w)
+{
+    for (int i = 0; i < w->nbodies; ++i) {
+        const peer_body *b = &peer_humanoid[i];
+        if (w->joints[i] == NULL || b->damping <= 0.0) {
+            continue;
+        }
+        if (b->joint == PEER_JOINT_HINGE) {
+            dJointAddHingeTorque(w->joints[i], -b->damping * dJointGetHingeAngleRate(w->joints[i]));
+            continue;
+        }
+        dBodyID child = w->bodies[i], parent = w->bodies[peer_humanoid_parent(i)];
+        const dReal *wc = dBodyGetAngularVel(child), *wp = dBodyGetAngularVel(parent);
+        double t[3] = {-b->damping * (wc[0] - wp[0]), -b->damping * (wc[1] - wp[1]), -b->damping * (wc[2] - wp[2])};
+        dBodyAddTorque(child, t[0], t[1], t[2]);
+        dBodyAddTorque(parent, -t[0], -t[1], -t[2]);
     }
 }
 
@@ -109,9 +150,11 @@ static void *ode_create(const peer_scene *scene)
     ode_world *w = calloc(1, sizeof *w);
     int n = scene->kind == PEER_SCENE_HUMANOID ? PEER_HUMANOID_BODIES : scene->count;
     if (w == NULL || (w->bodies = calloc((size_t)n, sizeof *w->bodies)) == NULL ||
-        (w->geoms = calloc((size_t)n, sizeof *w->geoms)) == NULL) {
+        (w->geoms = calloc((size_t)n + 1, sizeof *w->geoms)) == NULL ||
+        (w->joints = calloc((size_t)n, sizeof *w->joints)) == NULL) {
         if (w != NULL) {
             free(w->bodies);
+            free(w->geoms);
         }
         free(w);
         return NULL;
@@ -158,9 +201,12 @@ static int ode_step(void *world, int steps)
         if (w->space != NULL) {
             dSpaceCollide(w->space, w, near_callback);
         } else if (w->plane != NULL) {
-            for (int i = 0; i < w->nbodies; ++i) {
+            for (int i = 0; i < w->ngeoms; ++i) {
                 add_contacts(w, w->geoms[i], w->plane);
             }
+        }
+        if (w->damped) {
+            apply_damping(w);
         }
         int ok = w->quick ? dWorldQuickStep(w->world, PEER_DT) : dWorldStep(w->world, PEER_DT);
         dJointGroupEmpty(w->contacts);
@@ -176,7 +222,7 @@ static double ode_probe(void *world, const peer_scene *scene)
     ode_world *w = world;
     if (scene->kind == PEER_SCENE_CHAIN) {
         dVector3 tip;
-        dBodyGetRelPointPos(w->bodies[w->nbodies - 1], PEER_CHAIN_LENGTH / 2, 0, 0, tip);
+        dBodyGetRelPointPos(w->bodies[w->nbodies - 1], PEER_CHAIN_LENGTH / 2, 0, 0, tip); /* body at the COM */
         return tip[2];
     }
     if (scene->kind == PEER_SCENE_BOXES) {
@@ -196,7 +242,7 @@ static void ode_destroy(void *world)
     if (w->space != NULL) {
         dSpaceDestroy(w->space); /* destroys the geoms in it */
     } else {
-        for (int i = 0; i < w->nbodies; ++i) {
+        for (int i = 0; i < w->ngeoms; ++i) {
             if (w->geoms[i] != NULL) {
                 dGeomDestroy(w->geoms[i]);
             }
@@ -208,6 +254,7 @@ static void ode_destroy(void *world)
     dWorldSetStepThreadingImplementation(w->world, NULL, NULL);
     dWorldDestroy(w->world);
     dThreadingFreeImplementation(w->threading);
+    free(w->joints);
     free(w->geoms);
     free(w->bodies);
     free(w);
