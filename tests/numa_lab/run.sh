@@ -104,6 +104,12 @@ add_file() {
 }
 add_file "$PROG"
 for f in $EXTRA; do add_file "$f"; done
+# glibc dlopens libgcc_s for thread exit and cancellation (OpenMP teams, pthread_exit); ldd does not list it.
+libdir=$(ldd /bin/sh 2>/dev/null | awk '/libc\.so/{print $3; exit}' | xargs -r dirname)
+if [ -n "$libdir" ] && [ -e "$libdir/libgcc_s.so.1" ] && [ ! -e "$root$libdir/libgcc_s.so.1" ]; then
+  mkdir -p "$root$libdir"
+  cp -L "$libdir/libgcc_s.so.1" "$root$libdir/"
+fi
 args=""
 for a in "$@"; do args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"; done
 cat > "$root/init" <<INIT

@@ -191,6 +191,23 @@ static void describe_run(const world_runner_stats *stats, numastat_run *run)
     }
 }
 
+/* Largest OS index of the runner topology's nodes (the report has a column for every node, used or not). */
+static int topology_max_node(const numa_topology *topology)
+{
+    numa_topology_info info;
+    int max_node = 0;
+    if (topology == NULL || numa_topology_get_info(topology, &info) != WR_OK) {
+        return 0;
+    }
+    for (int n = 0; n < info.node_count; n++) {
+        numa_node_info node;
+        if (numa_topology_node(topology, n, &node) == WR_OK && node.os_index > max_node) {
+            max_node = node.os_index;
+        }
+    }
+    return max_node;
+}
+
 static int run_policy(run_context *ctx, const char *policy, numastat_run *run, numastat_world_row *rows)
 {
     const numastat_options *o = ctx->options;
@@ -206,6 +223,9 @@ static int run_policy(run_context *ctx, const char *policy, numastat_run *run, n
     wr_status s = world_runner_create(&config, &runner);
     if (s != WR_OK) {
         rc = fail(ctx, "world_runner_create", s);
+    } else {
+        int max_node = topology_max_node(world_runner_topology(runner));
+        ctx->max_node = max_node > ctx->max_node ? max_node : ctx->max_node;
     }
     for (int i = 0; rc == 0 && i < o->worlds; i++) {
         world_runner_world_config wc;
@@ -247,32 +267,6 @@ static void topology_text(const numastat_options *o, char *out, size_t size)
     }
 }
 
-static int topology_max_node(const numastat_options *o)
-{
-    numa_topology_config config;
-    numa_topology *topology = NULL;
-    numa_topology_info info;
-    numa_topology_config_init(&config);
-    if (o->topology != NULL) {
-        config.source = file_exists(o->topology) ? NUMA_TOPOLOGY_XML : NUMA_TOPOLOGY_SYNTHETIC;
-        config.description = o->topology;
-    }
-    int max_node = 0;
-    if (numa_topology_create(&config, &topology) != WR_OK) {
-        return 0; /* the runner reports the real error */
-    }
-    if (numa_topology_get_info(topology, &info) == WR_OK) {
-        for (int n = 0; n < info.node_count; n++) {
-            numa_node_info node;
-            if (numa_topology_node(topology, n, &node) == WR_OK && node.os_index > max_node) {
-                max_node = node.os_index;
-            }
-        }
-    }
-    numa_topology_destroy(topology);
-    return max_node;
-}
-
 int numastat_experiment_run(const numastat_options *options, numastat_progress *progress, numastat_experiment *out,
                             char *message, size_t message_size)
 {
@@ -286,7 +280,7 @@ int numastat_experiment_run(const numastat_options *options, numastat_progress *
         snprintf(message, message_size, "out of memory");
         return -1;
     }
-    run_context ctx = {options, progress, 0.0, message, message_size, topology_max_node(options)};
+    run_context ctx = {options, progress, 0.0, message, message_size, 0};
     for (int p = 0; p < options->policy_count; p++) {
         numastat_run *run = &out->runs[p];
         snprintf(run->policy, sizeof run->policy, "%s", options->policies[p]);

@@ -273,7 +273,7 @@ static void table_run_worlds(FILE *out, const numastat_report *report, int run)
         snprintf(head, sizeof head, "KiB node%d", n);
         fprintf(out, " %11s", head);
     }
-    fprintf(out, " %8s %7s %11s %10s %10s\n", "unplaced", "local%", "steps/s", "peak KiB", "frame KiB");
+    fprintf(out, " %12s %7s %11s %10s %10s\n", "KiB unplaced", "local%", "steps/s", "peak KiB", "frame KiB");
     for (int w = 0; w < r->world_count; w++) {
         const numastat_world_row *row = &r->worlds[w];
         char pct[16], rate[32];
@@ -283,7 +283,8 @@ static void table_run_worlds(FILE *out, const numastat_report *report, int run)
         for (int n = 0; n < nodes; n++) {
             fprintf(out, " %11llu", (unsigned long long)(row->pages_on_node[n] * report->page_size / 1024));
         }
-        fprintf(out, " %8llu %7s %11s %10zu %10zu\n", (unsigned long long)row->pages_unplaced, pct, rate,
+        fprintf(out, " %12llu %7s %11s %10zu %10zu\n", (unsigned long long)(row->pages_unplaced * report->page_size / 1024),
+                pct, rate,
                 row->peak_bytes / 1024, row->frame_high_water / 1024);
     }
 }
