@@ -19,7 +19,8 @@
  * (world_runner_destroy_world / world_runner_destroy). The host may read a world (world_state_hash, world_time,
  * ...) between steps but must not step or destroy it directly.
  * Threads: one host thread calls the runner at a time. While a step runs (between begin and wait), every call that
- * would touch worlds or workers returns WR_ERR_BUSY; statistics and world_runner_is_busy() stay available.
+ * would touch worlds or workers returns WR_ERR_BUSY, and so do the statistics calls (workers write those counters
+ * during a step); world_runner_is_busy() and world_runner_world_count() stay available.
  * Pre-step callbacks run on the worker, before each step of their world; they may touch only their own world.
  */
 #ifndef WORLDRUNNER_WORLD_RUNNER_H

@@ -1,0 +1,100 @@
+/* Internal layout of a world_runner: workers with their worlds (entries), the job the host hands to the workers,
+ * and the fork/join that carries it. Only world_runner.c and runner_stats.c see this. */
+#ifndef WR_RUNNER_INTERNAL_H
+#define WR_RUNNER_INTERNAL_H
+
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runner/fork_join.h"
+#include "worldrunner/world_runner.h"
+
+/* One world as its worker sees it. Written by the worker during a step, by the host between steps. */
+typedef struct runner_entry {
+    world *w;
+    memory_manager *memory;
+    world_runner_pre_step_fn pre_step;
+    void *user;
+    double cost;
+    wr_status last_status;
+    int last_steps_done;
+    uint64_t steps;
+    uint64_t step_ns;
+    uint64_t last_step_ns;
+} runner_entry;
+
+typedef struct runner_worker {
+    alignas(64) int index;
+    numa_worker_plan plan;
+    numa_binding pinning;
+    numa_node_allocator *node_allocator; /* NULL for the heap policy or a custom base */
+    numa_arena *arena;                   /* used only on this worker's thread */
+    memory_allocator *base;              /* base of its worlds' managers: the arena, the heap or config.base */
+    runner_entry *entries;
+    size_t count;
+    size_t capacity;
+    double cost;
+    uint64_t busy_ns;
+    uint64_t last_busy_ns;
+    uint64_t last_end_ns;                /* when it finished its part of the last tick */
+    char step_error[192];                /* message of its first failed world in the last tick */
+    pthread_t thread;
+    bool thread_started;
+} runner_worker;
+
+typedef enum runner_job_kind {
+    RUNNER_JOB_START = 0,                /* pin (and, for OpenMP, form the team) */
+    RUNNER_JOB_STEP,
+    RUNNER_JOB_CREATE,
+    RUNNER_JOB_DESTROY,
+    RUNNER_JOB_DESTROY_ALL,
+    RUNNER_JOB_EXIT
+} runner_job_kind;
+
+/* Written by the host before a fork, read by the workers after it; `status` and `error` are written by the
+ * target worker and read by the host after the join. */
+typedef struct runner_job {
+    runner_job_kind kind;
+    int steps;
+    int target;                          /* worker of CREATE / DESTROY */
+    size_t entry;                        /* entry index of DESTROY; CREATE fills entries[target].count */
+    const world_config *world;
+    const char *scene;
+    size_t budget;
+    double cost;
+    wr_status status;
+    char error[256];
+} runner_job;
+
+enum { RUNNER_IDLE = 0, RUNNER_STEPPING = 1, RUNNER_ADMIN = 2 };
+
+struct world_runner {
+    world_runner_config config;
+    numa_topology *owned_topology;
+    const numa_topology *topology;
+    numa_topology_info topology_info;
+    int worker_count;
+    runner_worker *workers;
+    memory_allocator *heap;              /* the heap policy's base */
+    fork_join fj;                        /* host <-> workers (pthreads) or host <-> driver (OpenMP) */
+    runner_job job;
+    _Atomic int state;
+    uint32_t step_generation;            /* generation of the step in flight */
+    uint64_t tick_begin_ns;
+    int openmp_team;                     /* threads OpenMP really gave (0 before the first region) */
+    pthread_t driver;
+    bool driver_started;
+    bool memory_bound;
+    char fallback[160];
+    uint64_t ticks;
+    uint64_t world_steps;
+    uint64_t wall_ns;
+    uint64_t last_tick_ns;
+};
+
+uint64_t runner_now_ns(void);
+
+#endif

@@ -1,0 +1,774 @@
+/* world_runner: pinned workers, per-worker arenas, jobs carried by our fork/join.
+ *
+ * Every operation that touches a world or an arena runs ON the world's worker as a job: creating a world (its
+ * memory manager, the world, its scene), destroying it, stepping it. The host only writes the job descriptor and
+ * the entry tables between jobs. So an arena is used by one thread only (no lock), first-touch pages are touched by
+ * the worker that will step them, and the fork/join's release/acquire hands each job and its results over. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/status_internal.h"
+#include "runner/runner_internal.h"
+#include "worldrunner/scene.h"
+
+#ifdef WR_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+uint64_t runner_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no syscall */
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+const char *world_runner_backend_name(world_runner_backend backend)
+{
+    switch (backend) {
+    case WORLD_RUNNER_BACKEND_PTHREADS: return "pthreads";
+    case WORLD_RUNNER_BACKEND_OPENMP: return "openmp";
+    }
+    return "unknown";
+}
+
+bool world_runner_has_openmp(void)
+{
+#ifdef WR_HAVE_OPENMP
+    return true;
+#else
+    return false;
+#endif
+}
+
+void world_runner_config_init(world_runner_config *config)
+{
+    if (config)
+        *config = (world_runner_config){.backend = WORLD_RUNNER_BACKEND_PTHREADS,
+                                        .placement = NUMA_PLACEMENT_COMPACT,
+                                        .memory_policy = NUMA_MEMORY_LOCAL,
+                                        .topology_source = NUMA_TOPOLOGY_SYSTEM};
+}
+
+void world_runner_world_config_init(world_runner_world_config *config)
+{
+    if (config)
+        *config = (world_runner_world_config){.worker = -1};
+}
+
+/* ================================================================================================================
+ * Jobs, run on the workers
+ * ============================================================================================================== */
+
+static void record_error(char *buffer, size_t size)
+{
+    snprintf(buffer, size, "%s", wr_last_error());
+}
+
+/* Step one world `steps` times; a pre-step callback forces one step at a time. */
+static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *first_failure)
+{
+    uint64_t start = runner_now_ns();
+    uint64_t before = world_step_count(e->w);
+    wr_status s = WR_OK;
+    if (!e->pre_step) {
+        s = world_step(e->w, steps);
+    } else {
+        for (int i = 0; i < steps && s == WR_OK; ++i) {
+            s = e->pre_step(e->w, i, e->user);
+            if (s == WR_OK)
+                s = world_step(e->w, 1);
+        }
+    }
+    uint64_t done = world_step_count(e->w) - before;
+    uint64_t elapsed = runner_now_ns() - start;
+    e->last_status = s;
+    e->last_steps_done = (int)done;
+    e->steps += done;
+    e->step_ns += elapsed;
+    e->last_step_ns = elapsed;
+    if (s != WR_OK && *first_failure) {
+        *first_failure = false;
+        record_error(wk->step_error, sizeof wk->step_error);
+    }
+}
+
+static void job_step(world_runner *r, runner_worker *wk)
+{
+    uint64_t start = runner_now_ns();
+    bool first_failure = true;
+    wk->step_error[0] = '\0';
+    for (size_t i = 0; i < wk->count; ++i)
+        step_entry(&wk->entries[i], r->job.steps, wk, &first_failure);
+    uint64_t end = runner_now_ns();
+    wk->last_busy_ns = end - start;
+    wk->busy_ns += end - start;
+    wk->last_end_ns = end;
+}
+
+static wr_status create_world_here(world_runner *r, runner_worker *wk, runner_entry *e)
+{
+    memory_manager_config mc;
+    memory_manager_config_init(&mc);
+    mc.base = wk->base;
+    mc.budget_bytes = r->job.budget;
+    mc.pool_chunk_bytes = r->config.world_pool_chunk_bytes;
+    mc.free_list_chunk_bytes = r->config.world_free_list_chunk_bytes;
+    memory_manager *m = NULL;
+    wr_status s = memory_manager_create(&mc, &m);
+    if (s != WR_OK)
+        return s;
+    world_config wc;
+    world_config_init(&wc);
+    if (r->job.world)
+        wc = *r->job.world;
+    wc.memory = m;
+    world *w = NULL;
+    s = world_create(&wc, &w);
+    if (s == WR_OK && r->job.scene)
+        s = scene_build(w, r->job.scene);
+    if (s != WR_OK) {
+        if (w)
+            world_destroy(w);
+        memory_manager_destroy(m);
+        return s;
+    }
+    *e = (runner_entry){.w = w, .memory = m, .cost = r->job.cost, .last_status = WR_OK};
+    return WR_OK;
+}
+
+static wr_status destroy_entry(runner_entry *e)
+{
+    wr_status s = world_destroy(e->w);
+    wr_status m = memory_manager_destroy(e->memory);
+    return s != WR_OK ? s : m;
+}
+
+static void pin_worker(world_runner *r, runner_worker *wk)
+{
+    wk->pinning = NUMA_BINDING_NONE;
+    if (!wk->plan.pin)
+        return;
+    if (numa_topology_pin_current_thread(r->topology, wk->plan.core, &wk->pinning) != WR_OK)
+        wk->pinning = NUMA_BINDING_REFUSED;
+}
+
+/* Worker k's part of the current job. */
+static void run_job(world_runner *r, int k)
+{
+    runner_worker *wk = &r->workers[k];
+    runner_job *job = &r->job;
+    switch (job->kind) {
+    case RUNNER_JOB_START:
+        pin_worker(r, wk);
+        break;
+    case RUNNER_JOB_STEP:
+        job_step(r, wk);
+        break;
+    case RUNNER_JOB_CREATE:
+        if (job->target == k) {
+            job->status = create_world_here(r, wk, &wk->entries[wk->count]);
+            if (job->status != WR_OK)
+                record_error(job->error, sizeof job->error);
+        }
+        break;
+    case RUNNER_JOB_DESTROY:
+        if (job->target == k) {
+            job->status = destroy_entry(&wk->entries[job->entry]);
+            if (job->status != WR_OK)
+                record_error(job->error, sizeof job->error);
+        }
+        break;
+    case RUNNER_JOB_DESTROY_ALL:
+        for (size_t i = 0; i < wk->count; ++i)
+            destroy_entry(&wk->entries[i]);
+        wk->count = 0;
+        break;
+    case RUNNER_JOB_EXIT:
+        break;
+    }
+}
+
+/* ================================================================================================================
+ * Threads: pthreads workers, or one driver thread running an OpenMP team per job
+ * ============================================================================================================== */
+
+typedef struct worker_start {
+    world_runner *runner;
+    int index;
+} worker_start;
+
+static void *pthread_worker_main(void *arg)
+{
+    world_runner *r = ((worker_start *)arg)->runner;
+    int k = ((worker_start *)arg)->index;
+    free(arg);
+    uint32_t seen = 0;
+    for (;;) {
+        uint32_t generation = fork_join_wait_fork(&r->fj, &seen);
+        runner_job_kind kind = r->job.kind;
+        run_job(r, k);
+        fork_join_arrive(&r->fj, generation);
+        if (kind == RUNNER_JOB_EXIT)
+            return NULL;
+    }
+}
+
+#ifdef WR_HAVE_OPENMP
+/* Which runner worker this OpenMP thread is pinned for: pinning is a syscall, done once per thread. */
+static _Thread_local const world_runner *tls_pinned_runner;
+static _Thread_local int tls_pinned_worker = -1;
+
+static void openmp_region(world_runner *r)
+{
+    int n = r->worker_count;
+#pragma omp parallel num_threads(n)
+    {
+        int t = omp_get_thread_num();
+        int team = omp_get_num_threads();
+        if (t == 0)
+            r->openmp_team = team;
+        for (int k = t; k < n; k += team) {
+            if (team == n && (tls_pinned_runner != r || tls_pinned_worker != k)) {
+                pin_worker(r, &r->workers[k]);
+                tls_pinned_runner = r;
+                tls_pinned_worker = k;
+            }
+            run_job(r, k);
+        }
+    }
+}
+
+static void *openmp_driver_main(void *arg)
+{
+    world_runner *r = arg;
+    omp_set_dynamic(0);
+    uint32_t seen = 0;
+    for (;;) {
+        uint32_t generation = fork_join_wait_fork(&r->fj, &seen);
+        runner_job_kind kind = r->job.kind;
+        if (kind != RUNNER_JOB_EXIT)
+            openmp_region(r);
+        fork_join_arrive(&r->fj, generation);
+        if (kind == RUNNER_JOB_EXIT)
+            return NULL;
+    }
+}
+#endif
+
+/* Host: run a job to completion on every worker. */
+static void run_job_everywhere(world_runner *r)
+{
+    uint32_t generation = fork_join_fork(&r->fj);
+    fork_join_join(&r->fj, generation);
+}
+
+static wr_status start_threads(world_runner *r)
+{
+    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP) {
+#ifdef WR_HAVE_OPENMP
+        fork_join_init(&r->fj, 1, r->config.spin_iterations);
+        if (pthread_create(&r->driver, NULL, openmp_driver_main, r) != 0)
+            return WR_FAIL(WR_ERR_SYSTEM, "cannot start the OpenMP driver thread");
+        r->driver_started = true;
+        return WR_OK;
+#else
+        return WR_FAIL(WR_ERR_UNSUPPORTED, "this build has no OpenMP");
+#endif
+    }
+    fork_join_init(&r->fj, (uint32_t)r->worker_count, r->config.spin_iterations);
+    for (int k = 0; k < r->worker_count; ++k) {
+        worker_start *start = malloc(sizeof *start);
+        if (!start)
+            return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "worker start");
+        *start = (worker_start){.runner = r, .index = k};
+        if (pthread_create(&r->workers[k].thread, NULL, pthread_worker_main, start) != 0) {
+            free(start);
+            /* The workers already started count as the participants of the EXIT job. */
+            r->fj.participants = (uint32_t)k;
+            return WR_FAIL(WR_ERR_SYSTEM, "cannot start worker thread %d", k);
+        }
+        r->workers[k].thread_started = true;
+    }
+    return WR_OK;
+}
+
+static void stop_threads(world_runner *r)
+{
+    bool any = r->driver_started;
+    for (int k = 0; k < r->worker_count; ++k)
+        any = any || r->workers[k].thread_started;
+    if (!any)
+        return;
+    r->job.kind = RUNNER_JOB_EXIT;
+    if (r->fj.participants > 0)
+        run_job_everywhere(r);
+    if (r->driver_started)
+        pthread_join(r->driver, NULL);
+    for (int k = 0; k < r->worker_count; ++k) {
+        if (r->workers[k].thread_started)
+            pthread_join(r->workers[k].thread, NULL);
+    }
+}
+
+/* ================================================================================================================
+ * Creating and destroying the runner
+ * ============================================================================================================== */
+
+static wr_status check_config(const world_runner_config *c)
+{
+    if (c->workers < 0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "workers must be >= 0 (got %d)", c->workers);
+    if (c->backend != WORLD_RUNNER_BACKEND_PTHREADS && c->backend != WORLD_RUNNER_BACKEND_OPENMP)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown backend %d", (int)c->backend);
+    if (c->backend == WORLD_RUNNER_BACKEND_OPENMP && !world_runner_has_openmp())
+        return WR_FAIL(WR_ERR_UNSUPPORTED, "the OpenMP backend is not in this build");
+    if (c->arena_chunk_bytes % NUMA_ARENA_PAGE_BYTES != 0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena_chunk_bytes %zu is not a multiple of %u",
+                       c->arena_chunk_bytes, NUMA_ARENA_PAGE_BYTES);
+    if ((c->world_pool_chunk_bytes && c->world_pool_chunk_bytes < 4096) ||
+        (c->world_free_list_chunk_bytes && c->world_free_list_chunk_bytes < 4096))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world chunk sizes must be 0 or >= 4096");
+    return WR_OK;
+}
+
+static wr_status load_topology(world_runner *r, const world_runner_config *c)
+{
+    if (c->topology) {
+        r->topology = c->topology;
+    } else {
+        numa_topology_config tc;
+        numa_topology_config_init(&tc);
+        tc.source = c->topology_source;
+        tc.description = c->topology_description;
+        wr_status s = numa_topology_create(&tc, &r->owned_topology);
+        if (s != WR_OK)
+            return s;
+        r->topology = r->owned_topology;
+    }
+    r->config.topology = NULL;
+    r->config.topology_description = NULL; /* not kept: the caller's string */
+    return numa_topology_get_info(r->topology, &r->topology_info);
+}
+
+static void append_fallback(world_runner *r, const char *text)
+{
+    size_t used = strlen(r->fallback);
+    snprintf(r->fallback + used, sizeof r->fallback - used, "%s%s", used ? "; " : "", text);
+}
+
+/* Whether arenas bind their chunks, and if not, why (said in the statistics). */
+static bool decide_memory_binding(world_runner *r)
+{
+    numa_memory_policy p = r->config.memory_policy;
+    if (r->config.base || p == NUMA_MEMORY_DEFAULT || p == NUMA_MEMORY_FIRST_TOUCH)
+        return false;
+    if (r->topology_info.node_count < 2) {
+        append_fallback(r, "one NUMA node: arenas not bound (plain first-touch arenas)");
+        return false;
+    }
+    if (r->topology_info.is_this_system && !r->topology_info.libnuma_available) {
+        append_fallback(r, "no kernel NUMA support (numa_available() < 0): arenas not bound");
+        return false;
+    }
+    if (r->topology_info.is_this_system && !r->topology_info.can_bind_memory) {
+        append_fallback(r, "memory binding unsupported here: arenas not bound");
+        return false;
+    }
+    return true;
+}
+
+static wr_status make_worker_memory(world_runner *r, runner_worker *wk, bool bind)
+{
+    numa_memory_policy p = r->config.memory_policy;
+    if (r->config.base) {
+        wk->base = r->config.base;
+        return WR_OK;
+    }
+    if (p == NUMA_MEMORY_DEFAULT) {
+        wk->base = r->heap;
+        return WR_OK;
+    }
+    numa_bind_mode mode = NUMA_BIND_FIRST_TOUCH;
+    if (bind)
+        mode = p == NUMA_MEMORY_INTERLEAVE ? NUMA_BIND_INTERLEAVE : NUMA_BIND_NODE;
+    wr_status s = numa_node_allocator_create(r->topology, mode, wk->plan.memory_node, &wk->node_allocator);
+    if (s == WR_OK)
+        s = numa_arena_create(numa_node_allocator_as_allocator(wk->node_allocator), r->config.arena_chunk_bytes,
+                              &wk->arena);
+    if (s == WR_OK)
+        wk->base = numa_arena_as_allocator(wk->arena);
+    return s;
+}
+
+static void free_runner(world_runner *r)
+{
+    for (int k = 0; r->workers && k < r->worker_count; ++k) {
+        runner_worker *wk = &r->workers[k];
+        if (wk->arena)
+            numa_arena_destroy(wk->arena);
+        if (wk->node_allocator)
+            numa_node_allocator_destroy(wk->node_allocator);
+        free(wk->entries);
+    }
+    free(r->workers);
+    if (r->heap)
+        memory_allocator_destroy(r->heap);
+    if (r->owned_topology)
+        numa_topology_destroy(r->owned_topology);
+    free(r);
+}
+
+static wr_status plan_workers(world_runner *r)
+{
+    r->worker_count = numa_plan_resolve_workers(r->topology, r->config.workers);
+    r->workers = aligned_alloc(64, (size_t)r->worker_count * sizeof *r->workers);
+    if (!r->workers)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "%d workers", r->worker_count);
+    memset(r->workers, 0, (size_t)r->worker_count * sizeof *r->workers);
+    numa_worker_plan *plan = malloc((size_t)r->worker_count * sizeof *plan);
+    if (!plan)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan");
+    wr_status s = numa_plan_workers(r->topology, r->config.placement, r->config.memory_policy, r->worker_count,
+                                    plan);
+    for (int k = 0; s == WR_OK && k < r->worker_count; ++k) {
+        r->workers[k].index = k;
+        r->workers[k].plan = plan[k];
+        r->workers[k].pinning = NUMA_BINDING_NONE;
+    }
+    free(plan);
+    return s;
+}
+
+static void note_pinning_fallbacks(world_runner *r)
+{
+    if (r->config.placement == NUMA_PLACEMENT_NONE)
+        return;
+    int refused = 0;
+    for (int k = 0; k < r->worker_count; ++k)
+        refused += r->workers[k].pinning == NUMA_BINDING_REFUSED || r->workers[k].pinning == NUMA_BINDING_UNSUPPORTED;
+    if (refused) {
+        char text[96];
+        snprintf(text, sizeof text, "%d worker(s) run unpinned (pinning refused or unsupported)", refused);
+        append_fallback(r, text);
+    }
+    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP && r->openmp_team != r->worker_count) {
+        char text[96];
+        snprintf(text, sizeof text, "OpenMP gave %d of %d threads: workers unpinned", r->openmp_team,
+                 r->worker_count);
+        append_fallback(r, text);
+    }
+}
+
+wr_status world_runner_create(const world_runner_config *config, world_runner **out)
+{
+    if (!out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    world_runner_config defaults;
+    world_runner_config_init(&defaults);
+    if (!config)
+        config = &defaults;
+    wr_status s = check_config(config);
+    if (s != WR_OK)
+        return s;
+    world_runner *r = calloc(1, sizeof *r);
+    if (!r)
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "runner");
+    r->config = *config;
+    atomic_init(&r->state, RUNNER_IDLE);
+    s = load_topology(r, config);
+    if (s == WR_OK)
+        s = plan_workers(r);
+    if (s == WR_OK)
+        s = memory_allocator_create_heap(&r->heap);
+    if (s == WR_OK && !r->topology_info.is_this_system)
+        append_fallback(r, "synthetic/XML topology: pinning and binding simulated");
+    bool bind = s == WR_OK && decide_memory_binding(r);
+    r->memory_bound = bind;
+    for (int k = 0; s == WR_OK && k < r->worker_count; ++k)
+        s = make_worker_memory(r, &r->workers[k], bind);
+    if (s == WR_OK)
+        s = start_threads(r);
+    if (s == WR_OK) {
+        r->job.kind = RUNNER_JOB_START;
+        run_job_everywhere(r);
+        note_pinning_fallbacks(r);
+    }
+    if (s != WR_OK) {
+        stop_threads(r);
+        free_runner(r);
+        return s;
+    }
+    *out = r;
+    return WR_OK;
+}
+
+/* Enter an exclusive host operation; WR_ERR_BUSY while a step runs (or another host call is inside). */
+static wr_status enter_admin(world_runner *r)
+{
+    int expected = RUNNER_IDLE;
+    if (!atomic_compare_exchange_strong(&r->state, &expected, RUNNER_ADMIN))
+        return WR_FAIL(WR_ERR_BUSY, "a step is running (call world_runner_step_wait first)");
+    return WR_OK;
+}
+
+static void leave_admin(world_runner *r) { atomic_store(&r->state, RUNNER_IDLE); }
+
+wr_status world_runner_destroy(world_runner *runner)
+{
+    if (!runner)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
+    wr_status s = enter_admin(runner);
+    if (s != WR_OK)
+        return s;
+    runner->job.kind = RUNNER_JOB_DESTROY_ALL;
+    run_job_everywhere(runner);
+    stop_threads(runner);
+    free_runner(runner);
+    return WR_OK;
+}
+
+/* ================================================================================================================
+ * Worlds
+ * ============================================================================================================== */
+
+/* Find `w`; returns false if it is not one of this runner's worlds. */
+static bool find_world(const world_runner *r, const world *w, int *worker, size_t *entry)
+{
+    for (int k = 0; k < r->worker_count; ++k) {
+        const runner_worker *wk = &r->workers[k];
+        for (size_t i = 0; i < wk->count; ++i) {
+            if (wk->entries[i].w == w) {
+                *worker = k;
+                *entry = i;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int least_loaded_worker(const world_runner *r)
+{
+    int best = 0;
+    for (int k = 1; k < r->worker_count; ++k) {
+        const runner_worker *a = &r->workers[k], *b = &r->workers[best];
+        if (a->cost < b->cost || (a->cost == b->cost && a->count < b->count))
+            best = k;
+    }
+    return best;
+}
+
+static bool reserve_entry(runner_worker *wk)
+{
+    if (wk->count < wk->capacity)
+        return true;
+    size_t capacity = wk->capacity ? wk->capacity * 2 : 16;
+    runner_entry *grown = realloc(wk->entries, capacity * sizeof *grown);
+    if (!grown)
+        return false;
+    wk->entries = grown;
+    wk->capacity = capacity;
+    return true;
+}
+
+static wr_status check_world_config(const world_runner *r, const world_runner_world_config *c)
+{
+    if (c->worker < -1 || c->worker >= r->worker_count)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "worker %d not in -1..%d", c->worker, r->worker_count - 1);
+    if (c->world && c->world->memory)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world config's memory must be NULL: the runner builds the manager");
+    if (c->cost != c->cost || c->cost > 1e300)
+        return WR_FAIL(WR_ERR_NON_FINITE, "cost is not finite");
+    if (c->scene && scene_cost_estimate(c->scene) <= 0.0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown scene \"%s\"", c->scene);
+    return WR_OK;
+}
+
+static wr_status create_world_locked(world_runner *r, const world_runner_world_config *c, world **out)
+{
+    wr_status s = check_world_config(r, c);
+    if (s != WR_OK)
+        return s;
+    int k = c->worker >= 0 ? c->worker : least_loaded_worker(r);
+    runner_worker *wk = &r->workers[k];
+    if (!reserve_entry(wk))
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "world table of worker %d", k);
+    double cost = c->cost > 0 ? c->cost : (c->scene ? scene_cost_estimate(c->scene) : 1.0);
+    r->job = (runner_job){.kind = RUNNER_JOB_CREATE, .target = k, .world = c->world, .scene = c->scene,
+                          .budget = c->memory_budget, .cost = cost};
+    run_job_everywhere(r);
+    if (r->job.status != WR_OK)
+        return WR_FAIL(r->job.status, "on worker %d: %s", k, r->job.error);
+    *out = wk->entries[wk->count++].w;
+    wk->cost += cost;
+    return WR_OK;
+}
+
+wr_status world_runner_create_world(world_runner *runner, const world_runner_world_config *config, world **out)
+{
+    if (!runner || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or out is NULL");
+    world_runner_world_config defaults;
+    world_runner_world_config_init(&defaults);
+    wr_status s = enter_admin(runner);
+    if (s != WR_OK)
+        return s;
+    s = create_world_locked(runner, config ? config : &defaults, out);
+    leave_admin(runner);
+    return s;
+}
+
+static wr_status destroy_world_locked(world_runner *r, world *w)
+{
+    int k;
+    size_t i;
+    if (!find_world(r, w, &k, &i))
+        return WR_FAIL(WR_ERR_NOT_FOUND, "world %p does not belong to this runner", (void *)w);
+    runner_worker *wk = &r->workers[k];
+    r->job = (runner_job){.kind = RUNNER_JOB_DESTROY, .target = k, .entry = i};
+    run_job_everywhere(r);
+    /* The world is gone whatever the status (a leak report still frees everything). */
+    wk->cost -= wk->entries[i].cost;
+    wk->entries[i] = wk->entries[--wk->count];
+    if (wk->count == 0)
+        wk->cost = 0; /* no rounding residue on an empty worker */
+    if (r->job.status != WR_OK)
+        return WR_FAIL(r->job.status, "on worker %d: %s", k, r->job.error);
+    return WR_OK;
+}
+
+wr_status world_runner_destroy_world(world_runner *runner, world *w)
+{
+    if (!runner || !w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or world is NULL");
+    wr_status s = enter_admin(runner);
+    if (s != WR_OK)
+        return s;
+    s = destroy_world_locked(runner, w);
+    leave_admin(runner);
+    return s;
+}
+
+wr_status world_runner_set_pre_step(world_runner *runner, world *w, world_runner_pre_step_fn fn, void *user)
+{
+    if (!runner || !w)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or world is NULL");
+    wr_status s = enter_admin(runner);
+    if (s != WR_OK)
+        return s;
+    int k;
+    size_t i;
+    if (find_world(runner, w, &k, &i)) {
+        runner->workers[k].entries[i].pre_step = fn;
+        runner->workers[k].entries[i].user = fn ? user : NULL;
+    } else {
+        s = WR_FAIL(WR_ERR_NOT_FOUND, "world %p does not belong to this runner", (void *)w);
+    }
+    leave_admin(runner);
+    return s;
+}
+
+size_t world_runner_world_count(const world_runner *runner)
+{
+    if (!runner)
+        return 0;
+    size_t n = 0;
+    for (int k = 0; k < runner->worker_count; ++k)
+        n += runner->workers[k].count;
+    return n;
+}
+
+wr_status world_runner_world_at(const world_runner *runner, size_t index, world **out)
+{
+    if (!runner || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or out is NULL");
+    if (atomic_load(&((world_runner *)runner)->state) == RUNNER_STEPPING)
+        return WR_FAIL(WR_ERR_BUSY, "a step is running");
+    for (int k = 0; k < runner->worker_count; ++k) {
+        const runner_worker *wk = &runner->workers[k];
+        if (index < wk->count) {
+            *out = wk->entries[index].w;
+            return WR_OK;
+        }
+        index -= wk->count;
+    }
+    return WR_FAIL(WR_ERR_NOT_FOUND, "world index out of range");
+}
+
+/* ================================================================================================================
+ * Stepping
+ * ============================================================================================================== */
+
+wr_status world_runner_step_begin(world_runner *runner, int steps)
+{
+    if (!runner)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
+    if (steps < 1)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "steps must be >= 1 (got %d)", steps);
+    int expected = RUNNER_IDLE;
+    if (!atomic_compare_exchange_strong(&runner->state, &expected, RUNNER_STEPPING))
+        return WR_FAIL(WR_ERR_BUSY, "a step is already running");
+    runner->job.kind = RUNNER_JOB_STEP;
+    runner->job.steps = steps;
+    runner->tick_begin_ns = runner_now_ns();
+    runner->step_generation = fork_join_fork(&runner->fj);
+    return WR_OK;
+}
+
+/* After the join: totals, and the status of the first failed world in world_at order. */
+static wr_status finish_tick(world_runner *r)
+{
+    uint64_t end = r->tick_begin_ns;
+    wr_status first = WR_OK;
+    size_t failed = 0, first_index = 0, index = 0;
+    int first_worker = -1;
+    for (int k = 0; k < r->worker_count; ++k) {
+        const runner_worker *wk = &r->workers[k];
+        end = wk->last_end_ns > end ? wk->last_end_ns : end;
+        for (size_t i = 0; i < wk->count; ++i, ++index) {
+            r->world_steps += (uint64_t)wk->entries[i].last_steps_done;
+            if (wk->entries[i].last_status == WR_OK)
+                continue;
+            if (failed++ == 0) {
+                first = wk->entries[i].last_status;
+                first_index = index;
+                first_worker = k;
+            }
+        }
+    }
+    r->ticks++;
+    r->last_tick_ns = end - r->tick_begin_ns;
+    r->wall_ns += r->last_tick_ns;
+    if (first == WR_OK)
+        return WR_OK;
+    return WR_FAIL(first, "%zu world(s) failed; first: world %zu on worker %d: %s", failed, first_index,
+                   first_worker, r->workers[first_worker].step_error);
+}
+
+wr_status world_runner_step_wait(world_runner *runner)
+{
+    if (!runner)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
+    if (atomic_load(&runner->state) != RUNNER_STEPPING)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "no step was begun");
+    fork_join_join(&runner->fj, runner->step_generation);
+    wr_status s = finish_tick(runner);
+    atomic_store(&runner->state, RUNNER_IDLE);
+    return s;
+}
+
+wr_status world_runner_step_all(world_runner *runner, int steps)
+{
+    wr_status s = world_runner_step_begin(runner, steps);
+    if (s != WR_OK)
+        return s;
+    return world_runner_step_wait(runner);
+}
+
+bool world_runner_is_busy(const world_runner *runner)
+{
+    return runner && atomic_load(&((world_runner *)runner)->state) == RUNNER_STEPPING;
+}
