@@ -9,5 +9,8 @@
 #include "worldrunner/world.h"
 #include "worldrunner/skeleton.h"
 #include "worldrunner/scene.h"
+#include "worldrunner/numa.h"
+#include "worldrunner/world_runner.h"
+#include "worldrunner/collision.h"
 
 #endif

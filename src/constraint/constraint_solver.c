@@ -1,14 +1,134 @@
-/* Constraint stage. Placeholder until contacts land: creates the solver and its frame allocator, solves nothing. */
+/* Constraint stage of a world step: broadphase, narrowphase, rows, islands, PGS, warm-start cache.
+ *
+ * Per step (all temporaries in the frame allocator, reset first):
+ *   1. proxies: every shape of every skeleton with its world pose, bounds and filter bits;
+ *   2. sweep-and-prune pairs, filtered (groups/masks, same body, joint-adjacent bodies, static-static);
+ *   3. narrowphase contacts; joint position/velocity limits close to being hit;
+ *   4. islands: skeletons joined by contacts (union-find); rows laid out island by island;
+ *   5. rows: contact normal (restitution, Baumgarte or speculative bias) and two friction rows (pyramid), limits;
+ *      J over each side's skeleton dofs, W = M^-1 J^T through the skeleton's cached Cholesky factor;
+ *   6. warm start from the cache (key: shape pair + feature, or skeleton + dof + kind), PGS per island;
+ *   7. the candidate velocities are written back only if everything succeeded and is finite.
+ * The warm-start cache (persistent, from the world's manager) is replaced only in constraint_solver_commit().
+ */
 #include "constraint/constraint_solver.h"
 
 #include <assert.h>
+#include <math.h>
+#include <string.h>
 
+#include "collision/broadphase.h"
+#include "collision/narrowphase.h"
+#include "constraint/pgs.h"
 #include "core/status_internal.h"
+#include "dynamics/dynamics_internal.h"
+#include "worldrunner/collision.h"
+
+#define CACHE_INITIAL_ENTRIES 256u
+#define KEY_LIMIT_BIT (1ull << 63)
+
+typedef struct cache_entry {
+    uint64_t key;
+    double lambda[3];
+} cache_entry;
 
 struct constraint_solver {
     memory_manager *manager;
     frame_allocator *frame;
+    collision_settings settings;
+    collision_stats stats;
+    /* The impulses of the last committed step: entries plus an open-addressing hash of their keys (2 x capacity
+     * slots), one block from the manager. */
+    cache_entry *cache;
+    uint32_t *cache_slots;
+    uint32_t cache_count, cache_capacity;
+    void *spare;                 /* a larger block taken by a step whose entries did not fit; used at commit */
+    uint32_t spare_capacity;
+    cache_entry *fresh;          /* this step's entries (frame memory), adopted by commit */
+    uint32_t fresh_count;
+    int fresh_valid;
 };
+
+/* One shape taking part in a step. */
+typedef struct proxy_info {
+    collision_shape shape;
+    transform pose;
+    int32_t skel, body;
+    uint32_t gid;                /* world-wide shape number (skeleton order), for cache keys */
+    int32_t is_static;
+    double friction, restitution;
+} proxy_info;
+
+typedef struct contact_rec {
+    collision_contact c;
+    uint32_t pa, pb;             /* proxies */
+    uint64_t key;
+    int32_t island;
+} contact_rec;
+
+typedef struct limit_rec {
+    int32_t skel, dof, kind;     /* kind: 0 lower position, 1 upper position, 2 velocity below -max, 3 above +max */
+    double gap;                  /* position gap (>= 0 free) or velocity bound */
+    uint64_t key;
+    int32_t island;
+} limit_rec;
+
+/* Everything one step needs, on the stack of constraint_solver_step. */
+typedef struct step_ctx {
+    constraint_solver *solver;
+    world *w;
+    double dt;
+    int skel_count;
+    skeleton **skels;
+    int *dof_offset;             /* per skeleton, into v */
+    double *v;                   /* all candidate velocities */
+    proxy_info *info;
+    uint32_t proxy_count;
+    contact_rec *contacts;
+    uint32_t contact_count;
+    limit_rec *limits;
+    uint32_t limit_count;
+    int *island_of_skel;
+    int island_count;
+    pgs_problem pgs;
+    uint32_t *island_first;      /* island_count + 1 row offsets */
+    double *jac;                 /* 2 x 3 x max_nv scratch: point Jacobians of sides B and A */
+    double **minv;               /* per skeleton: M^-1 (nv x nv) once it has rows, else NULL */
+    int max_nv;
+} step_ctx;
+
+/* ---- creation, settings, statistics --------------------------------------------------------------------------- */
+
+/* Bytes of a cache block of `capacity` (a power of two) entries: the entries, then 2 x capacity hash slots. */
+static size_t cache_bytes(uint32_t capacity)
+{
+    return (size_t)capacity * (sizeof(cache_entry) + 2 * sizeof(uint32_t));
+}
+
+static void cache_bind(constraint_solver *solver, void *block, uint32_t capacity)
+{
+    solver->cache = block;
+    solver->cache_slots = (uint32_t *)(solver->cache + capacity);
+    solver->cache_capacity = capacity;
+    solver->cache_count = 0;
+    solver->stats.cache_capacity = capacity;
+    memset(solver->cache_slots, 0xFF, 2 * (size_t)capacity * sizeof(uint32_t));
+}
+
+void collision_settings_init(collision_settings *s)
+{
+    if (!s)
+        return;
+    s->max_iterations = 40;
+    s->tolerance = 1e-7;
+    s->margin = 0.005;
+    s->erp = 0.2;
+    s->slop = 0.0005;
+    s->max_correction = 1.0;
+    s->cfm = 1e-9;
+    s->restitution_threshold = 0.2;
+    s->limit_margin = 0.05;
+}
 
 wr_status constraint_solver_create(memory_manager *manager, constraint_solver **out)
 {
@@ -19,12 +139,21 @@ wr_status constraint_solver_create(memory_manager *manager, constraint_solver **
     if (s != WR_OK)
         return s;
     constraint_solver *solver = mem;
+    memset(solver, 0, sizeof(*solver));
     solver->manager = manager;
-    s = frame_allocator_create(manager, 0, MEMORY_TAG_SOLVER, &solver->frame);
+    collision_settings_init(&solver->settings);
+    void *cache = NULL;
+    s = memory_manager_allocate(manager, cache_bytes(CACHE_INITIAL_ENTRIES), 0, MEMORY_TAG_SOLVER, &cache);
+    if (s == WR_OK)
+        s = frame_allocator_create(manager, 64 * 1024, MEMORY_TAG_SOLVER, &solver->frame);
     if (s != WR_OK) {
+        if (cache)
+            memory_manager_deallocate(manager, cache, cache_bytes(CACHE_INITIAL_ENTRIES), 0, MEMORY_TAG_SOLVER);
         memory_manager_deallocate(manager, solver, sizeof(constraint_solver), 0, MEMORY_TAG_SOLVER);
         return s;
     }
+    cache_bind(solver, cache, CACHE_INITIAL_ENTRIES);
+    solver->stats.cache_capacity = CACHE_INITIAL_ENTRIES;
     *out = solver;
     return WR_OK;
 }
@@ -33,18 +162,760 @@ void constraint_solver_destroy(constraint_solver *solver)
 {
     if (!solver)
         return;
+    memory_manager *m = solver->manager;
     frame_allocator_destroy(solver->frame);
-    memory_manager_deallocate(solver->manager, solver, sizeof(constraint_solver), 0, MEMORY_TAG_SOLVER);
+    memory_manager_deallocate(m, solver->cache, cache_bytes(solver->cache_capacity), 0, MEMORY_TAG_SOLVER);
+    if (solver->spare)
+        memory_manager_deallocate(m, solver->spare, cache_bytes(solver->spare_capacity), 0, MEMORY_TAG_SOLVER);
+    memory_manager_deallocate(m, solver, sizeof(constraint_solver), 0, MEMORY_TAG_SOLVER);
+}
+
+frame_allocator *constraint_solver_frame(constraint_solver *solver) { return solver->frame; }
+
+static wr_status check_settings(const collision_settings *s)
+{
+    if (s->max_iterations < 1 || s->max_iterations > 10000)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_iterations %d not in 1..10000", s->max_iterations);
+    const double v[] = {s->tolerance, s->margin, s->erp, s->slop, s->max_correction, s->cfm,
+                        s->restitution_threshold, s->limit_margin};
+    const char *names[] = {"tolerance", "margin", "erp", "slop", "max_correction", "cfm", "restitution_threshold",
+                           "limit_margin"};
+    for (int i = 0; i < 8; i++) {
+        if (!isfinite(v[i]))
+            return WR_FAIL(WR_ERR_NON_FINITE, "%s is not finite", names[i]);
+        if (v[i] < 0)
+            return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s = %g must be >= 0", names[i], v[i]);
+    }
+    if (s->erp > 1)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "erp = %g must be in [0, 1]", s->erp);
+    if (!(s->max_correction > 0))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_correction must be > 0");
+    return WR_OK;
+}
+
+wr_status constraint_solver_set_settings(constraint_solver *solver, const collision_settings *settings)
+{
+    if (!solver || !settings)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "solver and settings must not be NULL");
+    wr_status s = check_settings(settings);
+    if (s == WR_OK)
+        solver->settings = *settings;
+    return s;
+}
+
+void constraint_solver_get_settings(const constraint_solver *solver, collision_settings *out)
+{
+    *out = solver->settings;
+}
+
+void constraint_solver_get_stats(const constraint_solver *solver, collision_stats *out) { *out = solver->stats; }
+
+/* ---- warm-start cache ------------------------------------------------------------------------------------------ */
+
+static uint32_t cache_hash(uint64_t key, uint32_t mask)
+{
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+}
+
+static const cache_entry *cache_find(const constraint_solver *solver, uint64_t key)
+{
+    uint32_t mask = 2 * solver->cache_capacity - 1;
+    for (uint32_t h = cache_hash(key, mask);; h = (h + 1) & mask) {
+        uint32_t i = solver->cache_slots[h];
+        if (i == UINT32_MAX)
+            return NULL;
+        if (solver->cache[i].key == key)
+            return &solver->cache[i];
+    }
+}
+
+void constraint_solver_commit(constraint_solver *solver)
+{
+    if (!solver->fresh_valid)
+        return;
+    if (solver->fresh_count > solver->cache_capacity) {
+        /* The step made sure a spare block large enough exists. */
+        assert(solver->spare && solver->spare_capacity >= solver->fresh_count);
+        void *old = solver->cache;
+        uint32_t old_capacity = solver->cache_capacity;
+        cache_bind(solver, solver->spare, solver->spare_capacity);
+        solver->spare = old;
+        solver->spare_capacity = old_capacity;
+    }
+    uint32_t n = solver->fresh_count, mask = 2 * solver->cache_capacity - 1;
+    if (n)
+        memcpy(solver->cache, solver->fresh, n * sizeof(cache_entry));
+    memset(solver->cache_slots, 0xFF, 2 * (size_t)solver->cache_capacity * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t h = cache_hash(solver->cache[i].key, mask);
+        while (solver->cache_slots[h] != UINT32_MAX)
+            h = (h + 1) & mask;
+        solver->cache_slots[h] = i;
+    }
+    solver->cache_count = n;
+    solver->fresh_valid = 0;
+}
+
+/* Make sure commit can hold `count` entries without allocating (cold path: one manager request on growth). */
+static wr_status reserve_cache(constraint_solver *solver, uint32_t count)
+{
+    if (count <= solver->cache_capacity || (solver->spare && count <= solver->spare_capacity))
+        return WR_OK;
+    uint32_t capacity = solver->cache_capacity * 2;
+    while (capacity < count)
+        capacity *= 2;
+    void *mem = NULL;
+    wr_status s = memory_manager_allocate(solver->manager, cache_bytes(capacity), 0, MEMORY_TAG_SOLVER, &mem);
+    if (s != WR_OK)
+        return s;
+    if (solver->spare)
+        memory_manager_deallocate(solver->manager, solver->spare, cache_bytes(solver->spare_capacity), 0,
+                                  MEMORY_TAG_SOLVER);
+    solver->spare = mem;
+    solver->spare_capacity = capacity;
+    solver->stats.cache_growths++;
+    return WR_OK;
+}
+
+/* ---- stage 1-2: proxies and pairs ------------------------------------------------------------------------------ */
+
+static wr_status frame_alloc(step_ctx *c, size_t bytes, void **out)
+{
+    if (bytes == 0)
+        bytes = 8;
+    return frame_allocator_allocate(c->solver->frame, bytes, 0, out);
+}
+
+static wr_status gather(step_ctx *c)
+{
+    world *w = c->w;
+    c->skel_count = dyn_world_skeleton_count(w);
+    int nv_total = dyn_world_dof_count(w);
+    uint32_t shapes = 0;
+    int max_nv = 1;
+    void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL;
+    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(skeleton *) + sizeof(double *) + 2 * sizeof(int)),
+                              &m1);
+    if (s != WR_OK)
+        return s;
+    c->skels = m1;
+    c->minv = (double **)(c->skels + c->skel_count);
+    c->dof_offset = (int *)(c->minv + c->skel_count);
+    c->island_of_skel = c->dof_offset + c->skel_count;
+    for (int i = 0; i < c->skel_count; i++) {
+        skeleton *sk = dyn_world_skeleton(w, i);
+        c->skels[i] = sk;
+        c->minv[i] = NULL;
+        c->dof_offset[i] = dyn_skeleton_dof_offset(sk);
+        shapes += (uint32_t)dyn_skeleton_shape_count(sk);
+        if (dyn_skeleton_dof_count(sk) > max_nv)
+            max_nv = dyn_skeleton_dof_count(sk);
+    }
+    if ((s = frame_alloc(c, (size_t)nv_total * sizeof(double), &m2)) != WR_OK ||
+        (s = frame_alloc(c, (size_t)shapes * sizeof(proxy_info), &m3)) != WR_OK ||
+        (s = frame_alloc(c, (size_t)6 * max_nv * sizeof(double), &m4)) != WR_OK)
+        return s;
+    c->max_nv = max_nv;
+    c->v = m2;
+    c->info = m3;
+    c->jac = m4;
+    for (int i = 0; i < c->skel_count; i++) {
+        skeleton *sk = c->skels[i];
+        int nv = dyn_skeleton_dof_count(sk);
+        if (nv)
+            memcpy(c->v + c->dof_offset[i], dyn_skeleton_velocities(sk), (size_t)nv * sizeof(double));
+    }
+    uint32_t n = 0;
+    for (int i = 0; i < c->skel_count; i++) {
+        skeleton *sk = c->skels[i];
+        int count = dyn_skeleton_shape_count(sk);
+        for (int k = 0; k < count; k++, n++) {
+            const dyn_shape *ds = dyn_skeleton_shape(sk, k);
+            proxy_info *p = &c->info[n];
+            p->shape.type = (collision_shape_type)ds->type;
+            memcpy(p->shape.size, ds->size, sizeof(p->shape.size));
+            p->pose = dyn_shape_world_transform(sk, k);
+            p->skel = i;
+            p->body = ds->body;
+            p->gid = n;
+            p->is_static = dyn_body_is_static(sk, ds->body);
+            p->friction = ds->friction;
+            p->restitution = ds->restitution;
+        }
+    }
+    c->proxy_count = n;
+    return WR_OK;
+}
+
+static int pair_filter(void *context, uint32_t a, uint32_t b)
+{
+    const step_ctx *c = context;
+    const proxy_info *pa = &c->info[a], *pb = &c->info[b];
+    if (pa->is_static && pb->is_static)
+        return 0;
+    if (pa->skel != pb->skel)
+        return 1;
+    if (pa->body == pb->body)
+        return 0;
+    const skeleton *s = c->skels[pa->skel];
+    return dyn_body_parent(s, pa->body) != pb->body && dyn_body_parent(s, pb->body) != pa->body;
+}
+
+static uint64_t contact_key(uint32_t ga, uint32_t gb, uint32_t feature)
+{
+    return ((uint64_t)(ga & 0xFFFFFu) << 36) | ((uint64_t)(gb & 0xFFFFFu) << 16) | (feature & 0xFFFFu);
+}
+
+static wr_status find_contacts(step_ctx *c)
+{
+    const double margin = c->solver->settings.margin;
+    void *mem = NULL;
+    wr_status s = frame_alloc(c, (size_t)c->proxy_count * sizeof(broadphase_proxy), &mem);
+    if (s != WR_OK)
+        return s;
+    broadphase_proxy *bp = mem;
+    for (uint32_t i = 0; i < c->proxy_count; i++) {
+        const proxy_info *p = &c->info[i];
+        bp[i].unbounded = (uint32_t)collision_shape_is_unbounded(&p->shape);
+        if (!bp[i].unbounded)
+            bp[i].box = collision_shape_aabb(&p->shape, &p->pose, margin);
+        bp[i].group = 0;
+        bp[i].mask = 0;
+    }
+    /* Filter bits straight from the skeletons' shapes (proxy order = skeleton order, shape order). */
+    uint32_t n = 0;
+    for (int i = 0; i < c->skel_count; i++) {
+        int count = dyn_skeleton_shape_count(c->skels[i]);
+        for (int k = 0; k < count; k++, n++) {
+            const dyn_shape *ds = dyn_skeleton_shape(c->skels[i], k);
+            bp[n].group = ds->group;
+            bp[n].mask = ds->mask;
+        }
+    }
+    broadphase_pair *pairs = NULL;
+    uint32_t pair_count = 0;
+    s = broadphase_find_pairs(c->solver->frame, bp, c->proxy_count, pair_filter, c, &pairs, &pair_count);
+    if (s != WR_OK)
+        return s;
+    c->solver->stats.pairs = pair_count;
+    if ((s = frame_alloc(c, (size_t)pair_count * COLLISION_MAX_PAIR_CONTACTS * sizeof(contact_rec), &mem)) != WR_OK)
+        return s;
+    c->contacts = mem;
+    uint32_t nc = 0;
+    for (uint32_t i = 0; i < pair_count; i++) {
+        const proxy_info *pa = &c->info[pairs[i].a], *pb = &c->info[pairs[i].b];
+        collision_contact out[COLLISION_MAX_PAIR_CONTACTS];
+        int k = collision_collide(&pa->shape, &pa->pose, &pb->shape, &pb->pose, margin, out);
+        for (int j = 0; j < k; j++) {
+            contact_rec *r = &c->contacts[nc++];
+            r->c = out[j];
+            r->pa = pairs[i].a;
+            r->pb = pairs[i].b;
+            r->key = contact_key(pa->gid, pb->gid, out[j].feature);
+            r->island = -1;
+        }
+    }
+    c->contact_count = nc;
+    return WR_OK;
+}
+
+/* ---- joint limits ------------------------------------------------------------------------------------------------ */
+
+static wr_status find_limits(step_ctx *c)
+{
+    const collision_settings *st = &c->solver->settings;
+    uint32_t total = 0;
+    for (int i = 0; i < c->skel_count; i++)
+        total += 3u * (uint32_t)dyn_skeleton_dof_count(c->skels[i]);
+    void *mem = NULL;
+    wr_status s = frame_alloc(c, (size_t)total * sizeof(limit_rec), &mem);
+    if (s != WR_OK)
+        return s;
+    c->limits = mem;
+    uint32_t n = 0;
+    for (int i = 0; i < c->skel_count; i++) {
+        skeleton *sk = c->skels[i];
+        int nv = dyn_skeleton_dof_count(sk);
+        for (int d = 0; d < nv; d++) {
+            dyn_dof_info info;
+            dyn_dof_info_get(sk, d, &info);
+            double vel = c->v[c->dof_offset[i] + d];
+            double reach = fabs(vel) * c->dt + st->limit_margin;
+            limit_rec r = {i, d, 0, 0, 0, -1};
+            if (info.has_position && isfinite(info.lower) && info.position - info.lower < reach) {
+                r.kind = 0;
+                r.gap = info.position - info.lower;
+                c->limits[n++] = r;
+            }
+            if (info.has_position && isfinite(info.upper) && info.upper - info.position < reach) {
+                r.kind = 1;
+                r.gap = info.upper - info.position;
+                c->limits[n++] = r;
+            }
+            if (isfinite(info.velocity_limit) && fabs(vel) > 0.5 * info.velocity_limit) {
+                r.kind = vel < 0 ? 2 : 3;
+                r.gap = info.velocity_limit;
+                c->limits[n++] = r;
+            }
+        }
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        limit_rec *r = &c->limits[k];
+        r->key = KEY_LIMIT_BIT | ((uint64_t)r->skel << 24) | ((uint64_t)r->dof << 3) | (uint64_t)r->kind;
+    }
+    c->limit_count = n;
+    return WR_OK;
+}
+
+/* ---- islands ----------------------------------------------------------------------------------------------------- */
+
+static int uf_find(int *parent, int x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+static int dynamic_skel(const step_ctx *c, uint32_t proxy)
+{
+    const proxy_info *p = &c->info[proxy];
+    return p->is_static ? -1 : p->skel;
+}
+
+static wr_status make_islands(step_ctx *c, uint32_t **rows_per_island)
+{
+    int *parent = c->island_of_skel;
+    for (int i = 0; i < c->skel_count; i++)
+        parent[i] = i;
+    for (uint32_t k = 0; k < c->contact_count; k++) {
+        int a = dynamic_skel(c, c->contacts[k].pa), b = dynamic_skel(c, c->contacts[k].pb);
+        if (a >= 0 && b >= 0) {
+            int ra = uf_find(parent, a), rb = uf_find(parent, b);
+            if (ra != rb)
+                parent[ra > rb ? ra : rb] = ra < rb ? ra : rb; /* the smaller index is the root: deterministic */
+        }
+    }
+    /* Roots are the smallest index of their set, so after this loop parent[i] <= i is i's root. */
+    for (int i = 0; i < c->skel_count; i++)
+        parent[i] = uf_find(parent, i);
+    /* Island numbers in skeleton order, in place: a root is numbered before any member refers to it. */
+    int count = 0;
+    for (int i = 0; i < c->skel_count; i++)
+        parent[i] = parent[i] == i ? count++ : parent[parent[i]];
+    c->island_count = count;
+    void *mem = NULL;
+    wr_status s = frame_alloc(c, (size_t)(count + 1) * sizeof(uint32_t), &mem);
+    if (s != WR_OK)
+        return s;
+    uint32_t *rows = mem;
+    memset(rows, 0, (size_t)(count + 1) * sizeof(uint32_t));
+    for (uint32_t k = 0; k < c->contact_count; k++) {
+        contact_rec *r = &c->contacts[k];
+        int a = dynamic_skel(c, r->pa);
+        int sk = a >= 0 ? a : dynamic_skel(c, r->pb);
+        r->island = sk >= 0 ? c->island_of_skel[sk] : -1;
+        if (r->island >= 0)
+            rows[r->island] += 3;
+    }
+    for (uint32_t k = 0; k < c->limit_count; k++) {
+        c->limits[k].island = c->island_of_skel[c->limits[k].skel];
+        rows[c->limits[k].island] += 1;
+    }
+    *rows_per_island = rows;
+    return WR_OK;
+}
+
+/* ---- rows ---------------------------------------------------------------------------------------------------------- */
+
+static void tangent_basis(vec3 n, vec3 *t1, vec3 *t2)
+{
+    vec3 a = fabs(n.x) < 0.57735 ? v3(1, 0, 0) : (fabs(n.y) < 0.57735 ? v3(0, 1, 0) : v3(0, 0, 1));
+    *t1 = v3_normalize(v3_cross(n, a));
+    *t2 = v3_cross(n, *t1);
+}
+
+/* J of a direction d at a point on a body: d^T Jlin (nv entries), times sign. */
+static void project(const double *jlin, int nv, vec3 d, double sign, double *out)
+{
+    for (int k = 0; k < nv; k++)
+        out[k] = sign * (d.x * jlin[k] + d.y * jlin[nv + k] + d.z * jlin[2 * nv + k]);
+}
+
+/* Inverse of a symmetric positive definite n x n matrix `a` (already known to factor) into `out`, with `l` (n x n)
+ * as scratch: Cholesky L with reciprocal pivots, L^-1 in place, then out = L^-T L^-1. Few divisions: this is the
+ * cheap way for the small matrices of free bodies and limbs. */
+static void spd_inverse(const double *a, int n, double *out, double *l)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = a[i * n + j];
+            for (int k = 0; k < j; k++)
+                sum -= l[i * n + k] * l[j * n + k];
+            /* the diagonal holds 1 / L_ii */
+            l[i * n + j] = i == j ? 1.0 / sqrt(sum) : sum * l[j * n + j];
+        }
+    /* L^-1 (lower), stored in the upper-left triangle of out transposed: out[j][i] = (L^-1)[i][j]. */
+    for (int j = 0; j < n; j++) {
+        out[j * n + j] = l[j * n + j];
+        for (int i = j + 1; i < n; i++) {
+            double sum = 0;
+            for (int k = j; k < i; k++)
+                sum -= l[i * n + k] * out[j * n + k];
+            out[j * n + i] = sum * l[i * n + i];
+        }
+    }
+    /* out[j][i] for i >= j is (L^-1)[i][j]; M^-1[i][j] = sum_k (L^-1)[k][i] (L^-1)[k][j], k >= max(i, j). */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = 0;
+            for (int k = i; k < n; k++)
+                sum += out[i * n + k] * out[j * n + k];
+            l[i * n + j] = sum;
+        }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++)
+            out[i * n + j] = out[j * n + i] = l[i * n + j];
+}
+
+/* M^-1 of a skeleton with rows, once per step (M from the dynamics' CRBA, cached per step): every row of the skeleton
+ * then gets W = M^-1 J^T by a matrix-vector product instead of two triangular solves. */
+static wr_status inverse_mass(step_ctx *c, int skel)
+{
+    if (c->minv[skel])
+        return WR_OK;
+    skeleton *sk = c->skels[skel];
+    wr_status s = dyn_mass_factor(sk);
+    if (s != WR_OK)
+        return s;
+    int nv = dyn_skeleton_dof_count(sk);
+    void *mem = NULL;
+    if ((s = frame_alloc(c, 2 * (size_t)nv * (size_t)nv * sizeof(double), &mem)) != WR_OK)
+        return s;
+    double *m = mem;
+    spd_inverse(dyn_mass_matrix(sk), nv, m, m + nv * nv);
+    c->minv[skel] = m;
+    return WR_OK;
+}
+
+/* Fill one block of a row: J (already in coef[at..at+nv)) and W = M^-1 J^T after it. */
+static void finish_block(step_ctx *c, pgs_row *row, int side, int skel, uint32_t at)
+{
+    uint32_t nv = (uint32_t)dyn_skeleton_dof_count(c->skels[skel]);
+    double *j = c->pgs.coef + at, *wv = j + nv;
+    const double *m = c->minv[skel];
+    for (uint32_t i = 0; i < nv; i++) {
+        double sum = 0;
+        for (uint32_t k = 0; k < nv; k++)
+            sum += m[i * nv + k] * j[k];
+        wv[i] = sum;
+    }
+    row->dof[side] = (uint32_t)c->dof_offset[skel];
+    row->count[side] = nv;
+    row->coef[side] = at;
+}
+
+static void init_row(pgs_row *row, double cfm)
+{
+    /* Field by field: a memset of this small struct costs more than the stores. */
+    row->dof[0] = row->dof[1] = 0;
+    row->count[0] = row->count[1] = 0;
+    row->coef[0] = row->coef[1] = 0;
+    row->mu = 0;
+    row->rhs = 0;
+    row->inv_diag = 0;
+    row->lambda = 0;
+    row->normal = -1;
+    row->cfm = cfm;
+    row->lo = 0;
+    row->hi = INFINITY;
+}
+
+/* Coefficients one contact's three rows need. */
+static uint32_t contact_coef_size(const step_ctx *c, const contact_rec *r)
+{
+    int a = dynamic_skel(c, r->pa), b = dynamic_skel(c, r->pb);
+    uint32_t n = 0;
+    if (a >= 0)
+        n += 2u * (uint32_t)dyn_skeleton_dof_count(c->skels[a]);
+    if (b >= 0 && b != a)
+        n += 2u * (uint32_t)dyn_skeleton_dof_count(c->skels[b]);
+    return 3 * n;
+}
+
+static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e)
+{
+    const collision_settings *st = &c->solver->settings;
+    double depth = r->c.depth, bias;
+    if (depth > st->slop)
+        bias = fmin(st->erp * (depth - st->slop) / c->dt, st->max_correction);
+    else if (depth >= 0)
+        bias = 0;
+    else
+        bias = depth / c->dt; /* speculative: may still approach by the gap this step */
+    if (e > 0 && vn < -st->restitution_threshold && depth - vn * c->dt > 0)
+        bias = fmax(bias, -e * vn);
+    return bias;
+}
+
+/* The three rows of contact r at rows[at..at+2], coefficients from *coef_at on. */
+static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, uint32_t *coef_at)
+{
+    const proxy_info *pa = &c->info[r->pa], *pb = &c->info[r->pb];
+    int a = dynamic_skel(c, r->pa), b = dynamic_skel(c, r->pb);
+    vec3 dirs[3];
+    dirs[0] = r->c.normal;
+    tangent_basis(r->c.normal, &dirs[1], &dirs[2]);
+    double mu = sqrt(pa->friction * pb->friction);
+    double e = fmax(pa->restitution, pb->restitution);
+    pgs_row *rows = c->pgs.rows + at;
+    for (int k = 0; k < 3; k++)
+        init_row(&rows[k], c->solver->settings.cfm);
+    rows[1].normal = rows[2].normal = (int32_t)at;
+    rows[1].mu = rows[2].mu = mu;
+    rows[1].lo = rows[2].lo = -INFINITY;
+    /* Side B (+) then side A (-); one combined block when both are the same skeleton. */
+    int sides[2] = {b, a};
+    int bodies[2] = {pb->body, pa->body};
+    double signs[2] = {1.0, -1.0};
+    int slot = 0;
+    double *jac_other = c->jac + 3 * c->max_nv;
+    for (int sdx = 0; sdx < 2; sdx++) {
+        int sk = sides[sdx];
+        if (sk < 0 || (sdx == 1 && sk == b))
+            continue;
+        int nv = dyn_skeleton_dof_count(c->skels[sk]);
+        int self = sdx == 0 && a == b;
+        dyn_point_jacobian(c->skels[sk], bodies[sdx], r->c.point, c->jac, NULL);
+        if (self) /* self-contact: J = J_B - J_A over the same dofs */
+            dyn_point_jacobian(c->skels[sk], bodies[1], r->c.point, jac_other, NULL);
+        for (int k = 0; k < 3; k++) {
+            double *j = c->pgs.coef + *coef_at + (uint32_t)(k * 2 * nv);
+            project(c->jac, nv, dirs[k], signs[sdx], j);
+            if (self) {
+                double *tmp = j + nv; /* W's place, filled by finish_block afterwards */
+                project(jac_other, nv, dirs[k], -1.0, tmp);
+                for (int q = 0; q < nv; q++)
+                    j[q] += tmp[q];
+            }
+            finish_block(c, &rows[k], slot, sk, *coef_at + (uint32_t)(k * 2 * nv));
+        }
+        *coef_at += (uint32_t)(3 * 2 * nv);
+        slot++;
+    }
+    double vn = pgs_row_velocity(&c->pgs, &rows[0]);
+    rows[0].rhs = normal_rhs(c, r, vn, e);
+    const cache_entry *hit = cache_find(c->solver, r->key);
+    if (hit) {
+        for (int k = 0; k < 3; k++)
+            rows[k].lambda = hit->lambda[k];
+        c->solver->stats.warm_started++;
+    }
+}
+
+static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32_t *coef_at)
+{
+    const collision_settings *st = &c->solver->settings;
+    pgs_row *row = c->pgs.rows + at;
+    init_row(row, st->cfm);
+    int nv = dyn_skeleton_dof_count(c->skels[r->skel]);
+    double *j = c->pgs.coef + *coef_at;
+    memset(j, 0, (size_t)nv * sizeof(double));
+    double sign = (r->kind == 1) ? -1.0 : 1.0;
+    j[r->dof] = sign;
+    finish_block(c, row, 0, r->skel, *coef_at);
+    *coef_at += (uint32_t)(2 * nv);
+    if (r->kind <= 1) {
+        /* gap >= 0: may close it this step; gap < 0: push back out (Baumgarte). */
+        row->rhs = r->gap >= 0 ? -r->gap / c->dt : fmin(-st->erp * r->gap / c->dt, st->max_correction);
+    } else if (r->kind == 2) {
+        row->rhs = -r->gap; /* v >= -max */
+    } else {
+        row->rhs = r->gap; /* v <= max */
+        row->lo = -INFINITY;
+        row->hi = 0;
+    }
+    const cache_entry *hit = cache_find(c->solver, r->key);
+    if (hit)
+        row->lambda = hit->lambda[0];
+}
+
+static wr_status build_rows(step_ctx *c, uint32_t *rows_per_island)
+{
+    /* Row offsets per island, and coefficient sizes. */
+    uint32_t total_rows = 0;
+    for (int i = 0; i < c->island_count; i++) {
+        uint32_t n = rows_per_island[i];
+        rows_per_island[i] = total_rows;
+        total_rows += n;
+    }
+    rows_per_island[c->island_count] = total_rows;
+    size_t coef = 0;
+    for (uint32_t k = 0; k < c->contact_count; k++)
+        coef += contact_coef_size(c, &c->contacts[k]);
+    for (uint32_t k = 0; k < c->limit_count; k++)
+        coef += 2u * (uint32_t)dyn_skeleton_dof_count(c->skels[c->limits[k].skel]);
+    void *m1 = NULL, *m2 = NULL, *m3 = NULL;
+    wr_status s;
+    if ((s = frame_alloc(c, total_rows * sizeof(pgs_row), &m1)) != WR_OK ||
+        (s = frame_alloc(c, coef * sizeof(double), &m2)) != WR_OK ||
+        (s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &m3)) != WR_OK)
+        return s;
+    c->pgs.rows = m1;
+    c->pgs.row_count = total_rows;
+    c->pgs.coef = m2;
+    c->pgs.v = c->v;
+    c->island_first = m3;
+    memcpy(c->island_first, rows_per_island, (size_t)(c->island_count + 1) * sizeof(uint32_t));
+    uint32_t *next = rows_per_island; /* reused as the fill cursor per island */
+    uint32_t coef_at = 0;
+    for (uint32_t k = 0; k < c->contact_count; k++) {
+        const contact_rec *r = &c->contacts[k];
+        if (r->island < 0)
+            continue;
+        int a = dynamic_skel(c, r->pa), b = dynamic_skel(c, r->pb);
+        if (a >= 0 && (s = inverse_mass(c, a)) != WR_OK)
+            return s;
+        if (b >= 0 && (s = inverse_mass(c, b)) != WR_OK)
+            return s;
+        build_contact_rows(c, r, next[r->island], &coef_at);
+        next[r->island] += 3;
+    }
+    for (uint32_t k = 0; k < c->limit_count; k++) {
+        const limit_rec *r = &c->limits[k];
+        if ((s = inverse_mass(c, r->skel)) != WR_OK)
+            return s;
+        build_limit_row(c, r, next[r->island], &coef_at);
+        next[r->island] += 1;
+    }
+    assert(coef_at == coef);
+    return WR_OK;
+}
+
+/* ---- solve, check, write back -------------------------------------------------------------------------------------- */
+
+static void solve(step_ctx *c)
+{
+    pgs_prepare(&c->pgs);
+    pgs_settings ps = {c->solver->settings.max_iterations, c->solver->settings.tolerance};
+    collision_stats *st = &c->solver->stats;
+    for (int i = 0; i < c->island_count; i++) {
+        uint32_t first = c->island_first[i], end = c->island_first[i + 1];
+        if (first == end)
+            continue;
+        pgs_warm_start(&c->pgs, first, end);
+        pgs_result r = pgs_solve(&c->pgs, first, end, &ps);
+        st->islands++;
+        if ((uint32_t)r.iterations > st->iterations)
+            st->iterations = (uint32_t)r.iterations;
+        if (r.residual > st->residual)
+            st->residual = r.residual;
+    }
+}
+
+static wr_status record_fresh(step_ctx *c)
+{
+    constraint_solver *solver = c->solver;
+    uint32_t n = c->contact_count + c->limit_count;
+    void *mem = NULL;
+    wr_status s = frame_alloc(c, (size_t)n * sizeof(cache_entry), &mem);
+    if (s != WR_OK)
+        return s;
+    if ((s = reserve_cache(solver, n)) != WR_OK)
+        return s;
+    cache_entry *e = mem;
+    uint32_t m = 0;
+    /* Rows were laid out island by island in contact order; walk them the same way. */
+    uint32_t *cursor = NULL;
+    if ((s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &mem)) != WR_OK)
+        return s;
+    cursor = mem;
+    memcpy(cursor, c->island_first, (size_t)(c->island_count + 1) * sizeof(uint32_t));
+    for (uint32_t k = 0; k < c->contact_count; k++) {
+        const contact_rec *r = &c->contacts[k];
+        if (r->island < 0)
+            continue;
+        const pgs_row *row = &c->pgs.rows[cursor[r->island]];
+        cursor[r->island] += 3;
+        e[m].key = r->key;
+        for (int j = 0; j < 3; j++)
+            e[m].lambda[j] = row[j].lambda;
+        m++;
+    }
+    for (uint32_t k = 0; k < c->limit_count; k++) {
+        const limit_rec *r = &c->limits[k];
+        const pgs_row *row = &c->pgs.rows[cursor[r->island]];
+        cursor[r->island] += 1;
+        e[m].key = r->key;
+        e[m].lambda[0] = row->lambda;
+        e[m].lambda[1] = e[m].lambda[2] = 0;
+        m++;
+    }
+    solver->fresh = e;
+    solver->fresh_count = m;
+    return WR_OK;
+}
+
+static int all_finite(const double *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(p[i]))
+            return 0;
+    return 1;
+}
+
+static wr_status run_step(step_ctx *c)
+{
+    wr_status s;
+    uint32_t *rows_per_island = NULL;
+    if ((s = gather(c)) != WR_OK || (s = find_contacts(c)) != WR_OK || (s = find_limits(c)) != WR_OK ||
+        (s = make_islands(c, &rows_per_island)) != WR_OK || (s = build_rows(c, rows_per_island)) != WR_OK)
+        return s;
+    solve(c);
+    if (!all_finite(c->v, (size_t)dyn_world_dof_count(c->w)))
+        return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity from the contact solver (%u rows)",
+                       c->pgs.row_count);
+    if ((s = record_fresh(c)) != WR_OK)
+        return s;
+    for (int i = 0; i < c->skel_count; i++) {
+        int nv = dyn_skeleton_dof_count(c->skels[i]);
+        if (nv)
+            memcpy(dyn_skeleton_velocities(c->skels[i]), c->v + c->dof_offset[i], (size_t)nv * sizeof(double));
+    }
+    return WR_OK;
 }
 
 wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt)
 {
     assert(solver && w && dt > 0);
-    (void)w;
-    (void)dt;
-    return frame_allocator_reset(solver->frame);
+    solver->fresh_valid = 0;
+    wr_status s = frame_allocator_reset(solver->frame);
+    if (s != WR_OK)
+        return s;
+    collision_stats *st = &solver->stats;
+    st->shapes = st->pairs = st->contacts = st->warm_started = st->limit_rows = st->rows = 0;
+    st->islands = st->iterations = 0;
+    st->residual = 0;
+    st->steps++;
+    step_ctx c;
+    memset(&c, 0, sizeof(c));
+    c.solver = solver;
+    c.w = w;
+    c.dt = dt;
+    s = run_step(&c);
+    st->shapes = c.proxy_count;
+    st->contacts = c.contact_count;
+    st->limit_rows = c.limit_count;
+    st->rows = c.pgs.row_count;
+    frame_allocator_stats fs;
+    if (frame_allocator_get_stats(solver->frame, &fs) == WR_OK) {
+        st->frame_bytes = fs.used_bytes;
+        st->frame_high_water = fs.peak_frame_bytes;
+        st->frame_capacity = fs.capacity_bytes;
+        st->frame_growths = fs.growths;
+    }
+    if (s == WR_OK)
+        solver->fresh_valid = 1;
+    return s;
 }
-
-void constraint_solver_commit(constraint_solver *solver) { (void)solver; }
-
-frame_allocator *constraint_solver_frame(constraint_solver *solver) { return solver->frame; }

@@ -31,4 +31,11 @@ void constraint_solver_commit(constraint_solver *solver);
 /* The frame allocator (for statistics). */
 frame_allocator *constraint_solver_frame(constraint_solver *solver);
 
+/* Settings (checked; unchanged on error) and the statistics of the last step (worldrunner/collision.h). */
+struct collision_settings;
+struct collision_stats;
+wr_status constraint_solver_set_settings(constraint_solver *solver, const struct collision_settings *settings);
+void constraint_solver_get_settings(const constraint_solver *solver, struct collision_settings *out);
+void constraint_solver_get_stats(const constraint_solver *solver, struct collision_stats *out);
+
 #endif

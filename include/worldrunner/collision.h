@@ -1,0 +1,78 @@
+/* worldrunner/collision.h — collision filtering, contact-solver settings and per-world contact statistics.
+ *
+ * Every world_step detects contacts between the shapes of its skeletons (sweep and prune, then exact or sampled
+ * narrowphase per shape pair), builds velocity-level constraint rows (a normal and two friction rows per contact
+ * point, joint position and velocity limits), and solves them per island by projected Gauss-Seidel with warm
+ * starting. All per-step data lives in the world's frame allocator; the warm-start cache lives in the world's memory
+ * manager. Which shapes may touch:
+ *   - two shapes touch only if (group_a & mask_b) && (group_b & mask_a) (defaults: group 1, mask all bits);
+ *   - shapes of the same body, of a body and its parent (the bodies of one joint), and of two static bodies never do;
+ *   - other bodies of one skeleton do (self-collision); give them disjoint group/mask bits to prevent it.
+ * Friction of a pair is sqrt(mu_a * mu_b); restitution is the larger of the two.
+ *
+ * Ownership: settings and statistics belong to the world. Threads: the world's thread, between steps.
+ */
+#ifndef WORLDRUNNER_COLLISION_H
+#define WORLDRUNNER_COLLISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "worldrunner/skeleton.h"
+#include "worldrunner/status.h"
+#include "worldrunner/world.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Solver parameters of one world. */
+typedef struct collision_settings {
+    int max_iterations;            /* PGS sweeps per island per step, 1..10000; default 40 */
+    double tolerance;              /* stop an island when no impulse changed more than this (N s); default 1e-7 */
+    double margin;                 /* contacts are made this far before touching (m), >= 0; default 0.005 */
+    double erp;                    /* fraction of the penetration removed per step, [0, 1]; default 0.2 */
+    double slop;                   /* penetration left alone (m), >= 0; default 0.0005 */
+    double max_correction;         /* cap on the penetration-recovery velocity (m/s), > 0; default 1.0 */
+    double cfm;                    /* softness added to every row's diagonal (1/kg), >= 0; default 1e-9 */
+    double restitution_threshold;  /* no bounce below this approach speed (m/s), >= 0; default 0.2 */
+    double limit_margin;           /* joint-limit rows are made this close to a limit (rad or m), >= 0; 0.05 */
+} collision_settings;
+
+/* What the last step of a world found and did (counted also when the step failed). */
+typedef struct collision_stats {
+    uint32_t shapes;               /* shapes taking part (bounded and planes) */
+    uint32_t pairs;                /* candidate shape pairs from the broadphase */
+    uint32_t contacts;             /* contact points */
+    uint32_t warm_started;         /* of which matched a contact of the previous step */
+    uint32_t limit_rows;           /* joint position / velocity limit rows */
+    uint32_t rows;                 /* all constraint rows (3 per contact + limit rows) */
+    uint32_t islands;              /* groups of skeletons solved separately */
+    uint32_t iterations;           /* PGS sweeps of the island that needed most */
+    double residual;               /* largest impulse change in any island's last sweep (N s) */
+    size_t frame_bytes;            /* frame-allocator bytes used by the step */
+    size_t frame_high_water;       /* the largest frame of any step so far */
+    size_t frame_capacity;         /* bytes the frame allocator holds */
+    uint64_t frame_growths;        /* frame chunks chained since the world was created */
+    size_t cache_capacity;         /* contact/limit entries the warm-start cache holds without growing */
+    uint64_t cache_growths;        /* times the warm-start cache grew (cold path, memory-manager request) */
+    uint64_t steps;                /* constraint stages run */
+} collision_stats;
+
+/* Defaults. */
+void collision_settings_init(collision_settings *settings);
+/* Read / replace the world's settings (checked: every field in range, finite; WR_ERR_INVALID_ARGUMENT unchanged).
+ * WR_ERR_INVALID_STATE if the world has no skeleton yet (the solver is created with the first one). */
+wr_status collision_get_settings(const world *w, collision_settings *out);
+wr_status collision_set_settings(world *w, const collision_settings *settings);
+/* Statistics of the world's last constraint stage. */
+wr_status collision_get_stats(const world *w, collision_stats *out);
+
+/* Group and mask bits of shape `shape` of skeleton `s` (see above). */
+wr_status collision_set_shape_filter(skeleton *s, int shape, uint32_t group, uint32_t mask);
+wr_status collision_get_shape_filter(const skeleton *s, int shape, uint32_t *group, uint32_t *mask);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,69 @@
+/* Stacks and piles: 5 boxes stacked stand for 10 s; 64 boxes dropped on a plane come to rest by 3 s. */
+#include "test_contact_scenes.h"
+
+static void test_stack_of_five_stands(void **state)
+{
+    (void)state;
+    world *w = make_world(0.001);
+    add_ground(w, 0.0, 0.8, 0.0);
+    skeleton *box[5];
+    for (int i = 0; i < 5; i++)
+        box[i] = add_box(w, 0.1, 1.0, 0.0, 0.0, 0.1 + 0.2 * i, 0.8);
+    double top0[3], top[3];
+    body_position(box[4], 0, top0);
+    for (int k = 0; k < 10; k++) {
+        assert_wr_ok(world_step(w, 1000));
+        body_position(box[4], 0, top);
+        assert_true(fabs(top[0] - top0[0]) < 5e-3 && fabs(top[1] - top0[1]) < 5e-3);
+    }
+    body_position(box[4], 0, top);
+    print_message("top box after 10 s: moved (%.2g, %.2g, %.2g) m\n", top[0] - top0[0], top[1] - top0[1],
+                  top[2] - top0[2]);
+    assert_true(fabs(top[2] - top0[2]) < 2e-3);
+    for (int i = 0; i < 5; i++)
+        assert_true(max_speed(box[i]) < 1e-3);
+    collision_stats st;
+    if (contact_stats(w, &st)) {
+        assert_int_equal(st.islands, 1); /* the ground is static: one island of 5 boxes */
+        assert_int_equal(st.contacts, 20);
+    }
+    assert_wr_ok(world_destroy(w));
+}
+
+static void test_64_boxes_come_to_rest(void **state)
+{
+    (void)state;
+    world *w = make_world(0.001);
+    assert_wr_ok(scene_build(w, "boxes:64"));
+    assert_wr_ok(world_step(w, 3000));
+    double worst = 0;
+    int n = world_skeleton_count(w);
+    for (int i = 0; i < n; i++) {
+        skeleton *s = world_get_skeleton(w, i);
+        if (skeleton_dof_count(s) == 0)
+            continue;
+        worst = fmax(worst, max_speed(s));
+        double p[3];
+        body_position(s, 0, p);
+        assert_true(p[2] > 0.09 && p[2] < 0.2); /* on the ground, on a face or an edge */
+    }
+    print_message("64 boxes after 3 s: largest speed %.3g\n", worst);
+    assert_true(worst < 1e-3);
+    collision_stats st;
+    if (contact_stats(w, &st)) {
+        print_message("contacts %u rows %u islands %u iterations %u residual %.3g frame high-water %zu B\n",
+                      st.contacts, st.rows, st.islands, st.iterations, st.residual, st.frame_high_water);
+        assert_true(st.contacts >= 4 * 64);
+        assert_int_equal(st.islands, 64);
+    }
+    assert_wr_ok(world_destroy(w));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stack_of_five_stands),
+        cmocka_unit_test(test_64_boxes_come_to_rest),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
