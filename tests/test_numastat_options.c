@@ -45,7 +45,7 @@ static void test_every_option(void **state)
     char *argv[] = {"numastat", "--worlds", "64", "--workers=2", "--scene", "humanoid", "--steps=50",
                     "--backend", "openmp", "--placement=scatter", "--policy", "remote",
                     "--topology", "package:2 [numa] core:2 pu:1", "--format=csv", "--output", "out.csv",
-                    "--plot=p.png", "--no-progress"};
+                    "--plot=p.png", "--no-progress", "--plot-from", "old.csv"};
     assert_int_equal(parse(ARGC(argv), argv, &o, message), 0);
     assert_int_equal(o.worlds, 64);
     assert_int_equal(o.workers, 2);
@@ -59,6 +59,7 @@ static void test_every_option(void **state)
     assert_int_equal(o.format, NUMASTAT_FORMAT_CSV);
     assert_string_equal(o.output, "out.csv");
     assert_string_equal(o.plot, "p.png");
+    assert_string_equal(o.plot_from, "old.csv");
     assert_int_equal(o.progress, 0);
 
     char *help[] = {"numastat", "--worlds", "3", "--help"};
@@ -141,6 +142,8 @@ static void test_argument_errors(void **state)
     expect_error(ARGC(a18), a18, "unknown option");
     char *a19[] = {"numastat", "--compare", "local,interleave,first-touch,remote,default,local"};
     expect_error(ARGC(a19), a19, "given twice");
+    char *a21[] = {"numastat", "--plot-from", "x.csv"};
+    expect_error(ARGC(a21), a21, "--plot-from needs --plot");
     char *a20[] = {"numastat", "--no-progress=1"};
     expect_error(ARGC(a20), a20, "unknown option");
     numastat_options o;
@@ -159,7 +162,7 @@ static void test_usage_and_names(void **state)
     fclose(tmp);
     static const char *const options[] = {"--worlds", "--workers", "--scene", "--steps", "--backend", "--placement",
                                           "--policy", "--compare", "--topology", "--format", "--output", "--plot",
-                                          "--help"};
+                                          "--plot-from", "--help"};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
         assert_non_null(strstr(text, options[i]));
     }

@@ -326,7 +326,10 @@ static void test_csv_reads_back(void **state)
     for (int r = 0; r < t.rows; r++) {
         assert_int_equal(t.fields[r], t.fields[0]);
     }
-    assert_int_equal(t.fields[0], 21 + 2);
+    assert_int_equal(t.fields[0], 24 + 2);
+    assert_true(csv_number(&t, 1, "workers") == 4);
+    assert_true(csv_number(&t, 1, "worlds") == 4);
+    assert_true(csv_number(&t, 1, "steps") == 100);
     assert_string_equal(t.cell[1][csv_column(&t, "scene")], "odd,\"name\"");
 
     int w = csv_find(&t, "world", "remote", "world", 2);
@@ -603,27 +606,76 @@ static void test_four_nodes_unknown_node(void **state)
     free(text);
 }
 
+static char *plot_text(const numastat_plot_data *data, const char *png)
+{
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    assert_int_equal(numastat_plot_script(tmp, data, png), 0);
+    long size = ftell(tmp);
+    char *text = malloc((size_t)size + 1);
+    assert_non_null(text);
+    rewind(tmp);
+    text[fread(text, 1, (size_t)size, tmp)] = '\0';
+    fclose(tmp);
+    return text;
+}
+
 static void test_plot_script(void **state)
 {
     (void)state;
     fixture f;
+    numastat_plot_data data;
     make_fixture(&f);
-    FILE *tmp = tmpfile();
-    assert_non_null(tmp);
-    assert_int_equal(numastat_plot_script(tmp, &f.report, "it's.png"), 0);
-    long size = ftell(tmp);
-    char text[4096];
-    assert_true(size > 0 && size < (long)sizeof text);
-    rewind(tmp);
-    text[fread(text, 1, sizeof text - 1, tmp)] = '\0';
-    fclose(tmp);
+    assert_int_equal(numastat_plot_data_from_report(&f.report, &data), 0);
+    assert_int_equal(data.count, 3);
+    assert_string_equal(data.title, "4 worlds of chain:16, 4 workers, compact placement, pthreads, 2 NUMA nodes");
+    char *text = plot_text(&data, "it's.png");
     assert_non_null(strstr(text, "\"remote\" 320 0\n"));
     assert_non_null(strstr(text, "\"local\" 400 100\n"));
     assert_non_null(strstr(text, "\"interleave\" 200 50\n"));
     assert_non_null(strstr(text, "set output 'it''s.png'"));
+    assert_non_null(strstr(text, "set terminal pngcairo"));
+    free(text);
     f.report.run_count = 0;
+    assert_int_equal(numastat_plot_data_from_report(&f.report, &data), -1);
+    data.count = 0;
+    FILE *tmp = tmpfile();
+    assert_int_equal(numastat_plot_script(tmp, &data, "x.png"), -1);
+    fclose(tmp);
+}
+
+/* --plot-from: the CSV we write gives the same plot points as the report it came from. */
+static void test_plot_from_csv(void **state)
+{
+    (void)state;
+    fixture f;
+    numastat_plot_data from_report, from_csv;
+    char message[128];
+    make_fixture(&f);
+    assert_int_equal(numastat_plot_data_from_report(&f.report, &from_report), 0);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    assert_int_equal(numastat_write_csv(tmp, &f.report), 0);
+    rewind(tmp);
+    assert_int_equal(numastat_plot_data_from_csv(tmp, &from_csv, message, sizeof message), 0);
+    fclose(tmp);
+    assert_int_equal(from_csv.count, 3);
+    assert_string_equal(from_csv.title, from_report.title);
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(from_csv.points[i].policy, from_report.points[i].policy);
+        assert_true(fabs(from_csv.points[i].world_steps_per_second - from_report.points[i].world_steps_per_second) <
+                    1e-6);
+        assert_true(from_csv.points[i].local_fraction == from_report.points[i].local_fraction);
+    }
+    /* Not numastat's CSV, and an empty file. */
     tmp = tmpfile();
-    assert_int_equal(numastat_plot_script(tmp, &f.report, "x.png"), -1);
+    fputs("a,b,c\n1,2,3\n", tmp);
+    rewind(tmp);
+    assert_int_equal(numastat_plot_data_from_csv(tmp, &from_csv, message, sizeof message), -1);
+    assert_non_null(strstr(message, "not a numastat CSV"));
+    fclose(tmp);
+    tmp = tmpfile();
+    assert_int_equal(numastat_plot_data_from_csv(tmp, &from_csv, message, sizeof message), -1);
     fclose(tmp);
 }
 
@@ -634,7 +686,7 @@ int main(void)
         cmocka_unit_test(test_run_summary),       cmocka_unit_test(test_report_check),
         cmocka_unit_test(test_table_alignment),   cmocka_unit_test(test_csv_reads_back),
         cmocka_unit_test(test_json_reads_back),   cmocka_unit_test(test_four_nodes_unknown_node),
-        cmocka_unit_test(test_plot_script),
+        cmocka_unit_test(test_plot_script),       cmocka_unit_test(test_plot_from_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

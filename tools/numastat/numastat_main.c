@@ -36,6 +36,28 @@ static int write_report(const numastat_options *options, const numastat_report *
     return rc;
 }
 
+/* --plot-from: draw an earlier CSV report. */
+static int plot_from_csv(const numastat_options *options)
+{
+    char message[512];
+    numastat_plot_data data;
+    FILE *in = fopen(options->plot_from, "r");
+    if (in == NULL) {
+        fprintf(stderr, "numastat: cannot open %s\n", options->plot_from);
+        return 1;
+    }
+    int rc = numastat_plot_data_from_csv(in, &data, message, sizeof message);
+    fclose(in);
+    if (rc == 0) {
+        rc = numastat_plot(&data, options->plot, message, sizeof message);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "numastat: %s\n", message);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     numastat_options options;
@@ -50,6 +72,9 @@ int main(int argc, char **argv)
         numastat_print_usage(stdout, program);
         return 0;
     }
+    if (options.plot_from != NULL) {
+        return plot_from_csv(&options);
+    }
 
     numastat_progress progress;
     numastat_experiment experiment;
@@ -63,7 +88,13 @@ int main(int argc, char **argv)
     }
     rc = write_report(&options, &experiment.report);
     if (rc == 0 && options.plot != NULL) {
-        rc = numastat_plot(&experiment.report, options.plot, message, sizeof message);
+        numastat_plot_data data;
+        rc = numastat_plot_data_from_report(&experiment.report, &data);
+        if (rc != 0) {
+            snprintf(message, sizeof message, "--plot: nothing to plot");
+        } else {
+            rc = numastat_plot(&data, options.plot, message, sizeof message);
+        }
         if (rc != 0) {
             fprintf(stderr, "numastat: %s\n", message);
         }

@@ -58,6 +58,7 @@ void numastat_print_usage(FILE *out, const char *program)
             "  --format F            table | csv | json (default table)\n"
             "  --output FILE         write the report to FILE (default stdout)\n"
             "  --plot FILE.png       draw throughput and local fraction per policy with gnuplot\n"
+            "  --plot-from FILE.csv  with --plot: draw an earlier CSV report (e.g. from the NUMA lab), run nothing\n"
             "  --no-progress         no progress bar (it is shown on stderr only when it is a terminal)\n"
             "  --help                this text\n"
             "Exit status: 0 done, 1 the experiment failed, 2 bad options.\n",
@@ -158,6 +159,9 @@ static int apply_value(const char *name, const char *value, numastat_options *o,
     } else if (strcmp(name, "--plot") == 0) {
         if (*value != '\0') { o->plot = value; return 0; }
         snprintf(message, size, "--plot: empty file name");
+    } else if (strcmp(name, "--plot-from") == 0) {
+        if (*value != '\0') { o->plot_from = value; return 0; }
+        snprintf(message, size, "--plot-from: empty file name");
     } else {
         snprintf(message, size, "unknown option '%s'", name);
     }
@@ -167,7 +171,8 @@ static int apply_value(const char *name, const char *value, numastat_options *o,
 static int takes_value(const char *name)
 {
     static const char *const names[] = {"--worlds", "--workers", "--steps", "--scene", "--backend", "--placement",
-                                        "--policy", "--compare", "--topology", "--format", "--output", "--plot"};
+                                        "--policy", "--compare", "--topology", "--format", "--output", "--plot",
+                                        "--plot-from"};
     return name_in(name, names, sizeof names / sizeof names[0]);
 }
 
@@ -222,6 +227,10 @@ int numastat_options_parse(int argc, char **argv, numastat_options *options, cha
     }
     if (saw_policy && saw_compare) {
         snprintf(message, message_size, "use either --policy or --compare, not both");
+        return -1;
+    }
+    if (options->plot_from != NULL && options->plot == NULL) {
+        snprintf(message, message_size, "--plot-from needs --plot FILE.png");
         return -1;
     }
     return 0;

@@ -27,6 +27,7 @@ typedef struct numastat_options {
     numastat_format format;                     /* --format table|csv|json */
     const char *output;                         /* --output FILE, NULL = stdout */
     const char *plot;                           /* --plot FILE.png, NULL = none */
+    const char *plot_from;                      /* --plot-from FILE.csv: plot an earlier CSV, run nothing */
     int progress;                               /* 1 = progress bar allowed (--no-progress clears) */
     int help;                                   /* --help was given */
 } numastat_options;

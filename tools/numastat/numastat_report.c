@@ -371,6 +371,7 @@ static void csv_prefix(FILE *out, const char *record, const numastat_run *run)
     csv_text(out, run->backend);
     fputc(',', out);
     csv_text(out, run->scene);
+    fprintf(out, ",%d,%d,%d", run->workers, run->world_count, run->steps);
 }
 
 static void csv_empty(FILE *out, int count)
@@ -451,7 +452,8 @@ int numastat_write_csv(FILE *out, const numastat_report *report)
     if (out == NULL || numastat_report_check(report, NULL, 0) != 0) {
         return -1;
     }
-    fputs("record,policy,placement,backend,scene,world,worker,core,node,local_pages,remote_pages,foreign_pages,"
+    fputs("record,policy,placement,backend,scene,workers,worlds,steps,world,worker,core,node,local_pages,remote_pages,"
+          "foreign_pages,"
           "unplaced_pages",
           out);
     for (int n = 0; n < report->node_count; n++) {
