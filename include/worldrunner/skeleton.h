@@ -65,7 +65,7 @@ typedef struct joint_desc {
     double axis[3];            /* revolute/prismatic axis in the joint frame (normalized on add); default +z */
     wr_pose parent_pose;       /* joint frame in the parent body frame (world frame for a root body) */
     wr_pose child_pose;        /* joint frame in the child body frame */
-    double damping;            /* N m s/rad or N s/m, applied to every dof: tau -= damping * v */
+    double damping;            /* N m s/rad or N s/m, on every dof: tau -= damping * v (implicit in the step) */
     double stiffness;          /* revolute/prismatic spring: tau -= stiffness * (q - rest_position) */
     double rest_position;
     /* Per dof (first nv entries used). Position limits apply to revolute/prismatic dofs; all limits are stored for
@@ -153,6 +153,8 @@ wr_status skeleton_apply_body_wrench(skeleton *s, int body, const double force[3
 wr_status skeleton_clear_forces(skeleton *s);
 /* World pose of body `body` at the current positions: position (m) and row-major rotation matrix. */
 wr_status skeleton_body_pose(skeleton *s, int body, double position[3], double rotation[9]);
+/* Change the damping (>= 0) of body `body`'s joint; allowed at any time (also in a world, between steps). */
+wr_status skeleton_set_joint_damping(skeleton *s, int body, double damping);
 /* Gravity used by the dynamics queries of a skeleton outside a world (a world sets its own). */
 wr_status skeleton_set_gravity(skeleton *s, const double gravity[3]);
 

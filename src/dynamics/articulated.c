@@ -189,9 +189,12 @@ void dyn_aba(skeleton *s)
         const double *tau = s->tau + b->v_offset;
         sinertia ia = wk->IA;
         sv6 pa = wk->pA;
+        /* implicit damping: the damping force of the new velocity, -d (v + dt qdd), moves d dt to the left side,
+         * a joint-space term on the diagonal like rotor inertia (MuJoCo's Euler does the same) */
+        const double implicit = s->implicit_dt * b->damping;
         if (nd == 1) {
             sv6 u = si_mul(&wk->IA, b->S[0]);
-            double dinv = 1.0 / sv_dot(b->S[0], u);
+            double dinv = 1.0 / (sv_dot(b->S[0], u) + implicit);
             double uu = tau[0] - sv_dot(b->S[0], wk->pA);
             wk->U[0] = u;
             wk->Dinv[0] = dinv;
@@ -209,7 +212,7 @@ void dyn_aba(skeleton *s)
             }
             for (int j = 0; j < nd; j++)
                 for (int k = 0; k < nd; k++)
-                    d[j * nd + k] = sv_dot(b->S[j], wk->U[k]);
+                    d[j * nd + k] = sv_dot(b->S[j], wk->U[k]) + (j == k ? implicit : 0.0);
             if (!small_spd_inverse(d, nd, wk->Dinv)) {
                 /* Only reachable with a non-finite state: poison the result so the step's check fails. */
                 for (int k = 0; k < nd * nd; k++)

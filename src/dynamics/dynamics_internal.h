@@ -60,6 +60,9 @@ skeleton *dyn_world_skeleton(const world *w, int index);
 double dyn_world_time_step(const world *w);
 vec3 dyn_world_gravity(const world *w);
 int dyn_world_dof_count(const world *w);           /* total nv of all skeletons */
+/* The world's constraint solver (created with the first skeleton; NULL before). */
+struct constraint_solver;
+struct constraint_solver *dyn_world_constraint_solver(const world *w);
 
 /* --- skeleton ---------------------------------------------------------------------------------------------- */
 

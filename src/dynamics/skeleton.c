@@ -834,6 +834,20 @@ wr_status skeleton_body_pose(skeleton *s, int body, double position[3], double r
     return WR_OK;
 }
 
+wr_status skeleton_set_joint_damping(skeleton *s, int body, double damping)
+{
+    if (!s)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
+    if (body < 0 || body >= s->body_count)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
+    if (!isfinite(damping))
+        return WR_FAIL(WR_ERR_NON_FINITE, "damping is not finite");
+    if (damping < 0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "damping must be >= 0 (got %g)", damping);
+    s->bodies[body].damping = damping;
+    return WR_OK;
+}
+
 wr_status skeleton_set_gravity(skeleton *s, const double gravity[3])
 {
     if (!s || !gravity)

@@ -90,6 +90,7 @@ struct skeleton {
     double *chol;                    /* nv * nv, lower Cholesky factor of M */
     body_work *work;                 /* body_count */
     vec3 gravity;
+    double implicit_dt;              /* dt of the step during world_step's ABA (implicit damping), else 0 */
     int fk_valid;                    /* work[].pose and X are those of the current q */
     int factor_valid;                /* mass/chol are those of the current q */
 };
@@ -108,7 +109,8 @@ void skeleton_store_positions(skeleton *s, const double *q);
 
 /* Forward kinematics and body velocities (work[].X, pose, vel, c). */
 void dyn_forward_kinematics(skeleton *s);
-/* ABA with generalized force s->tau into s->qdd (needs dyn_forward_kinematics first). */
+/* ABA with generalized force s->tau into s->qdd (needs dyn_forward_kinematics first). With s->implicit_dt > 0 the
+ * joint damping is integrated implicitly: qdd solves (M + dt D) qdd = tau - C. */
 void dyn_aba(skeleton *s);
 /* RNEA: tau_out = M qdd + C (needs forward kinematics). */
 void dyn_rnea(skeleton *s, const double *qdd, double *tau_out);

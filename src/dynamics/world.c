@@ -289,7 +289,9 @@ static int skeleton_velocity_update(skeleton *s, double dt)
 {
     dyn_passive_and_commands(s);
     dyn_forward_kinematics(s);
+    s->implicit_dt = dt;
     dyn_aba(s);
+    s->implicit_dt = 0.0;
     s->factor_valid = 0;
     int ok = 1;
     for (int k = 0; k < s->nv; k++) {
@@ -624,3 +626,4 @@ skeleton *dyn_world_skeleton(const world *w, int index) { return w->skeletons[in
 double dyn_world_time_step(const world *w) { return w->dt; }
 vec3 dyn_world_gravity(const world *w) { return w->gravity; }
 int dyn_world_dof_count(const world *w) { return w->nv; }
+constraint_solver *dyn_world_constraint_solver(const world *w) { return w ? w->solver : NULL; }
