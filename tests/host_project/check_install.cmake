@@ -1,5 +1,5 @@
 # ctest "install_host_project" (label install): install worldrunner to a temporary prefix, then build and run
-# tests/host_project against it twice: with find_package(worldrunner) and with pkg-config.
+# tests/host_project against it: with find_package(worldrunner), with pkg-config, and from the build tree.
 # Inputs: WR_BUILD_DIR, WR_HOST_SOURCE, WR_WORK_DIR, WR_C_COMPILER, WR_CONFIG, WR_LIBDIR, WR_EXTRA_FLAGS (sanitizer
 # flags, which a sanitized static library needs at the host's link step too).
 cmake_minimum_required(VERSION 3.25)
@@ -39,7 +39,15 @@ run(${CMAKE_COMMAND} --build ${WR_WORK_DIR}/cmake-build)
 run(${WR_WORK_DIR}/cmake-build/host_engine)
 message(STATUS "${run_output}")
 
-# 2. pkg-config, as a Makefile-based engine would: cc host_engine.c $(pkg-config --cflags --libs --static worldrunner)
+# 2. The build tree as a package (worldrunner_DIR = the build directory), for a host built beside the library.
+message(STATUS "host project with find_package(worldrunner) from the build tree")
+run(${CMAKE_COMMAND} -S ${WR_HOST_SOURCE} -B ${WR_WORK_DIR}/build-tree-build
+    -Dworldrunner_DIR=${WR_BUILD_DIR} -DCMAKE_C_COMPILER=${WR_C_COMPILER} -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    "-DCMAKE_C_FLAGS=${WR_EXTRA_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${WR_EXTRA_FLAGS}")
+run(${CMAKE_COMMAND} --build ${WR_WORK_DIR}/build-tree-build)
+run(${WR_WORK_DIR}/build-tree-build/host_engine)
+
+# 3. pkg-config, as a Makefile-based engine would: cc host_engine.c $(pkg-config --cflags --libs --static worldrunner)
 message(STATUS "host project with pkg-config")
 set(ENV{PKG_CONFIG_PATH} ${prefix}/${WR_LIBDIR}/pkgconfig)
 run(pkg-config --cflags --libs --static worldrunner)
