@@ -103,6 +103,7 @@ void build_chain(DartWorld &w, int links)
         parent = chain->createJointAndBodyNodePair<dart::dynamics::RevoluteJoint>(parent, joint, named("link", i))
                      .second;
         dress(parent, PEER_CHAIN_MASS, half, center, false);
+        parent->getParentJoint()->setDampingCoefficient(0, PEER_CHAIN_DAMPING);
         w.bodies.push_back(parent);
     }
     w.world->addSkeleton(chain);

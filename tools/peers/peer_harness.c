@@ -29,6 +29,13 @@ double peer_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double peer_thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 int peer_scene_parse(const char *name, peer_scene *out)
 {
     char tail = 0;
@@ -81,6 +88,7 @@ typedef struct peer_worker {
     void *world;
     int steps;
     int failed;
+    double cpu_seconds;
     pthread_barrier_t *barrier;
 } peer_worker;
 
@@ -91,25 +99,28 @@ static void *worker_main(void *arg)
         worker->engine->thread_begin();
     }
     pthread_barrier_wait(worker->barrier);
+    double cpu = peer_thread_cpu();
     worker->failed = worker->engine->step(worker->world, worker->steps);
+    worker->cpu_seconds = peer_thread_cpu() - cpu;
     if (worker->engine->thread_end != NULL) {
         worker->engine->thread_end();
     }
     return NULL;
 }
 
-/* Wall seconds for `count` threads to step one world each `steps` steps, timed from the common start. */
-static double run_threads(const peer_engine *engine, void **worlds, int count, int steps)
+/* Wall seconds for `count` threads to step one world each `steps` steps, timed from the common start; the CPU
+ * seconds of each thread go to cpu[count]. */
+static double run_threads(const peer_engine *engine, void **worlds, int count, int steps, double *cpu)
 {
     if (engine->step_parallel != NULL) {
-        return engine->step_parallel(worlds, count, steps);
+        return engine->step_parallel(worlds, count, steps, cpu);
     }
     peer_worker workers[PEER_MAX_THREADS];
     pthread_t threads[PEER_MAX_THREADS];
     pthread_barrier_t barrier;
     pthread_barrier_init(&barrier, NULL, (unsigned)count + 1);
     for (int i = 0; i < count; ++i) {
-        workers[i] = (peer_worker){engine, worlds[i], steps, 0, &barrier};
+        workers[i] = (peer_worker){engine, worlds[i], steps, 0, 0.0, &barrier};
         pthread_create(&threads[i], NULL, worker_main, &workers[i]);
     }
     pthread_barrier_wait(&barrier);
@@ -118,6 +129,7 @@ static double run_threads(const peer_engine *engine, void **worlds, int count, i
     for (int i = 0; i < count; ++i) {
         pthread_join(threads[i], NULL);
         failed |= workers[i].failed;
+        cpu[i] = workers[i].cpu_seconds;
     }
     double wall = peer_now() - start;
     pthread_barrier_destroy(&barrier);
@@ -169,7 +181,8 @@ static int refresh_worlds(const peer_engine *engine, const peer_scene *scene, pe
     }
     peer_engine plain = *engine; /* warm up on our own threads even if the engine has a parallel stepper */
     plain.step_parallel = NULL;
-    if (nfresh > 0 && run_threads(&plain, fresh, nfresh, warmup_steps(scene)) < 0.0) {
+    double cpu[PEER_MAX_THREADS];
+    if (nfresh > 0 && run_threads(&plain, fresh, nfresh, warmup_steps(scene), cpu) < 0.0) {
         fprintf(stderr, "%s: warm-up failed\n", engine->name);
         return 1;
     }
@@ -204,16 +217,21 @@ static double single_rate(const peer_engine *engine, const peer_scene *scene, pe
     return (double)steps / timed;
 }
 
-/* Aggregate steps per second of the first `count` worlds stepped `steps` steps each, one thread per world. */
+/* Aggregate steps per second of the first `count` worlds stepped `steps` steps each, one thread per world; and in
+ * *cpu_rate the sum over threads of steps per CPU second (what the rate would be if every thread had a core to
+ * itself: on a loaded machine the wall-clock figure mostly measures the other processes). */
 static double threaded_rate(const peer_engine *engine, const peer_scene *scene, peer_worlds *set, int count,
-                            int steps)
+                            int steps, double *cpu_rate)
 {
+    double cpu[PEER_MAX_THREADS];
     if (refresh_worlds(engine, scene, set, steps) != 0) {
         return -1.0;
     }
-    double wall = run_threads(engine, set->world, count, steps);
+    double wall = run_threads(engine, set->world, count, steps, cpu);
+    *cpu_rate = 0.0;
     for (int i = 0; i < count; ++i) {
         set->steps[i] += steps;
+        *cpu_rate = (*cpu_rate >= 0.0 && cpu[i] > 0.0) ? *cpu_rate + steps / cpu[i] : -1.0;
     }
     return wall > 0.0 ? (double)count * steps / wall : -1.0;
 }
@@ -224,15 +242,18 @@ static int mode_time(const peer_engine *engine, const peer_scene *scene, const p
     double single = single_rate(engine, scene, &set, opt->seconds);
     /* The same number of steps per world on 1 and on n threads; each run lasts about seconds / 2. */
     int per_world = (int)fmin(PEER_SEGMENT_STEPS / 2, fmax(20.0, single * opt->seconds * 0.5));
-    double rate1 = single > 0.0 ? threaded_rate(engine, scene, &set, 1, per_world) : -1.0;
-    double raten = rate1 > 0.0 ? threaded_rate(engine, scene, &set, opt->threads, per_world) : -1.0;
+    double cpu1 = -1.0, cpun = -1.0;
+    double rate1 = single > 0.0 ? threaded_rate(engine, scene, &set, 1, per_world, &cpu1) : -1.0;
+    double raten = rate1 > 0.0 ? threaded_rate(engine, scene, &set, opt->threads, per_world, &cpun) : -1.0;
     destroy_worlds(engine, &set);
     if (raten <= 0.0) {
         fprintf(stderr, "%s: timed run failed\n", engine->name);
         return 1;
     }
-    printf("engine=%s scene=%s mode=time steps_per_s=%.1f threads=%d rate_1t=%.1f rate_nt=%.1f speedup=%.3f\n",
-           engine->name, scene->name, single, opt->threads, rate1, raten, raten / rate1);
+    double cpu_speedup = cpu1 > 0.0 && cpun > 0.0 ? cpun / cpu1 : -1.0;
+    printf("engine=%s scene=%s mode=time steps_per_s=%.1f threads=%d rate_1t=%.1f rate_nt=%.1f speedup=%.3f "
+           "cpu_speedup=%.3f\n",
+           engine->name, scene->name, single, opt->threads, rate1, raten, raten / rate1, cpu_speedup);
     return 0;
 }
 

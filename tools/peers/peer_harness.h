@@ -42,8 +42,9 @@ typedef struct peer_engine {
     void (*thread_begin)(void);
     void (*thread_end)(void);
     /* Step `count` worlds `steps` steps each on `count` threads the engine's own way; returns the wall seconds, or
-     * a negative value on failure. May be NULL: the harness then starts one pthread per world. */
-    double (*step_parallel)(void **worlds, int count, int steps);
+     * a negative value on failure, and the CPU seconds of each stepping thread in cpu_seconds[count] (negative =
+     * unknown). May be NULL: the harness then starts one pthread per world. */
+    double (*step_parallel)(void **worlds, int count, int steps, double *cpu_seconds);
 } peer_engine;
 
 /* Parse "chain:N", "boxes:N" or "humanoid"; returns 0 on success. */
@@ -54,6 +55,8 @@ int peer_main(int argc, char **argv, const peer_engine *engine);
 
 /* Seconds on a monotonic clock. */
 double peer_now(void);
+/* CPU seconds used by the calling thread. */
+double peer_thread_cpu(void);
 
 #ifdef __cplusplus
 }

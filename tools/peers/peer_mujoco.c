@@ -55,8 +55,8 @@ static void add_chain(text *t, int links)
     const double half[3] = {PEER_CHAIN_LENGTH / 2, PEER_CHAIN_WIDTH / 2, PEER_CHAIN_WIDTH / 2};
     const double center[3] = {PEER_CHAIN_LENGTH / 2, 0, 0};
     for (int i = 0; i < links; ++i) {
-        text_add(t, "<body name='link%d' pos='%.17g 0 %.17g'><joint type='hinge' axis='0 1 0'/>", i,
-                 i == 0 ? 0.0 : PEER_CHAIN_LENGTH, i == 0 ? peer_chain_pivot_z(links) : 0.0);
+        text_add(t, "<body name='link%d' pos='%.17g 0 %.17g'><joint type='hinge' axis='0 1 0' damping='%.17g'/>", i,
+                 i == 0 ? 0.0 : PEER_CHAIN_LENGTH, i == 0 ? peer_chain_pivot_z(links) : 0.0, PEER_CHAIN_DAMPING);
         add_inertial(t, PEER_CHAIN_MASS, center, half);
     }
     for (int i = 0; i < links; ++i) {

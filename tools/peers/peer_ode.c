@@ -30,7 +30,8 @@ typedef struct ode_world {
     int quick;               /* dWorldQuickStep rather than dWorldStep */
     int nbodies;
     int ngeoms;
-    int damped;              /* humanoid: joint damping applied by hand */
+    int damped;              /* chain and humanoid: joint damping applied by hand */
+    int chain;
     dBodyID *bodies;
     dGeomID *geoms;          /* humanoid: one shape per body, then the head */
     dJointID *joints;        /* humanoid: the joint to each body's parent (NULL for the pelvis) */
@@ -58,7 +59,9 @@ static void build_chain(ode_world *w, int links)
         dJointSetHingeAnchor(hinge, i * PEER_CHAIN_LENGTH, 0, z);
         dJointSetHingeAxis(hinge, 0, 1, 0);
         w->bodies[i] = body;
+        w->joints[i] = hinge;
     }
+    w->damped = 1;
 }
 
 static void build_boxes(ode_world *w, int count)
@@ -125,10 +128,14 @@ static void build_humanoid(ode_world *w)
 }
 
 /* ODE joints have no damping: apply tau = -c * (relative angular velocity) before each step, as worldrunner's
- * joint damping does. */
+ * joint damping does (explicitly). */
 static void apply_damping(ode_world *w)
 {
     for (int i = 0; i < w->nbodies; ++i) {
+        if (w->chain) {
+            dJointAddHingeTorque(w->joints[i], -PEER_CHAIN_DAMPING * dJointGetHingeAngleRate(w->joints[i]));
+            continue;
+        }
         const peer_body *b = &peer_humanoid[i];
         if (w->joints[i] == NULL || b->damping <= 0.0) {
             continue;
@@ -167,6 +174,7 @@ static void *ode_create(const peer_scene *scene)
     dWorldSetStepThreadingImplementation(w->world, dThreadingImplementationGetFunctions(w->threading), w->threading);
     w->contacts = dJointGroupCreate(0);
     w->quick = scene->kind != PEER_SCENE_CHAIN;
+    w->chain = scene->kind == PEER_SCENE_CHAIN;
     if (scene->kind == PEER_SCENE_CHAIN) {
         build_chain(w, n);
     } else if (scene->kind == PEER_SCENE_BOXES) {

@@ -17,7 +17,9 @@
 
 /* chain:N — N revolute links (axis y) hanging from a fixed pivot at (0, 0, 0.1 N + 0.5). Link i is a box
  * 0.1 x 0.02 x 0.02 m along its local x axis, 1 kg, COM at its middle, joint at its start; link i+1's joint is at
- * link i's end. At t = 0 every angle is 0: the chain lies straight along +x and falls under gravity. No contacts. */
+ * link i's end; every joint has viscous damping PEER_CHAIN_DAMPING (N m s/rad). At t = 0 every angle is 0: the chain
+ * lies straight along +x and falls under gravity. No contacts. */
+#define PEER_CHAIN_DAMPING 0.3
 #define PEER_CHAIN_LENGTH 0.1
 #define PEER_CHAIN_WIDTH 0.02
 #define PEER_CHAIN_MASS 1.0

@@ -1,0 +1,198 @@
+/* peer_worldrunner.c — worldrunner's own figures for the peer benchmarks, through the public API only.
+ *
+ * One world: world_create + scene_build + world_step on the calling thread. One world per thread: a world_runner
+ * with that many pinned workers, each owning one world built on it, stepped by world_runner_step_all (one tick of
+ * `steps` steps, so the figure includes one wake-up and one join). Memory per world: the bytes the world's memory
+ * manager holds from its base allocator (chunks), plus the heap bytes the shim sees.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "peer_harness.h"
+#include "worldrunner/scene.h"
+#include "worldrunner/skeleton.h"
+#include "worldrunner/world.h"
+#ifdef PEER_HAVE_RUNNER
+#include "worldrunner/world_runner.h"
+#endif
+
+#ifndef PEER_WR_VERSION
+#define PEER_WR_VERSION "dev"
+#endif
+
+/* The scene the harness asked for, for the runner's own worlds. */
+static const char *current_scene = NULL;
+
+static void report(const char *what, wr_status st)
+{
+    fprintf(stderr, "worldrunner: %s: %s: %s\n", what, wr_status_name(st), wr_last_error());
+}
+
+static void *wr_create(const peer_scene *scene)
+{
+    world *w = NULL;
+    wr_status st = world_create(NULL, &w);
+    if (st == WR_OK && (st = scene_build(w, scene->name)) != WR_OK) {
+        world_destroy(w);
+    }
+    if (st != WR_OK) {
+        report("build", st);
+        return NULL;
+    }
+    current_scene = scene->name;
+    return w;
+}
+
+static int wr_step(void *world_handle, int steps)
+{
+    wr_status st = world_step(world_handle, steps);
+    if (st != WR_OK) {
+        report("world_step", st);
+    }
+    return st != WR_OK;
+}
+
+/* Position (m) of `local` (body frame) on body `body` of skeleton `s`. */
+static double body_point_z(skeleton *s, int body, const double local[3])
+{
+    double p[3], r[9];
+    if (skeleton_body_pose(s, body, p, r) != WR_OK) {
+        return NAN; /* NaN: the check then fails loudly */
+    }
+    return p[2] + r[6] * local[0] + r[7] * local[1] + r[8] * local[2];
+}
+
+static double wr_probe(void *world_handle, const peer_scene *scene)
+{
+    world *w = world_handle;
+    const double origin[3] = {0, 0, 0};
+    double sum = 0.0;
+    int count = 0;
+    for (int i = 0; i < world_skeleton_count(w); ++i) {
+        skeleton *s = world_get_skeleton(w, i);
+        const char *name = skeleton_name(s);
+        if (scene->kind == PEER_SCENE_CHAIN && strcmp(name, "chain") == 0) {
+            const double tip[3] = {0.1, 0, 0};
+            return body_point_z(s, skeleton_body_count(s) - 1, tip);
+        }
+        if (scene->kind == PEER_SCENE_HUMANOID && strcmp(name, "humanoid") == 0) {
+            return body_point_z(s, 0, origin);
+        }
+        if (scene->kind == PEER_SCENE_BOXES && strcmp(name, "ground") != 0) {
+            sum += body_point_z(s, 0, origin);
+            ++count;
+        }
+    }
+    return count > 0 ? sum / count : NAN;
+}
+
+static size_t wr_reserved(void *world_handle)
+{
+    memory_manager_stats stats;
+    if (memory_manager_get_stats(world_get_memory_manager(world_handle), &stats) != WR_OK) {
+        return 0;
+    }
+    return stats.bytes_reserved;
+}
+
+static void wr_destroy(void *world_handle)
+{
+    world_destroy(world_handle);
+}
+
+#ifdef PEER_HAVE_RUNNER
+/* Thread CPU time of a worker across one tick, read by a pre-step callback on the worker itself: at the first step
+ * and before the last one, so it covers steps - 1 steps. */
+typedef struct cpu_probe {
+    int last;
+    double start;
+    double seconds;
+} cpu_probe;
+
+static wr_status read_cpu(world *w, int step, void *user)
+{
+    cpu_probe *probe = user;
+    (void)w;
+    if (step == 0) {
+        probe->start = peer_thread_cpu();
+    } else if (step == probe->last) {
+        probe->seconds = peer_thread_cpu() - probe->start;
+    }
+    return WR_OK;
+}
+
+/* `count` workers, one world each, built on its worker; warmed up by one untimed tick, then one timed step_all of
+ * `steps` steps. The harness's own worlds are not used: runner worlds belong to the runner. */
+static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_seconds)
+{
+    (void)worlds;
+    cpu_probe probes[64];
+    world_runner_config config;
+    world_runner_config_init(&config);
+    config.workers = count;
+    world_runner *runner = NULL;
+    wr_status st = count <= 64 ? world_runner_create(&config, &runner) : WR_ERR_INVALID_ARGUMENT;
+    if (st != WR_OK) {
+        report("world_runner_create", st);
+        return -1.0;
+    }
+    for (int i = 0; i < count && st == WR_OK; ++i) {
+        world_runner_world_config wc;
+        world_runner_world_config_init(&wc);
+        wc.scene = current_scene;
+        wc.worker = i;
+        world *w = NULL;
+        probes[i] = (cpu_probe){steps - 1, 0.0, -1.0};
+        st = world_runner_create_world(runner, &wc, &w);
+        if (st == WR_OK) {
+            st = world_runner_set_pre_step(runner, w, read_cpu, &probes[i]);
+        }
+    }
+    peer_scene scene;
+    int warmup = peer_scene_parse(current_scene, &scene) == 0 && scene.kind == PEER_SCENE_CHAIN ? 100 : 1000;
+    if (st == WR_OK) {
+        st = world_runner_step_all(runner, warmup);
+    }
+    for (int i = 0; i < count; ++i) {
+        probes[i].last = steps - 1;
+        probes[i].seconds = -1.0;
+    }
+    double wall = -1.0;
+    if (st == WR_OK) {
+        double start = peer_now();
+        st = world_runner_step_all(runner, steps);
+        wall = peer_now() - start;
+    }
+    if (st != WR_OK) {
+        report("world_runner", st);
+        wall = -1.0;
+    }
+    /* probes are in creation order, which is worker order here (one world per worker) */
+    for (int i = 0; i < count; ++i) {
+        cpu_seconds[i] = probes[i].seconds > 0.0 ? probes[i].seconds * steps / (steps - 1) : -1.0;
+    }
+    world_runner_destroy(runner);
+    return wall;
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    const peer_engine engine = {
+        .name = "worldrunner",
+        .version = PEER_WR_VERSION,
+        .notes = "generalized coordinates (articulated-body algorithm), semi-implicit Euler, projected Gauss-Seidel "
+                 "contacts and limits",
+        .create = wr_create,
+        .step = wr_step,
+        .probe = wr_probe,
+        .reserved_bytes = wr_reserved,
+        .destroy = wr_destroy,
+#ifdef PEER_HAVE_RUNNER
+        .step_parallel = wr_step_parallel,
+#endif
+    };
+    return peer_main(argc, argv, &engine);
+}
