@@ -546,7 +546,7 @@ static void project(const double *jlin, int nv, vec3 d, double sign, double *out
 /* Inverse of a symmetric positive definite n x n matrix `a` (already known to factor) into `out`, with `l` (n x n)
  * as scratch: Cholesky L with reciprocal pivots, L^-1 in place, then out = L^-T L^-1. Few divisions: this is the
  * cheap way for the small matrices of free bodies and limbs. */
-static void spd_inverse(const double *a, int n, double *out, double *l)
+static inline void spd_inverse(const double *a, int n, double *out, double *l)
 {
     for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++) {
@@ -594,9 +594,22 @@ static wr_status inverse_mass(step_ctx *c, int skel)
     if ((s = frame_alloc(c, 2 * (size_t)nv * (size_t)nv * sizeof(double), &mem)) != WR_OK)
         return s;
     double *m = mem;
-    spd_inverse(dyn_mass_matrix(sk), nv, m, m + nv * nv);
+    if (nv == 6) /* a free body: let the compiler unroll the fixed size */
+        spd_inverse(dyn_mass_matrix(sk), 6, m, m + 36);
+    else
+        spd_inverse(dyn_mass_matrix(sk), nv, m, m + nv * nv);
     c->minv[skel] = m;
     return WR_OK;
+}
+
+static inline void mat_vec(const double *m, const double *x, double *y, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (uint32_t k = 0; k < n; k++)
+            sum += m[i * n + k] * x[k];
+        y[i] = sum;
+    }
 }
 
 /* Fill one block of a row: J (already in coef[at..at+nv)) and W = M^-1 J^T after it. */
@@ -604,13 +617,10 @@ static void finish_block(step_ctx *c, pgs_row *row, int side, int skel, uint32_t
 {
     uint32_t nv = (uint32_t)dyn_skeleton_dof_count(c->skels[skel]);
     double *j = c->pgs.coef + at, *wv = j + nv;
-    const double *m = c->minv[skel];
-    for (uint32_t i = 0; i < nv; i++) {
-        double sum = 0;
-        for (uint32_t k = 0; k < nv; k++)
-            sum += m[i * nv + k] * j[k];
-        wv[i] = sum;
-    }
+    if (nv == 6)
+        mat_vec(c->minv[skel], j, wv, 6);
+    else
+        mat_vec(c->minv[skel], j, wv, nv);
     row->dof[side] = (uint32_t)c->dof_offset[skel];
     row->count[side] = nv;
     row->coef[side] = at;

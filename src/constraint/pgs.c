@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-static double block_dot(const double *j, const double *v, uint32_t n)
+static inline double dot_n(const double *j, const double *v, uint32_t n)
 {
     double s = 0;
     for (uint32_t k = 0; k < n; k++)
@@ -11,13 +11,27 @@ static double block_dot(const double *j, const double *v, uint32_t n)
     return s;
 }
 
-static void block_axpy(double *v, const double *w, double a, uint32_t n)
+static inline void axpy_n(double *v, const double *w, double a, uint32_t n)
 {
     for (uint32_t k = 0; k < n; k++)
         v[k] += w[k] * a;
 }
 
-double pgs_row_velocity(const pgs_problem *p, const pgs_row *r)
+/* Blocks of 6 (a free body) are the common case: a fixed size the compiler unrolls. */
+static inline double block_dot(const double *j, const double *v, uint32_t n)
+{
+    return n == 6 ? dot_n(j, v, 6) : dot_n(j, v, n);
+}
+
+static inline void block_axpy(double *v, const double *w, double a, uint32_t n)
+{
+    if (n == 6)
+        axpy_n(v, w, a, 6);
+    else
+        axpy_n(v, w, a, n);
+}
+
+static inline double row_velocity(const pgs_problem *p, const pgs_row *r)
 {
     double a = 0;
     for (int s = 0; s < 2; s++)
@@ -26,7 +40,9 @@ double pgs_row_velocity(const pgs_problem *p, const pgs_row *r)
     return a;
 }
 
-static void apply(pgs_problem *p, const pgs_row *r, double dl)
+double pgs_row_velocity(const pgs_problem *p, const pgs_row *r) { return row_velocity(p, r); }
+
+static inline void apply(pgs_problem *p, const pgs_row *r, double dl)
 {
     for (int s = 0; s < 2; s++)
         if (r->count[s])
@@ -80,7 +96,7 @@ pgs_result pgs_solve(pgs_problem *p, uint32_t first, uint32_t end, const pgs_set
             pgs_row *r = &p->rows[i];
             if (r->inv_diag == 0.0)
                 continue;
-            double a = pgs_row_velocity(p, r);
+            double a = row_velocity(p, r);
             double lo, hi;
             bounds(p, r, &lo, &hi);
             double next = clamp(r->lambda + (r->rhs - a - r->cfm * r->lambda) * r->inv_diag, lo, hi);
