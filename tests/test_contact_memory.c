@@ -114,6 +114,33 @@ static void test_budget_too_small_fails_cleanly(void **state)
     counted_world_destroy(&cw);
 }
 
+/* More contacts than the warm-start cache holds: it grows once (counted), then the steps are steady again. */
+static void test_cache_grows_once_then_steady(void **state)
+{
+    (void)state;
+    counted_world cw;
+    counted_world_create(&cw);
+    add_ground(cw.w, 0.0, 0.8, 0.0);
+    for (int i = 0; i < 70; i++)
+        add_box(cw.w, 0.1, 1.0, 0.5 * (i % 10), 0.5 * (i / 10), 0.1, 0.8);
+    assert_wr_ok(world_step(cw.w, 20));
+    collision_stats st;
+    if (!contact_stats(cw.w, &st)) {
+        counted_world_destroy(&cw);
+        return;
+    }
+    assert_int_equal(st.contacts, 280);
+    assert_int_equal(st.cache_growths, 1);
+    assert_true(st.cache_capacity >= 280);
+    assert_int_equal(st.warm_started, 280);
+    uint64_t before = base_requests(&cw);
+    assert_wr_ok(world_step(cw.w, 100));
+    assert_int_equal(base_requests(&cw), before);
+    assert_wr_ok(collision_get_stats(cw.w, &st));
+    assert_int_equal(st.cache_growths, 1);
+    counted_world_destroy(&cw);
+}
+
 /* Settings are checked; bad values change nothing. */
 static void test_settings(void **state)
 {
@@ -169,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_boxes_resting_steady_state),
         cmocka_unit_test(test_humanoid_on_floor_steady_state),
         cmocka_unit_test(test_budget_too_small_fails_cleanly),
+        cmocka_unit_test(test_cache_grows_once_then_steady),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_shape_filter),
     };
