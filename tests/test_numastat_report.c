@@ -527,7 +527,7 @@ static void test_json_reads_back(void **state)
     jskip(&j);
     assert_int_equal(*j.p, '\0'); /* nothing after the document */
 
-    assert_true(jnum(&root, "nodes") == 2);
+    assert_true(jnum(&root, "node_count") == 2);
     assert_true(jnum(&root, "page_size") == 4096);
     assert_string_equal(jget(&root, "topology")->string, "synthetic package:2 [numa] core:2 pu:1");
     const jvalue *runs = jget(&root, "runs");

@@ -570,7 +570,7 @@ int numastat_write_json(FILE *out, const numastat_report *report)
     if (out == NULL || numastat_report_check(report, NULL, 0) != 0) {
         return -1;
     }
-    fprintf(out, "{\"tool\": \"numastat\", \"nodes\": %d, \"page_size\": %zu, \"topology\": ", report->node_count,
+    fprintf(out, "{\"tool\": \"numastat\", \"node_count\": %d, \"page_size\": %zu, \"topology\": ", report->node_count,
             report->page_size);
     json_string(out, report->topology);
     fputs(",\n  \"runs\": [\n", out);
