@@ -1,6 +1,7 @@
 /* world_runner determinism: the same worlds end in bit-identical states (world_state_hash) for 1, 2 and 3 workers
- * (3 unpinned, placement none, on a 2-core machine), both backends, every memory policy, and when each world is
- * stepped alone with world_step(). Half of the worlds have a pre-step controller callback. */
+ * (3 unpinned, placement none, on a 2-core machine), both backends, every memory policy, with and without the host
+ * as worker 0, and when each world is stepped alone with world_step(). Half of the worlds have a pre-step controller
+ * callback. */
 #include <stdio.h>
 #include <string.h>
 
@@ -53,10 +54,11 @@ static void reference_hashes(uint64_t *hashes)
 }
 
 static void run_and_compare(const uint64_t *expected, int workers, numa_placement placement,
-                            world_runner_backend backend, numa_memory_policy policy)
+                            world_runner_backend backend, numa_memory_policy policy, bool host_as_worker)
 {
     world_runner_config c;
     world_runner_config_init(&c);
+    c.host_as_worker = host_as_worker;
     c.workers = workers;
     c.placement = placement;
     c.backend = backend;
@@ -112,10 +114,12 @@ static void same_bits_for_every_configuration(void **state)
     assert_wr_ok(numa_topology_destroy(t));
     for (int b = 0; b < backend_count; ++b) {
         for (size_t p = 0; p < sizeof policies / sizeof policies[0]; ++p) {
-            run_and_compare(expected, 1, NUMA_PLACEMENT_COMPACT, backends[b], policies[p]);
-            if (info.allowed_core_count >= 2)
-                run_and_compare(expected, 2, NUMA_PLACEMENT_SCATTER, backends[b], policies[p]);
-            run_and_compare(expected, 3, NUMA_PLACEMENT_NONE, backends[b], policies[p]);
+            run_and_compare(expected, 1, NUMA_PLACEMENT_COMPACT, backends[b], policies[p], false);
+            if (info.allowed_core_count >= 2) {
+                run_and_compare(expected, 2, NUMA_PLACEMENT_SCATTER, backends[b], policies[p], false);
+                run_and_compare(expected, 2, NUMA_PLACEMENT_COMPACT, backends[b], policies[p], true);
+            }
+            run_and_compare(expected, 3, NUMA_PLACEMENT_NONE, backends[b], policies[p], p % 2 == 0);
         }
     }
 }

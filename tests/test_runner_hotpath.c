@@ -53,10 +53,12 @@ static uint64_t arena_requests(world_runner *r)
     return total;
 }
 
-static void check_steady_state(world_runner_backend backend, numa_memory_policy policy, memory_allocator *base)
+static void check_steady_state(world_runner_backend backend, numa_memory_policy policy, memory_allocator *base,
+                               bool host_as_worker)
 {
     world_runner_config c;
     world_runner_config_init(&c);
+    c.host_as_worker = host_as_worker;
     c.backend = backend;
     c.memory_policy = policy;
     c.base = base;
@@ -126,9 +128,9 @@ static void no_allocation_with_arenas(void **state)
     (void)state;
     const numa_memory_policy policies[] = {NUMA_MEMORY_LOCAL, NUMA_MEMORY_FIRST_TOUCH, NUMA_MEMORY_INTERLEAVE};
     for (size_t p = 0; p < 3; ++p) {
-        check_steady_state(WORLD_RUNNER_BACKEND_PTHREADS, policies[p], NULL);
+        check_steady_state(WORLD_RUNNER_BACKEND_PTHREADS, policies[p], NULL, p == 1);
         if (openmp_testable())
-            check_steady_state(WORLD_RUNNER_BACKEND_OPENMP, policies[p], NULL);
+            check_steady_state(WORLD_RUNNER_BACKEND_OPENMP, policies[p], NULL, p == 2);
     }
 }
 
@@ -138,9 +140,10 @@ static void no_base_request_with_a_counting_base(void **state)
     memory_allocator *heap = NULL, *counting = NULL;
     assert_wr_ok(memory_allocator_create_heap(&heap));
     assert_wr_ok(memory_allocator_create_counting(heap, &counting));
-    check_steady_state(WORLD_RUNNER_BACKEND_PTHREADS, NUMA_MEMORY_DEFAULT, counting);
+    check_steady_state(WORLD_RUNNER_BACKEND_PTHREADS, NUMA_MEMORY_DEFAULT, counting, false);
+    check_steady_state(WORLD_RUNNER_BACKEND_PTHREADS, NUMA_MEMORY_DEFAULT, counting, true);
     if (openmp_testable())
-        check_steady_state(WORLD_RUNNER_BACKEND_OPENMP, NUMA_MEMORY_DEFAULT, counting);
+        check_steady_state(WORLD_RUNNER_BACKEND_OPENMP, NUMA_MEMORY_DEFAULT, counting, false);
     memory_allocator_counts counts;
     assert_wr_ok(memory_allocator_get_counts(counting, &counts));
     assert_int_equal(counts.bytes_outstanding, 0); /* every world's chunks went back */

@@ -63,19 +63,26 @@ static void add_world(world_runner *r, tracked *slot, int i)
         assert_wr_ok(world_runner_set_pre_step(r, slot->w, count_callback, slot));
 }
 
+/* Without host_as_worker a world's callbacks always run on one thread, its worker's. With it, worker 0's worlds
+ * run on the host (synchronous ticks) or on worker 0's thread (async ticks), both pinned to the same core. */
+static bool g_one_thread_per_world;
+
 static void check_world(const tracked *t)
 {
     assert_int_equal(world_step_count(t->w), t->expected_steps);
     if (t->has_callback) {
         assert_int_equal(t->callback_calls, t->expected_steps);
-        assert_false(t->moved_thread);
+        if (g_one_thread_per_world)
+            assert_false(t->moved_thread);
     }
 }
 
-static void stress(world_runner_backend backend, int workers, numa_placement placement)
+static void stress(world_runner_backend backend, int workers, numa_placement placement, bool host_as_worker)
 {
     world_runner_config c;
     world_runner_config_init(&c);
+    c.host_as_worker = host_as_worker;
+    g_one_thread_per_world = !host_as_worker;
     c.backend = backend;
     c.workers = workers;
     c.placement = placement;
@@ -142,13 +149,20 @@ static void stress(world_runner_backend backend, int workers, numa_placement pla
 static void stress_pthreads(void **state)
 {
     (void)state;
-    stress(WORLD_RUNNER_BACKEND_PTHREADS, 0, NUMA_PLACEMENT_COMPACT);
+    stress(WORLD_RUNNER_BACKEND_PTHREADS, 0, NUMA_PLACEMENT_COMPACT, false);
+}
+
+/* The host steps worker 0's worlds in synchronous ticks; worker 0's thread does async ticks and world jobs. */
+static void stress_pthreads_host_as_worker(void **state)
+{
+    (void)state;
+    stress(WORLD_RUNNER_BACKEND_PTHREADS, 0, NUMA_PLACEMENT_COMPACT, true);
 }
 
 static void stress_pthreads_oversubscribed(void **state)
 {
     (void)state;
-    stress(WORLD_RUNNER_BACKEND_PTHREADS, 3, NUMA_PLACEMENT_NONE);
+    stress(WORLD_RUNNER_BACKEND_PTHREADS, 3, NUMA_PLACEMENT_NONE, false);
 }
 
 static void stress_openmp(void **state)
@@ -160,7 +174,7 @@ static void stress_openmp(void **state)
                                                        : "no OpenMP in this build");
         return;
     }
-    stress(WORLD_RUNNER_BACKEND_OPENMP, 0, NUMA_PLACEMENT_COMPACT);
+    stress(WORLD_RUNNER_BACKEND_OPENMP, 0, NUMA_PLACEMENT_COMPACT, true);
 }
 
 int main(void)
@@ -168,6 +182,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stress_pthreads),
         cmocka_unit_test(stress_pthreads_oversubscribed),
+        cmocka_unit_test(stress_pthreads_host_as_worker),
         cmocka_unit_test(stress_openmp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

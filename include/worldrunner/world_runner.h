@@ -61,6 +61,11 @@ typedef struct world_runner_config {
     memory_allocator *base;            /* optional, thread-safe: base of every world's manager instead of the
                                           arenas (tests, custom allocators); memory_policy is then not applied */
     unsigned spin_iterations;          /* pause-loop iterations before a waiting thread sleeps; 0 = default */
+    bool host_as_worker;               /* the creating thread is worker 0 in synchronous step_all: it is pinned to
+                                          worker 0's core (world_runner_destroy, from the same thread, restores its
+                                          CPU mask) and steps worker 0's worlds itself instead of waking a thread:
+                                          the lowest tick overhead when the workers fill every core. Worker 0's
+                                          thread, pinned to the same core, still runs async ticks and world jobs. */
 } world_runner_config;
 
 /* Defaults: every allowed core, pthreads, compact, local, system topology. */

@@ -25,7 +25,7 @@ static void futex_wake_all(_Atomic uint32_t *word)
     syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
-void fork_join_init(fork_join *fj, uint32_t participants, unsigned spin)
+void fork_join_init(fork_join *fj, uint32_t participants, unsigned spin, unsigned host_spin)
 {
     atomic_init(&fj->generation, 0);
     atomic_init(&fj->sleepers, 0);
@@ -34,6 +34,7 @@ void fork_join_init(fork_join *fj, uint32_t participants, unsigned spin)
     atomic_init(&fj->host_sleeping, 0);
     fj->participants = participants;
     fj->spin = spin ? spin : FORK_JOIN_DEFAULT_SPIN;
+    fj->host_spin = host_spin ? host_spin : fj->spin;
 }
 
 uint32_t fork_join_fork(fork_join *fj)
@@ -48,7 +49,7 @@ uint32_t fork_join_fork(fork_join *fj)
 uint32_t fork_join_wait_fork(fork_join *fj, uint32_t *seen)
 {
     uint32_t old = *seen;
-    uint32_t now;
+    uint32_t now = old;
     for (unsigned i = 0; i < fj->spin; ++i) {
         now = atomic_load_explicit(&fj->generation, memory_order_acquire);
         if (now != old)
@@ -83,7 +84,7 @@ bool fork_join_is_done(fork_join *fj, uint32_t generation)
 
 void fork_join_join(fork_join *fj, uint32_t generation)
 {
-    for (unsigned i = 0; i < fj->spin; ++i) {
+    for (unsigned i = 0; i < fj->host_spin; ++i) {
         if (fork_join_is_done(fj, generation))
             return;
         cpu_relax();

@@ -15,6 +15,9 @@
 #include <stdint.h>
 
 #define FORK_JOIN_DEFAULT_SPIN 4000u
+/* The host's join spin when every core has a worker: the host then has no core of its own, and spinning would
+ * only take the core from a worker that is still stepping, so it sleeps almost at once. */
+#define FORK_JOIN_SHORT_SPIN 64u
 
 typedef struct fork_join {
     alignas(64) _Atomic uint32_t generation; /* futex word the workers wait on */
@@ -23,10 +26,12 @@ typedef struct fork_join {
     alignas(64) _Atomic uint32_t done;       /* futex word the host waits on: last generation completed */
     _Atomic uint32_t host_sleeping;
     uint32_t participants;
-    unsigned spin;
+    unsigned spin;                           /* workers' wait for the next fork */
+    unsigned host_spin;                      /* host's wait for the join */
 } fork_join;
 
-void fork_join_init(fork_join *fj, uint32_t participants, unsigned spin);
+/* spin 0 = FORK_JOIN_DEFAULT_SPIN; host_spin 0 = the same as spin. */
+void fork_join_init(fork_join *fj, uint32_t participants, unsigned spin, unsigned host_spin);
 /* Host: start a job (its descriptor must be written before); returns the job's generation. */
 uint32_t fork_join_fork(fork_join *fj);
 /* Worker: wait until the generation differs from *seen, store it there, return it. */

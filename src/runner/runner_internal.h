@@ -73,6 +73,7 @@ enum { RUNNER_IDLE = 0, RUNNER_STEPPING = 1, RUNNER_ADMIN = 2 };
 
 struct world_runner {
     world_runner_config config;
+    uint64_t id;                         /* unique per process (OpenMP threads remember which runner pinned them) */
     numa_topology *owned_topology;
     const numa_topology *topology;
     numa_topology_info topology_info;
@@ -80,9 +81,15 @@ struct world_runner {
     runner_worker *workers;
     memory_allocator *heap;              /* the heap policy's base */
     fork_join fj;                        /* host <-> workers (pthreads) or host <-> driver (OpenMP) */
+    fork_join fj0;                       /* host mode, pthreads: host <-> worker 0's thread; else unused */
     runner_job job;
     _Atomic int state;
-    uint32_t step_generation;            /* generation of the step in flight */
+    uint32_t step_generation;            /* generation of the job in flight on fj */
+    uint32_t step_generation0;           /* ... and on fj0 */
+    numa_binding host_pinning;           /* host mode: the host thread's pin to worker 0's core */
+    pthread_t host_thread;               /* host mode: the thread that created the runner */
+    bool host_affinity_saved;
+    unsigned char host_affinity[128];    /* its CPU mask before (a cpu_set_t), restored by destroy */
     uint64_t tick_begin_ns;
     int openmp_team;                     /* threads OpenMP really gave (0 before the first region) */
     pthread_t driver;

@@ -5,6 +5,7 @@
  * the entry tables between jobs. So an arena is used by one thread only (no lock), first-touch pages are touched by
  * the worker that will step them, and the fork/join's release/acquire hands each job and its results over. */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,17 +201,25 @@ typedef struct worker_start {
     int index;
 } worker_start;
 
+/* In host mode worker 0's thread waits on its own fork/join (used for async ticks and world jobs only), so that
+ * synchronous ticks, which the host runs as worker 0, do not wake it. */
+static fork_join *crew_of(world_runner *r, int k)
+{
+    return r->config.host_as_worker && k == 0 ? &r->fj0 : &r->fj;
+}
+
 static void *pthread_worker_main(void *arg)
 {
     world_runner *r = ((worker_start *)arg)->runner;
     int k = ((worker_start *)arg)->index;
     free(arg);
+    fork_join *fj = crew_of(r, k);
     uint32_t seen = 0;
     for (;;) {
-        uint32_t generation = fork_join_wait_fork(&r->fj, &seen);
+        uint32_t generation = fork_join_wait_fork(fj, &seen);
         runner_job_kind kind = r->job.kind;
         run_job(r, k);
-        fork_join_arrive(&r->fj, generation);
+        fork_join_arrive(fj, generation);
         if (kind == RUNNER_JOB_EXIT)
             return NULL;
     }
@@ -218,7 +227,7 @@ static void *pthread_worker_main(void *arg)
 
 #ifdef WR_HAVE_OPENMP
 /* Which runner worker this OpenMP thread is pinned for: pinning is a syscall, done once per thread. */
-static _Thread_local const world_runner *tls_pinned_runner;
+static _Thread_local uint64_t tls_pinned_runner; /* runner id, 0 = none */
 static _Thread_local int tls_pinned_worker = -1;
 
 static void openmp_region(world_runner *r)
@@ -231,9 +240,9 @@ static void openmp_region(world_runner *r)
         if (t == 0)
             r->openmp_team = team;
         for (int k = t; k < n; k += team) {
-            if (team == n && (tls_pinned_runner != r || tls_pinned_worker != k)) {
+            if (team == n && (tls_pinned_runner != r->id || tls_pinned_worker != k)) {
                 pin_worker(r, &r->workers[k]);
-                tls_pinned_runner = r;
+                tls_pinned_runner = r->id;
                 tls_pinned_worker = k;
             }
             run_job(r, k);
@@ -258,18 +267,69 @@ static void *openmp_driver_main(void *arg)
 }
 #endif
 
+/* Host: start the current job on every worker thread (the driver, for OpenMP). */
+static void fork_everywhere(world_runner *r)
+{
+    if (r->fj.participants)
+        r->step_generation = fork_join_fork(&r->fj);
+    if (r->fj0.participants)
+        r->step_generation0 = fork_join_fork(&r->fj0);
+}
+
+static void join_everywhere(world_runner *r)
+{
+    if (r->fj.participants)
+        fork_join_join(&r->fj, r->step_generation);
+    if (r->fj0.participants)
+        fork_join_join(&r->fj0, r->step_generation0);
+}
+
 /* Host: run a job to completion on every worker. */
 static void run_job_everywhere(world_runner *r)
 {
-    uint32_t generation = fork_join_fork(&r->fj);
-    fork_join_join(&r->fj, generation);
+    fork_everywhere(r);
+    join_everywhere(r);
+}
+
+/* Host mode, synchronous tick: the host is worker 0 (pthreads) or the OpenMP team's primary thread. */
+static void run_step_on_host(world_runner *r)
+{
+#ifdef WR_HAVE_OPENMP
+    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP) {
+        openmp_region(r);
+        return;
+    }
+#endif
+    if (r->fj.participants)
+        r->step_generation = fork_join_fork(&r->fj);
+    run_job(r, 0);
+    if (r->fj.participants)
+        fork_join_join(&r->fj, r->step_generation);
+}
+
+/* Spinning pays only when every waiting thread has a core of its own. When the workers fill every allowed core,
+ * the host has none: a spinning host would take a core from a worker that is still stepping, and workers spinning
+ * after their part would keep the host from the core it needs to finish the tick. Then everyone sleeps almost at
+ * once (like a pthread_barrier). On a synthetic topology the real core count is unknown: the same rule. */
+static void spins(const world_runner *r, unsigned *worker_spin, unsigned *host_spin)
+{
+    /* In host mode the host is a worker: it needs no core of its own. */
+    int threads = r->worker_count + (r->config.host_as_worker ? 0 : 1);
+    bool crowded = threads > r->topology_info.allowed_core_count || !r->topology_info.is_this_system;
+    *worker_spin = r->config.spin_iterations ? r->config.spin_iterations
+                                             : (crowded ? FORK_JOIN_SHORT_SPIN : FORK_JOIN_DEFAULT_SPIN);
+    *host_spin = r->config.spin_iterations ? r->config.spin_iterations
+                                           : (crowded ? FORK_JOIN_SHORT_SPIN : FORK_JOIN_DEFAULT_SPIN);
 }
 
 static wr_status start_threads(world_runner *r)
 {
+    unsigned worker_spin, host_spin;
+    spins(r, &worker_spin, &host_spin);
     if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP) {
 #ifdef WR_HAVE_OPENMP
-        fork_join_init(&r->fj, 1, r->config.spin_iterations);
+        fork_join_init(&r->fj, 1, worker_spin, host_spin);
+        fork_join_init(&r->fj0, 0, worker_spin, host_spin);
         if (pthread_create(&r->driver, NULL, openmp_driver_main, r) != 0)
             return WR_FAIL(WR_ERR_SYSTEM, "cannot start the OpenMP driver thread");
         r->driver_started = true;
@@ -278,7 +338,9 @@ static wr_status start_threads(world_runner *r)
         return WR_FAIL(WR_ERR_UNSUPPORTED, "this build has no OpenMP");
 #endif
     }
-    fork_join_init(&r->fj, (uint32_t)r->worker_count, r->config.spin_iterations);
+    bool host_mode = r->config.host_as_worker;
+    fork_join_init(&r->fj, (uint32_t)(r->worker_count - (host_mode ? 1 : 0)), worker_spin, host_spin);
+    fork_join_init(&r->fj0, host_mode ? 1u : 0u, worker_spin, host_spin);
     for (int k = 0; k < r->worker_count; ++k) {
         worker_start *start = malloc(sizeof *start);
         if (!start)
@@ -286,8 +348,13 @@ static wr_status start_threads(world_runner *r)
         *start = (worker_start){.runner = r, .index = k};
         if (pthread_create(&r->workers[k].thread, NULL, pthread_worker_main, start) != 0) {
             free(start);
-            /* The workers already started count as the participants of the EXIT job. */
-            r->fj.participants = (uint32_t)k;
+            /* The workers already started are the participants of the EXIT job. */
+            if (host_mode) {
+                r->fj0.participants = k > 0 ? 1u : 0u;
+                r->fj.participants = k > 1 ? (uint32_t)(k - 1) : 0u;
+            } else {
+                r->fj.participants = (uint32_t)k;
+            }
             return WR_FAIL(WR_ERR_SYSTEM, "cannot start worker thread %d", k);
         }
         r->workers[k].thread_started = true;
@@ -303,8 +370,7 @@ static void stop_threads(world_runner *r)
     if (!any)
         return;
     r->job.kind = RUNNER_JOB_EXIT;
-    if (r->fj.participants > 0)
-        run_job_everywhere(r);
+    run_job_everywhere(r);
     if (r->driver_started)
         pthread_join(r->driver, NULL);
     for (int k = 0; k < r->worker_count; ++k) {
@@ -462,6 +528,32 @@ static void note_pinning_fallbacks(world_runner *r)
     }
 }
 
+_Static_assert(sizeof(cpu_set_t) <= sizeof(((world_runner *)0)->host_affinity), "host_affinity too small");
+
+/* Host mode: the creating thread becomes worker 0 for synchronous ticks; keep its CPU mask to restore it. */
+static void pin_host(world_runner *r)
+{
+    r->host_thread = pthread_self();
+    r->host_pinning = NUMA_BINDING_NONE;
+    cpu_set_t mask;
+    if (r->topology_info.is_this_system && sched_getaffinity(0, sizeof mask, &mask) == 0) {
+        memcpy(r->host_affinity, &mask, sizeof mask);
+        r->host_affinity_saved = true;
+    }
+    if (r->workers[0].plan.pin &&
+        numa_topology_pin_current_thread(r->topology, r->workers[0].plan.core, &r->host_pinning) != WR_OK)
+        r->host_pinning = NUMA_BINDING_REFUSED;
+}
+
+static void unpin_host(world_runner *r)
+{
+    if (!r->host_affinity_saved || !pthread_equal(r->host_thread, pthread_self()))
+        return;
+    cpu_set_t mask;
+    memcpy(&mask, r->host_affinity, sizeof mask);
+    sched_setaffinity(0, sizeof mask, &mask);
+}
+
 wr_status world_runner_create(const world_runner_config *config, world_runner **out)
 {
     if (!out)
@@ -476,7 +568,9 @@ wr_status world_runner_create(const world_runner_config *config, world_runner **
     world_runner *r = calloc(1, sizeof *r);
     if (!r)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "runner");
+    static _Atomic uint64_t next_id = 1;
     r->config = *config;
+    r->id = atomic_fetch_add(&next_id, 1);
     atomic_init(&r->state, RUNNER_IDLE);
     s = load_topology(r, config);
     if (s == WR_OK)
@@ -489,6 +583,8 @@ wr_status world_runner_create(const world_runner_config *config, world_runner **
     r->memory_bound = bind;
     for (int k = 0; s == WR_OK && k < r->worker_count; ++k)
         s = make_worker_memory(r, &r->workers[k], bind);
+    if (s == WR_OK && r->config.host_as_worker)
+        pin_host(r);
     if (s == WR_OK)
         s = start_threads(r);
     if (s == WR_OK) {
@@ -498,6 +594,7 @@ wr_status world_runner_create(const world_runner_config *config, world_runner **
     }
     if (s != WR_OK) {
         stop_threads(r);
+        unpin_host(r);
         free_runner(r);
         return s;
     }
@@ -526,6 +623,7 @@ wr_status world_runner_destroy(world_runner *runner)
     runner->job.kind = RUNNER_JOB_DESTROY_ALL;
     run_job_everywhere(runner);
     stop_threads(runner);
+    unpin_host(runner);
     free_runner(runner);
     return WR_OK;
 }
@@ -714,7 +812,7 @@ wr_status world_runner_step_begin(world_runner *runner, int steps)
     runner->job.kind = RUNNER_JOB_STEP;
     runner->job.steps = steps;
     runner->tick_begin_ns = runner_now_ns();
-    runner->step_generation = fork_join_fork(&runner->fj);
+    fork_everywhere(runner);
     return WR_OK;
 }
 
@@ -754,7 +852,7 @@ wr_status world_runner_step_wait(world_runner *runner)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
     if (atomic_load(&runner->state) != RUNNER_STEPPING)
         return WR_FAIL(WR_ERR_INVALID_STATE, "no step was begun");
-    fork_join_join(&runner->fj, runner->step_generation);
+    join_everywhere(runner);
     wr_status s = finish_tick(runner);
     atomic_store(&runner->state, RUNNER_IDLE);
     return s;
@@ -762,10 +860,22 @@ wr_status world_runner_step_wait(world_runner *runner)
 
 wr_status world_runner_step_all(world_runner *runner, int steps)
 {
-    wr_status s = world_runner_step_begin(runner, steps);
-    if (s != WR_OK)
-        return s;
-    return world_runner_step_wait(runner);
+    if (!runner || !runner->config.host_as_worker) {
+        wr_status s = world_runner_step_begin(runner, steps);
+        return s != WR_OK ? s : world_runner_step_wait(runner);
+    }
+    if (steps < 1)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "steps must be >= 1 (got %d)", steps);
+    int expected = RUNNER_IDLE;
+    if (!atomic_compare_exchange_strong(&runner->state, &expected, RUNNER_STEPPING))
+        return WR_FAIL(WR_ERR_BUSY, "a step is already running");
+    runner->job.kind = RUNNER_JOB_STEP;
+    runner->job.steps = steps;
+    runner->tick_begin_ns = runner_now_ns();
+    run_step_on_host(runner);
+    wr_status s = finish_tick(runner);
+    atomic_store(&runner->state, RUNNER_IDLE);
+    return s;
 }
 
 bool world_runner_is_busy(const world_runner *runner)
