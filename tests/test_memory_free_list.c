@@ -70,7 +70,7 @@ static void test_random_no_overlap_debug_sees_no_leak(void **state)
     assert_fully_coalesced(f->list);
     free_list_allocator_stats s = stats_of(f->list);
     assert_int_equal(s.allocations, s.deallocations);
-    assert_true(s.chunks <= 1); /* at most one empty chunk is kept */
+    assert_int_equal(s.chunks_returned, 0); /* empty chunks are kept for reuse until trim or destroy */
     memory_allocator_counts counts;
     assert_wr_ok(memory_allocator_get_counts(f->counting, &counts));
     assert_int_equal(counts.bytes_outstanding, s.bytes_reserved);
@@ -143,18 +143,25 @@ static void test_chunks_returned(void **state)
     free_list_allocator_stats s = stats_of(f->list);
     assert_int_equal(s.chunks, 2);
     assert_true(s.bytes_reserved >= FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES + (1 << 20));
-    assert_wr_ok(free_list_allocator_deallocate(f->list, small, 100)); /* its chunk empties and is kept */
-    assert_int_equal(stats_of(f->list).chunks, 2);
-    assert_wr_ok(free_list_allocator_deallocate(f->list, huge, 1 << 20)); /* a second empty chunk goes back */
-    s = stats_of(f->list);
-    assert_int_equal(s.chunks, 1);
-    assert_int_equal(s.chunks_returned, 1);
+    assert_wr_ok(free_list_allocator_deallocate(f->list, small, 100));
+    assert_wr_ok(free_list_allocator_deallocate(f->list, huge, 1 << 20));
+    s = stats_of(f->list); /* both chunks empty, kept for reuse, each one free block */
+    assert_int_equal(s.chunks, 2);
+    assert_int_equal(s.chunks_returned, 0);
+    assert_fully_coalesced(f->list);
+    /* reuse: the same requests again ask the base for nothing */
+    assert_wr_ok(free_list_allocator_allocate(f->list, 1 << 20, 4096, &huge));
+    assert_wr_ok(free_list_allocator_allocate(f->list, 100, 0, &small));
+    assert_int_equal(stats_of(f->list).base_requests, 2);
+    assert_wr_ok(free_list_allocator_deallocate(f->list, small, 100));
+    assert_wr_ok(free_list_allocator_deallocate(f->list, huge, 1 << 20));
     memory_allocator_counts counts;
     assert_wr_ok(memory_allocator_get_counts(f->counting, &counts));
     assert_int_equal(counts.bytes_outstanding, s.bytes_reserved);
     assert_wr_ok(free_list_allocator_trim(f->list));
     s = stats_of(f->list);
     assert_int_equal(s.chunks, 0);
+    assert_int_equal(s.chunks_returned, 2);
     assert_int_equal(s.bytes_reserved, 0);
     assert_wr_ok(memory_allocator_get_counts(f->counting, &counts));
     assert_int_equal(counts.bytes_outstanding, 0);

@@ -108,8 +108,9 @@ static void test_statistics(void **state)
     pool_allocator_stats stats;
     assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
     assert_int_equal(stats.bytes_in_use, N * (32 + 1024));
-    assert_int_equal(stats.peak_bytes_in_use, N * (32 + 1024));
+    assert_int_equal(stats.bytes_carved, N * (32 + 1024));
     assert_int_equal(stats.allocations, 2 * N);
+    assert_int_equal(stats.classes[1].peak_blocks_in_use, N);
     assert_int_equal(stats.classes[1].block_bytes, 32);
     assert_int_equal(stats.classes[1].blocks_in_use, N);
     assert_int_equal(stats.classes[POOL_ALLOCATOR_CLASS_COUNT - 1].block_bytes, 1024);
@@ -128,9 +129,19 @@ static void test_statistics(void **state)
     }
     assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
     assert_int_equal(stats.bytes_in_use, 0);
-    assert_int_equal(stats.peak_bytes_in_use, N * (32 + 1024));
+    assert_int_equal(stats.bytes_carved, N * (32 + 1024));
+    assert_int_equal(stats.classes[1].peak_blocks_in_use, N);
     assert_int_equal(stats.classes[1].free_blocks, N);
     assert_int_equal(stats.classes[1].blocks_in_use, 0);
+    /* reuse carves nothing: the peaks stay */
+    for (int i = 0; i < N / 2; ++i)
+        assert_wr_ok(pool_allocator_allocate(f->pool, 30, 0, &small[i]));
+    assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
+    assert_int_equal(stats.classes[1].blocks_in_use, N / 2);
+    assert_int_equal(stats.classes[1].peak_blocks_in_use, N);
+    assert_int_equal(stats.bytes_in_use, N / 2 * 32);
+    for (int i = 0; i < N / 2; ++i)
+        assert_wr_ok(pool_allocator_deallocate(f->pool, small[i], 30));
 
     size_t visited = 0;
     assert_wr_ok(pool_allocator_visit_chunks(f->pool, count_chunk_bytes, &visited));

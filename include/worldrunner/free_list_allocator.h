@@ -4,8 +4,9 @@
  * its own size). Every block carries a 16-byte header with its size and the size of its neighbour below, so a
  * freed block merges with free neighbours at once: freeing everything leaves each chunk as one free block. Free
  * blocks sit in size bins (powers of two) with a bitmap of non-empty bins; allocation takes the first block that
- * fits from the smallest suitable bin. At most one completely free chunk is kept for reuse; others go back to the
- * base as soon as they empty, and all go back on destroy.
+ * fits (a few blocks of the request's own bin, then the next non-empty larger bin). Chunks are kept when they
+ * empty, so a steady alloc/free pattern never asks the base again; free_list_allocator_trim() returns the empty
+ * ones, and destroy returns all.
  *
  * Ownership: the creator destroys it; the allocator never destroys its base. Threads: one thread at a time.
  */
@@ -39,7 +40,7 @@ typedef struct free_list_allocator_stats {
     uint64_t allocations;
     uint64_t deallocations;
     uint64_t base_requests;      /* chunk requests made to the base since creation */
-    uint64_t chunks_returned;    /* chunks given back to the base before destroy */
+    uint64_t chunks_returned;    /* chunks given back to the base by trim */
 } free_list_allocator_stats;
 
 typedef void (*free_list_allocator_chunk_visitor)(const void *chunk, size_t bytes, void *context);
@@ -52,7 +53,7 @@ wr_status free_list_allocator_destroy(free_list_allocator *allocator);
 wr_status free_list_allocator_allocate(free_list_allocator *allocator, size_t bytes, size_t alignment, void **out);
 /* Return a block; `bytes` is the size it was allocated with (checked against the block's header). */
 wr_status free_list_allocator_deallocate(free_list_allocator *allocator, void *ptr, size_t bytes);
-/* Return every completely free chunk to the base (also the one kept for reuse). */
+/* Return every completely free chunk to the base. Cold path. */
 wr_status free_list_allocator_trim(free_list_allocator *allocator);
 /* Statistics; walks the free blocks (cost proportional to their number). */
 wr_status free_list_allocator_get_stats(const free_list_allocator *allocator, free_list_allocator_stats *out);

@@ -87,7 +87,7 @@ wr_status memory_manager_get_stats(const memory_manager *manager, memory_manager
 /* Statistics of the two parts (either pointer may be NULL, not both). */
 wr_status memory_manager_get_component_stats(const memory_manager *manager, pool_allocator_stats *pool,
                                              free_list_allocator_stats *free_list);
-/* Return completely free free-list chunks to the base (the free list keeps one for reuse otherwise). Cold path. */
+/* Return completely free free-list chunks to the base (they are kept for reuse otherwise). Cold path. */
 wr_status memory_manager_trim(memory_manager *manager);
 /* Visit every chunk currently held from the base allocator. */
 wr_status memory_manager_visit_chunks(const memory_manager *manager, memory_manager_chunk_visitor visitor,

@@ -32,13 +32,16 @@ typedef struct pool_allocator pool_allocator;
 typedef struct pool_allocator_class_stats {
     size_t block_bytes;          /* size of every block of this class */
     size_t blocks_in_use;
+    size_t peak_blocks_in_use;   /* = blocks carved: a block is carved only when all blocks of the class are in use */
     size_t free_blocks;          /* blocks of this class waiting on its free list (counted by get_stats) */
     uint64_t allocations;
 } pool_allocator_class_stats;
 
 typedef struct pool_allocator_stats {
     size_t bytes_in_use;         /* block bytes (class sizes) live */
-    size_t peak_bytes_in_use;
+    size_t bytes_carved;         /* block bytes ever carved: the sum of the classes' peaks, an upper bound of the
+                                    peak of bytes_in_use (exact when one class is used); the fast path keeps one
+                                    counter per call, so the joint peak is not tracked */
     size_t bytes_reserved;       /* bytes held from the base (chunks) */
     size_t chunks;
     uint64_t allocations;

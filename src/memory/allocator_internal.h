@@ -33,6 +33,13 @@ struct memory_allocator {
 void memory_allocator_init_embedded(memory_allocator *handle, const memory_allocator_ops *ops, void *self,
                                     const char *name);
 
+/* Keeps cold paths (errors, refills) out of the fast functions, so those need no stack frame. */
+#if defined(__GNUC__)
+#define MEMORY_COLD __attribute__((noinline, cold))
+#else
+#define MEMORY_COLD
+#endif
+
 /* Call an allocator's allocate operation with checked arguments (how allocators call their base). A failure of
  * user operations that left no message gets one. */
 wr_status memory_base_allocate(memory_allocator *allocator, size_t bytes, size_t alignment, void **out);

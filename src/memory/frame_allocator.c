@@ -81,7 +81,7 @@ static void free_chunk(frame_allocator *frame, frame_chunk *chunk)
 /* ------------------------------------------------------------------------------------------------------------ */
 
 /* No buffer at all (a consolidation was refused): take one of at least the initial size. */
-static wr_status allocate_first_chunk(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_first_chunk(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
 {
     size_t capacity = bytes + (alignment > FRAME_CHUNK_ALIGNMENT ? alignment : 0);
     if (capacity < frame->initial_bytes)
@@ -100,7 +100,7 @@ static wr_status allocate_first_chunk(frame_allocator *frame, size_t bytes, size
 }
 
 /* The current chunk is full: go on to a later chunk of the chain that fits, or chain a new one. */
-static wr_status allocate_slow(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_slow(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
 {
     if (!frame->current)
         return allocate_first_chunk(frame, bytes, alignment, out);
@@ -135,14 +135,21 @@ static wr_status allocate_slow(frame_allocator *frame, size_t bytes, size_t alig
     return WR_OK;
 }
 
-wr_status frame_allocator_allocate(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_refused(const frame_allocator *frame, size_t bytes, size_t alignment,
+                                              void **out)
 {
     if (!frame || !out)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s is NULL", frame ? "out" : "frame");
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "frame_allocator_allocate", "%s is NULL", frame ? "out" : "frame");
+    return memory_fail_request("frame_allocator_allocate", bytes, alignment);
+}
+
+/* The fast path: checks, one aligned bump, one bound test. Everything else is a tail call. */
+wr_status frame_allocator_allocate(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+{
     if (alignment == 0)
         alignment = FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!memory_request_ok(bytes, alignment))
-        return memory_fail_request(__func__, bytes, alignment);
+    if (!frame || !out || !memory_request_ok(bytes, alignment))
+        return allocate_refused(frame, bytes, alignment, out);
     uintptr_t p = memory_align_up((uintptr_t)frame->cur, alignment);
     if (p + bytes > (uintptr_t)frame->end)
         return allocate_slow(frame, bytes, alignment, out);

@@ -96,21 +96,35 @@ static uintptr_t fit(fl_header *h, size_t need, size_t alignment)
     return p - FL_HEADER + need <= end ? p : 0;
 }
 
-static fl_header *find_block(free_list_allocator *a, size_t need, size_t alignment, uintptr_t *payload)
+/* First fit along one bin's list, looking at no more than `limit` blocks. */
+static fl_header *search_bin(fl_free *f, size_t need, size_t alignment, size_t limit, uintptr_t *payload)
 {
-    uint64_t candidates = a->bin_bitmap & ~(((uint64_t)1 << bin_of(need)) - 1);
-    while (candidates) {
-        unsigned b = (unsigned)__builtin_ctzll(candidates);
-        for (fl_free *f = a->bins[b]; f; f = f->next) {
-            uintptr_t p = fit(&f->header, need, alignment);
-            if (p) {
-                *payload = p;
-                return &f->header;
-            }
+    for (; f && limit > 0; f = f->next, --limit) {
+        uintptr_t p = fit(&f->header, need, alignment);
+        if (p) {
+            *payload = p;
+            return &f->header;
         }
-        candidates &= candidates - 1;
     }
     return NULL;
+}
+
+/* Good fit in bounded time: a few blocks of the request's own bin (so holes get reused), then the smallest
+ * non-empty larger bin (whose blocks all fit unless alignment gets in the way), then the rest of the own bin. */
+static fl_header *find_block(free_list_allocator *a, size_t need, size_t alignment, uintptr_t *payload)
+{
+    unsigned own = bin_of(need);
+    fl_header *h = search_bin(a->bins[own], need, alignment, 8, payload);
+    if (h)
+        return h;
+    uint64_t larger = own >= 63 ? 0 : a->bin_bitmap & ~(((uint64_t)2 << own) - 1);
+    while (larger) {
+        unsigned b = (unsigned)__builtin_ctzll(larger);
+        if ((h = search_bin(a->bins[b], need, alignment, SIZE_MAX, payload)))
+            return h;
+        larger &= larger - 1;
+    }
+    return search_bin(a->bins[own], need, alignment, SIZE_MAX, payload);
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -144,7 +158,6 @@ static wr_status add_chunk(free_list_allocator *a, size_t need, size_t alignment
     sentinel->prev_size = chunk_extent(chunk);
     sentinel->size_flags = FL_USED;
     bin_insert(a, h);
-    a->empty_chunks++;
     *block = h;
     return WR_OK;
 }
@@ -186,8 +199,6 @@ wr_status free_list_allocate_unchecked(free_list_allocator *a, size_t bytes, siz
             return status;
         p = fit(h, need, alignment);
     }
-    if (block_spans_chunk(h))
-        a->empty_chunks--;
     bin_remove(a, h);
     size_t size = block_size(h);
     /* Front gap left by alignment: it stays a free block below ours. */
@@ -249,13 +260,6 @@ wr_status free_list_deallocate_checked(free_list_allocator *a, void *ptr, size_t
     }
     h->size_flags = size;
     block_next(h)->prev_size = size;
-    if (block_spans_chunk(h)) {
-        if (a->empty_chunks >= 1) {
-            return_chunk(a, (fl_chunk *)((char *)h - FL_CHUNK_HEADER));
-            return WR_OK;
-        }
-        a->empty_chunks++;
-    }
     bin_insert(a, h);
     return WR_OK;
 }
@@ -293,7 +297,6 @@ void free_list_release_chunks(free_list_allocator *a)
     }
     a->chunks = NULL;
     a->chunk_count = 0;
-    a->empty_chunks = 0;
     a->bytes_reserved = 0;
     for (unsigned b = 0; b < FREE_LIST_BIN_COUNT; ++b)
         a->bins[b] = NULL;
@@ -365,7 +368,6 @@ wr_status free_list_allocator_trim(free_list_allocator *a)
         fl_header *h = first_block(chunk);
         if (!block_used(h) && block_spans_chunk(h)) {
             bin_remove(a, h);
-            a->empty_chunks--;
             return_chunk(a, chunk);
         }
         chunk = next;

@@ -15,7 +15,6 @@ struct free_list_allocator {
     uint64_t bin_bitmap;                /* bit b set when bins[b] is non-empty */
     fl_chunk *chunks;
     size_t chunk_count;
-    size_t empty_chunks;                /* chunks that are one free block (at most one is kept) */
     size_t bytes_reserved;
     size_t bytes_in_use;
     size_t peak_bytes_in_use;

@@ -74,34 +74,38 @@ static wr_status base_view_deallocate(void *self, void *ptr, size_t bytes)
 /* Allocate and free                                                                                             */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-static wr_status check_tag(const char *function, memory_tag tag)
+static MEMORY_COLD wr_status allocate_refused(const memory_manager *manager, size_t bytes, size_t alignment,
+                                              memory_tag tag, void **out)
 {
-    if ((unsigned)tag >= MEMORY_TAG_COUNT)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a memory_tag (0..%d)", (int)tag,
-                       MEMORY_TAG_COUNT - 1);
-    return WR_OK;
+    const char *function = "memory_manager_allocate";
+    if (!manager)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "manager is NULL");
+    if (!out)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "out is NULL");
+    if (!memory_request_ok(bytes, alignment))
+        return memory_fail_request(function, bytes, alignment);
+    return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a memory_tag (0..%d)", (int)tag,
+                   MEMORY_TAG_COUNT - 1);
+}
+
+static MEMORY_COLD wr_status allocate_failed(memory_manager *manager, wr_status status)
+{
+    if (status == WR_ERR_BUDGET)
+        manager->budget_refusals++;
+    return status;
 }
 
 wr_status memory_manager_allocate(memory_manager *manager, size_t bytes, size_t alignment, memory_tag tag, void **out)
 {
-    if (!manager)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
-    if (!out)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     if (alignment == 0)
         alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!memory_request_ok(bytes, alignment))
-        return memory_fail_request(__func__, bytes, alignment);
-    if ((unsigned)tag >= MEMORY_TAG_COUNT)
-        return check_tag(__func__, tag);
+    if (!manager || !out || !memory_request_ok(bytes, alignment) || (unsigned)tag >= MEMORY_TAG_COUNT)
+        return allocate_refused(manager, bytes, alignment, tag, out);
     int small = bytes <= MEMORY_MANAGER_POOL_MAX;
     wr_status status = small ? pool_allocate_unchecked(&manager->pool, bytes, alignment, out)
                              : free_list_allocate_unchecked(&manager->free_list, bytes, alignment, out);
-    if (status != WR_OK) {
-        if (status == WR_ERR_BUDGET)
-            manager->budget_refusals++;
-        return status;
-    }
+    if (status != WR_OK)
+        return allocate_failed(manager, status);
     manager->allocations++;
     manager->pool_allocations += (uint64_t)small;
     manager->bytes_in_use += bytes;
@@ -115,25 +119,33 @@ wr_status memory_manager_allocate(memory_manager *manager, size_t bytes, size_t 
     return WR_OK;
 }
 
+static MEMORY_COLD wr_status deallocate_refused(const memory_manager *manager, const void *ptr, size_t bytes,
+                                                size_t alignment, memory_tag tag)
+{
+    const char *function = "memory_manager_deallocate";
+    if (!manager)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "manager is NULL");
+    if (!ptr)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "ptr is NULL");
+    if (!memory_request_ok(bytes, alignment))
+        return memory_fail_request(function, bytes, alignment);
+    if ((unsigned)tag >= MEMORY_TAG_COUNT)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a memory_tag (0..%d)", (int)tag,
+                       MEMORY_TAG_COUNT - 1);
+    if (manager->by_tag[tag].bytes_in_use < bytes)
+        return wr_fail(WR_ERR_CORRUPTION, function, "freeing %zu bytes under tag '%s', which has only %zu bytes in "
+                       "use (wrong size or tag?)", bytes, tag_names[tag], manager->by_tag[tag].bytes_in_use);
+    return wr_fail(WR_ERR_CORRUPTION, function, "%p is not 16-byte aligned, so not a block of this manager", ptr);
+}
+
 wr_status memory_manager_deallocate(memory_manager *manager, void *ptr, size_t bytes, size_t alignment, memory_tag tag)
 {
-    if (!manager)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
-    if (!ptr)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
     if (alignment == 0)
         alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!memory_request_ok(bytes, alignment))
-        return memory_fail_request(__func__, bytes, alignment);
-    if ((unsigned)tag >= MEMORY_TAG_COUNT)
-        return check_tag(__func__, tag);
-    memory_tag_stats *t = &manager->by_tag[tag];
-    if (t->bytes_in_use < bytes)
-        return WR_FAIL(WR_ERR_CORRUPTION, "freeing %zu bytes under tag '%s', which has only %zu bytes in use "
-                       "(wrong size or tag?)", bytes, tag_names[tag], t->bytes_in_use);
+    if (!manager || !ptr || !memory_request_ok(bytes, alignment) || (unsigned)tag >= MEMORY_TAG_COUNT ||
+        manager->by_tag[tag].bytes_in_use < bytes || ((uintptr_t)ptr & 15u))
+        return deallocate_refused(manager, ptr, bytes, alignment, tag);
     if (bytes <= MEMORY_MANAGER_POOL_MAX) {
-        if ((uintptr_t)ptr & 15u)
-            return WR_FAIL(WR_ERR_CORRUPTION, "%p is not 16-byte aligned, so not a block of this manager", ptr);
         pool_deallocate_unchecked(&manager->pool, ptr, bytes);
     } else {
         wr_status status = free_list_deallocate_checked(&manager->free_list, ptr, bytes);
@@ -142,6 +154,7 @@ wr_status memory_manager_deallocate(memory_manager *manager, void *ptr, size_t b
     }
     manager->deallocations++;
     manager->bytes_in_use -= bytes;
+    memory_tag_stats *t = &manager->by_tag[tag];
     t->deallocations++;
     t->bytes_in_use -= bytes;
     return WR_OK;

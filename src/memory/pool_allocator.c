@@ -3,20 +3,6 @@
 
 #include <stdlib.h>
 
-/* ------------------------------------------------------------------------------------------------------------ */
-/* Size classes (generated once; see pool_allocator.h)                                                           */
-/* ------------------------------------------------------------------------------------------------------------ */
-
-const uint8_t pool_class_of[POOL_ALLOCATOR_MAX_BLOCK / 16 + 1] = {
-    0,  0,  1,  2,  2,  3,  3,  4,  4,  5,  5,  6,  6,  7,  7,  8,  8,  9,  9,  9,  9,  10,
-    10, 10, 10, 11, 11, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13, 14, 14, 14,
-    14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16, 16, 16};
-const uint16_t pool_class_size[POOL_ALLOCATOR_CLASS_COUNT] = {16,  32,  64,  96,  128, 160, 192, 224, 256,
-                                                              320, 384, 448, 512, 640, 768, 896, 1024};
-/* Carving alignment of each class: its lowest set bit, capped at a cache line so carving wastes little. */
-const uint16_t pool_class_alignment[POOL_ALLOCATOR_CLASS_COUNT] = {16, 32, 64, 32, 64, 32, 64, 32, 64,
-                                                                   64, 64, 64, 64, 64, 64, 64, 64};
-
 /* Room for the chunk header; carving starts after it. */
 #define POOL_CHUNK_HEADER 16u
 #define POOL_MIN_CHUNK_BYTES 4096u
@@ -54,14 +40,6 @@ static wr_status add_chunk(pool_allocator *pool, size_t at_least)
     return WR_OK;
 }
 
-static void count_allocation(pool_allocator *pool, unsigned c)
-{
-    pool->class_allocations[c]++;
-    pool->bytes_in_use += pool_class_size[c];
-    if (pool->bytes_in_use > pool->peak_bytes_in_use)
-        pool->peak_bytes_in_use = pool->bytes_in_use;
-}
-
 wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment, void **out)
 {
     size_t size = pool_class_size[c];
@@ -69,7 +47,7 @@ wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment,
     pool_free_block *head = pool->free[c];
     if (head && ((uintptr_t)head & (alignment - 1)) == 0) {
         pool->free[c] = head->next;
-        count_allocation(pool, c);
+        pool->class_allocations[c]++;
         *out = head;
         return WR_OK;
     }
@@ -83,7 +61,8 @@ wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment,
         p = memory_align_up((uintptr_t)pool->carve, alignment);
     }
     pool->carve = (char *)(p + size);
-    count_allocation(pool, c);
+    pool->class_allocations[c]++;
+    pool->class_carved[c]++;
     *out = (void *)p;
     return WR_OK;
 }
@@ -159,12 +138,20 @@ static size_t blocks_in_use(const pool_allocator *pool)
     return n;
 }
 
+static size_t bytes_in_use(const pool_allocator *pool)
+{
+    size_t n = 0;
+    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c)
+        n += (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]) * pool_class_size[c];
+    return n;
+}
+
 wr_status pool_allocator_destroy(pool_allocator *pool)
 {
     if (!pool)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
     size_t live = blocks_in_use(pool);
-    size_t live_bytes = pool->bytes_in_use;
+    size_t live_bytes = bytes_in_use(pool);
     pool_release_chunks(pool);
     free(pool);
     if (live)
@@ -173,33 +160,44 @@ wr_status pool_allocator_destroy(pool_allocator *pool)
     return WR_OK;
 }
 
-wr_status pool_allocator_allocate(pool_allocator *pool, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_refused(const pool_allocator *pool, size_t bytes, size_t alignment, void **out)
 {
     if (!pool)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_allocate", "pool is NULL");
     if (!out)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_allocate", "out is NULL");
+    if (!memory_request_ok(bytes, alignment))
+        return memory_fail_request("pool_allocator_allocate", bytes, alignment);
+    return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_allocate", "the pool serves at most %u bytes, not %zu",
+                   POOL_ALLOCATOR_MAX_BLOCK, bytes);
+}
+
+wr_status pool_allocator_allocate(pool_allocator *pool, size_t bytes, size_t alignment, void **out)
+{
     if (alignment == 0)
         alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!memory_request_ok(bytes, alignment))
-        return memory_fail_request(__func__, bytes, alignment);
-    if (bytes > POOL_ALLOCATOR_MAX_BLOCK)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the pool serves at most %u bytes, not %zu", POOL_ALLOCATOR_MAX_BLOCK,
-                       bytes);
+    if (!pool || !out || bytes - 1 >= POOL_ALLOCATOR_MAX_BLOCK || !memory_request_ok(bytes, alignment))
+        return allocate_refused(pool, bytes, alignment, out);
     return pool_allocate_unchecked(pool, bytes, alignment, out);
+}
+
+static MEMORY_COLD wr_status deallocate_refused(const pool_allocator *pool, const void *ptr, size_t bytes)
+{
+    if (!pool)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_deallocate", "pool is NULL");
+    if (!ptr)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_deallocate", "ptr is NULL");
+    if (bytes == 0 || bytes > POOL_ALLOCATOR_MAX_BLOCK)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_deallocate", "bytes %zu is outside the pool's 1..%u",
+                       bytes, POOL_ALLOCATOR_MAX_BLOCK);
+    return wr_fail(WR_ERR_CORRUPTION, "pool_allocator_deallocate", "%p is not 16-byte aligned, so not a pool block",
+                   ptr);
 }
 
 wr_status pool_allocator_deallocate(pool_allocator *pool, void *ptr, size_t bytes)
 {
-    if (!pool)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
-    if (!ptr)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
-    if (bytes == 0 || bytes > POOL_ALLOCATOR_MAX_BLOCK)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "bytes %zu is outside the pool's 1..%u", bytes,
-                       POOL_ALLOCATOR_MAX_BLOCK);
-    if ((uintptr_t)ptr & 15u)
-        return WR_FAIL(WR_ERR_CORRUPTION, "%p is not 16-byte aligned, so not a pool block", ptr);
+    if (!pool || !ptr || bytes - 1 >= POOL_ALLOCATOR_MAX_BLOCK || ((uintptr_t)ptr & 15u))
+        return deallocate_refused(pool, ptr, bytes);
     pool_deallocate_unchecked(pool, ptr, bytes);
     return WR_OK;
 }
@@ -211,8 +209,7 @@ wr_status pool_allocator_get_stats(const pool_allocator *pool, pool_allocator_st
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     *out = (pool_allocator_stats){0};
-    out->bytes_in_use = pool->bytes_in_use;
-    out->peak_bytes_in_use = pool->peak_bytes_in_use;
+    out->bytes_in_use = bytes_in_use(pool);
     out->bytes_reserved = pool->bytes_reserved;
     out->chunks = pool->chunk_count;
     out->base_requests = pool->base_requests;
@@ -220,9 +217,11 @@ wr_status pool_allocator_get_stats(const pool_allocator *pool, pool_allocator_st
         pool_allocator_class_stats *s = &out->classes[c];
         s->block_bytes = pool_class_size[c];
         s->blocks_in_use = (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
+        s->peak_blocks_in_use = pool->class_carved[c];
         s->allocations = pool->class_allocations[c];
         for (const pool_free_block *b = pool->free[c]; b; b = b->next)
             s->free_blocks++;
+        out->bytes_carved += pool->class_carved[c] * pool_class_size[c];
         out->allocations += pool->class_allocations[c];
         out->deallocations += pool->class_deallocations[c];
     }

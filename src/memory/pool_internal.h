@@ -2,7 +2,9 @@
  *
  * Invariants: free[c] is a singly linked list of blocks of class c, each aligned to at least
  * pool_class_alignment[c]; carve..carve_end is the untouched tail of the newest chunk; chunks are linked through
- * a small header at their start. Statistics on the fast path are two counters and a peak compare. */
+ * a small header at their start. Statistics on the fast path are one counter per call: bytes in use are summed
+ * from the class counters when asked for, and a class's peak is the number of blocks carved for it (a block is
+ * only carved when every block of the class is in use). */
 #ifndef WR_MEMORY_POOL_INTERNAL_H
 #define WR_MEMORY_POOL_INTERNAL_H
 
@@ -22,10 +24,9 @@ struct pool_allocator {
     pool_free_block *free[POOL_ALLOCATOR_CLASS_COUNT];
     char *carve;                 /* next unused byte of the newest chunk */
     char *carve_end;
-    size_t bytes_in_use;
-    size_t peak_bytes_in_use;
     uint64_t class_allocations[POOL_ALLOCATOR_CLASS_COUNT];
     uint64_t class_deallocations[POOL_ALLOCATOR_CLASS_COUNT];
+    size_t class_carved[POOL_ALLOCATOR_CLASS_COUNT];
     pool_chunk *chunks;
     size_t chunk_count;
     size_t bytes_reserved;
@@ -35,13 +36,20 @@ struct pool_allocator {
     memory_allocator handle;
 };
 
-/* Class of a request of 1..1024 bytes, indexed by (bytes + 15) / 16. */
-extern const uint8_t pool_class_of[POOL_ALLOCATOR_MAX_BLOCK / 16 + 1];
-extern const uint16_t pool_class_size[POOL_ALLOCATOR_CLASS_COUNT];
-extern const uint16_t pool_class_alignment[POOL_ALLOCATOR_CLASS_COUNT];
+/* Class of a request of 1..1024 bytes, indexed by (bytes + 15) / 16. The tables are static so that, in
+ * position-independent code, the fast paths read them directly rather than through the GOT. */
+static const uint8_t pool_class_of[POOL_ALLOCATOR_MAX_BLOCK / 16 + 1] = {
+    0,  0,  1,  2,  2,  3,  3,  4,  4,  5,  5,  6,  6,  7,  7,  8,  8,  9,  9,  9,  9,  10,
+    10, 10, 10, 11, 11, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13, 14, 14, 14,
+    14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16, 16, 16};
+static const uint16_t pool_class_size[POOL_ALLOCATOR_CLASS_COUNT] = {16,  32,  64,  96,  128, 160, 192, 224, 256,
+                                                                     320, 384, 448, 512, 640, 768, 896, 1024};
+/* Carving alignment of each class: its lowest set bit, capped at a cache line so carving wastes little. */
+static const uint16_t pool_class_alignment[POOL_ALLOCATOR_CLASS_COUNT] = {16, 32, 64, 32, 64, 32, 64, 32, 64,
+                                                                          64, 64, 64, 64, 64, 64, 64, 64};
 
 /* Empty free list or alignment above the class's: carve a block (may draw a chunk from the base). */
-wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment, void **out);
+MEMORY_COLD wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment, void **out);
 
 /* Arguments already checked: 1 <= bytes <= 1024, alignment a power of two <= 4096. */
 static inline wr_status pool_allocate_unchecked(pool_allocator *pool, size_t bytes, size_t alignment, void **out)
@@ -52,9 +60,6 @@ static inline wr_status pool_allocate_unchecked(pool_allocator *pool, size_t byt
         return pool_allocate_slow(pool, c, alignment, out);
     pool->free[c] = block->next;
     pool->class_allocations[c]++;
-    pool->bytes_in_use += pool_class_size[c];
-    if (pool->bytes_in_use > pool->peak_bytes_in_use)
-        pool->peak_bytes_in_use = pool->bytes_in_use;
     *out = block;
     return WR_OK;
 }
@@ -66,7 +71,6 @@ static inline void pool_deallocate_unchecked(pool_allocator *pool, void *ptr, si
     block->next = pool->free[c];
     pool->free[c] = block;
     pool->class_deallocations[c]++;
-    pool->bytes_in_use -= pool_class_size[c];
 }
 
 /* Initialise / tear down a pool living inside another object (the memory manager). */
