@@ -148,71 +148,78 @@ static int small_spd_inverse(const double *d, int n, double *out)
 
 /* ---- articulated-body algorithm -------------------------------------------------------------------------- */
 
-/* ia -= sum_k w[k] u[k]^T, with w = U Dinv (symmetric result). */
-static void si_subtract_outer(sinertia *ia, const sv6 *w, const sv6 *u, int n)
-{
-    for (int k = 0; k < n; k++) {
-        vec3 ww = w[k].w, wv = w[k].v, uw = u[k].w, uv = u[k].v;
-        for (int r = 0; r < 3; r++) {
-            double a = v3_get(ww, r), b = v3_get(wv, r);
-            ia->A.m[r][0] -= a * uw.x;
-            ia->A.m[r][1] -= a * uw.y;
-            ia->A.m[r][2] -= a * uw.z;
-            ia->B.m[r][0] -= a * uv.x;
-            ia->B.m[r][1] -= a * uv.y;
-            ia->B.m[r][2] -= a * uv.z;
-            ia->C.m[r][0] -= b * uv.x;
-            ia->C.m[r][1] -= b * uv.y;
-            ia->C.m[r][2] -= b * uv.z;
-        }
-    }
-}
-
+/* World-frame ABA. Every spatial quantity is in Plücker coordinates about the world origin, so velocities,
+ * articulated inertias and bias forces pass between bodies without transforms (v_i = v_parent + S_i qd,
+ * IA_parent += Ia_i); the price is rotating each body's rigid inertia and motion subspace into the world once per
+ * step, which is cheaper than the per-body 6x6 congruence of the body-frame form. */
 void dyn_aba(skeleton *s)
 {
     const int n = s->body_count;
-    /* pass 1 (velocities came with forward kinematics): rigid inertia and bias force */
+    /* pass 1, root to leaves: poses, world motion subspaces, velocities, rigid inertias, bias forces */
     for (int i = 0; i < n; i++) {
         const body_node *b = &s->bodies[i];
         body_work *wk = &s->work[i];
-        wk->IA = b->I;
-        wk->pA = sv_cross_force(wk->vel, si_mul(&b->I, wk->vel));
+        transform t = body_in_parent(b, s->q + b->q_offset);
+        sv6 vp = sv_zero();
+        if (b->parent >= 0) {
+            const body_work *pw = &s->work[b->parent];
+            wk->pose = tf_mul(pw->pose, t);
+            vp = pw->vw;
+        } else {
+            wk->pose = t;
+        }
+        const mat3 r = wk->pose.rot;
+        const vec3 o = wk->pose.pos;
+        const double *v = s->v + b->v_offset;
+        sv6 vj = sv_zero();
+        for (int k = 0; k < b->nv; k++) {
+            vec3 w = m3_mulv(r, b->S[k].w);
+            sv6 sw = sv(w, v3_add(m3_mulv(r, b->S[k].v), v3_cross(o, w)));
+            wk->Sw[k] = sw;
+            vj = sv_madd(vj, sw, v[k]);
+        }
+        wk->vw = sv_add(vp, vj);
+        wk->cw = sv_cross_motion(wk->vw, vj);
+        const vec3 com = v3_add(m3_mulv(r, b->com), o);
+        const sym3 ic = sym3_rotate(r, &b->inertia_sym);
+        wk->IAw = ai_rigid(b->mass, com, &ic);
+        sv6 p = sv_cross_force(wk->vw, ai_mul(&wk->IAw, wk->vw));
         if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
             wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
-            wk->pA = sv_sub(wk->pA, external_force_body(b, wk));
+            p = sv_sub(p, sv(v3_add(wk->ext_torque, v3_cross(com, wk->ext_force)), wk->ext_force));
+        wk->pw = p;
     }
-    /* pass 2: articulated inertias and bias forces, leaves to root */
+    s->fk_valid = 1;
+    /* pass 2, leaves to root: articulated inertias and bias forces */
     for (int i = n - 1; i >= 0; i--) {
         const body_node *b = &s->bodies[i];
         body_work *wk = &s->work[i];
         const int nd = b->nv;
         const double *tau = s->tau + b->v_offset;
-        sinertia ia = wk->IA;
-        sv6 pa = wk->pA;
         /* implicit damping: the damping force of the new velocity, -d (v + dt qdd), moves d dt to the left side,
          * a joint-space term on the diagonal like rotor inertia (MuJoCo's Euler does the same) */
         const double implicit = s->implicit_dt * b->damping;
+        sv6 pa = wk->pw;
         if (nd == 1) {
-            sv6 u = si_mul(&wk->IA, b->S[0]);
-            double dinv = 1.0 / (sv_dot(b->S[0], u) + implicit);
-            double uu = tau[0] - sv_dot(b->S[0], wk->pA);
+            const sv6 u = ai_mul(&wk->IAw, wk->Sw[0]);
+            const double dinv = 1.0 / (sv_dot(wk->Sw[0], u) + implicit);
+            const double uu = tau[0] - sv_dot(wk->Sw[0], wk->pw);
             wk->U[0] = u;
             wk->Dinv[0] = dinv;
             wk->u[0] = uu;
             if (b->parent < 0)
                 continue;
-            sv6 w = sv_scale(u, dinv);
-            si_subtract_outer(&ia, &w, &u, 1);
-            pa = sv_add(sv_add(pa, si_mul(&ia, wk->c)), sv_scale(w, uu));
+            ai_sub_outer(&wk->IAw, u, u, dinv);
+            pa = sv_add(sv_add(pa, ai_mul(&wk->IAw, wk->cw)), sv_scale(u, dinv * uu));
         } else if (nd > 1) {
             double d[36];
             for (int k = 0; k < nd; k++) {
-                wk->U[k] = si_mul(&wk->IA, b->S[k]);
-                wk->u[k] = tau[k] - sv_dot(b->S[k], wk->pA);
+                wk->U[k] = ai_mul(&wk->IAw, wk->Sw[k]);
+                wk->u[k] = tau[k] - sv_dot(wk->Sw[k], wk->pw);
             }
             for (int j = 0; j < nd; j++)
                 for (int k = 0; k < nd; k++)
-                    d[j * nd + k] = sv_dot(b->S[j], wk->U[k]) + (j == k ? implicit : 0.0);
+                    d[j * nd + k] = sv_dot(wk->Sw[j], wk->U[k]) + (j == k ? implicit : 0.0);
             if (!small_spd_inverse(d, nd, wk->Dinv)) {
                 /* Only reachable with a non-finite state: poison the result so the step's check fails. */
                 for (int k = 0; k < nd * nd; k++)
@@ -220,37 +227,35 @@ void dyn_aba(skeleton *s)
             }
             if (b->parent < 0)
                 continue;
-            sv6 w[SKELETON_MAX_JOINT_DOFS];
             sv6 bias = sv_zero();
             for (int k = 0; k < nd; k++) {
-                w[k] = sv_zero();
+                sv6 wkk = sv_zero(); /* (U Dinv) column k */
                 for (int j = 0; j < nd; j++)
-                    w[k] = sv_madd(w[k], wk->U[j], wk->Dinv[j * nd + k]);
-                bias = sv_madd(bias, w[k], wk->u[k]);
+                    wkk = sv_madd(wkk, wk->U[j], wk->Dinv[j * nd + k]);
+                bias = sv_madd(bias, wkk, wk->u[k]);
+                ai_sub_outer(&wk->IAw, wkk, wk->U[k], 1.0);
             }
-            si_subtract_outer(&ia, w, wk->U, nd);
-            pa = sv_add(sv_add(pa, si_mul(&ia, wk->c)), bias);
+            pa = sv_add(sv_add(pa, ai_mul(&wk->IAw, wk->cw)), bias);
         } else {
             if (b->parent < 0)
                 continue;
-            pa = sv_add(pa, si_mul(&ia, wk->c));
+            pa = sv_add(pa, ai_mul(&wk->IAw, wk->cw));
         }
         body_work *pw = &s->work[b->parent];
-        pw->IA = si_add(pw->IA, si_to_parent(&wk->X, &ia));
-        pw->pA = sv_add(pw->pA, sx_force_inv(&wk->X, pa));
+        ai_add_to(&pw->IAw, &wk->IAw);
+        pw->pw = sv_add(pw->pw, pa);
     }
-    /* pass 3: accelerations, root to leaves */
+    /* pass 3, root to leaves: accelerations */
     const sv6 a0 = sv(v3_zero(), v3_neg(s->gravity));
     for (int i = 0; i < n; i++) {
         const body_node *b = &s->bodies[i];
         body_work *wk = &s->work[i];
-        const sv6 ap = b->parent >= 0 ? s->work[b->parent].acc : a0;
-        sv6 a = sv_add(sx_motion(&wk->X, ap), wk->c);
+        sv6 a = sv_add(b->parent >= 0 ? s->work[b->parent].aw : a0, wk->cw);
         const int nd = b->nv;
         double *qdd = s->qdd + b->v_offset;
         if (nd == 1) {
             qdd[0] = wk->Dinv[0] * (wk->u[0] - sv_dot(wk->U[0], a));
-            a = sv_madd(a, b->S[0], qdd[0]);
+            a = sv_madd(a, wk->Sw[0], qdd[0]);
         } else if (nd > 1) {
             double r[SKELETON_MAX_JOINT_DOFS];
             for (int k = 0; k < nd; k++)
@@ -262,9 +267,9 @@ void dyn_aba(skeleton *s)
                 qdd[j] = sum;
             }
             for (int k = 0; k < nd; k++)
-                a = sv_madd(a, b->S[k], qdd[k]);
+                a = sv_madd(a, wk->Sw[k], qdd[k]);
         }
-        wk->acc = a;
+        wk->aw = a;
     }
 }
 
@@ -341,8 +346,7 @@ wr_status dyn_mass_factor(skeleton *s)
 {
     if (s->factor_valid)
         return WR_OK;
-    if (!s->fk_valid)
-        dyn_forward_kinematics(s);
+    dyn_forward_kinematics(s); /* CRBA needs the body-frame transforms, which the world-frame ABA skips */
     dyn_crba(s);
     const int n = s->nv;
     double *l = s->chol;

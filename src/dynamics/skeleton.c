@@ -373,6 +373,9 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
         b->flags |= BODY_FLAG_STATIC;
     b->mass = d->mass;
     b->com = v3_from(d->com);
+    sym3 is = {b->inertia.m[0][0], b->inertia.m[0][1], b->inertia.m[0][2], b->inertia.m[1][1], b->inertia.m[1][2],
+               b->inertia.m[2][2]};
+    b->inertia_sym = is;
     b->I = si_rigid(d->mass, b->com, b->inertia);
     return WR_OK;
 }
@@ -916,7 +919,6 @@ wr_status skeleton_forward_dynamics(skeleton *s, const double *tau, double *qdd,
         return WR_FAIL(WR_ERR_NON_FINITE, "tau contains NaN or infinity");
     if (count)
         memcpy(s->tau, tau, count * sizeof(double));
-    dyn_forward_kinematics(s);
     dyn_aba(s);
     if (count)
         memcpy(qdd, s->qdd, count * sizeof(double));

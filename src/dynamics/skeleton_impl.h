@@ -48,6 +48,7 @@ typedef struct body_node {
     double mass;
     vec3 com;                        /* body frame */
     mat3 inertia;                    /* about the COM, body axes */
+    sym3 inertia_sym;                /* the same, packed */
     sinertia I;                      /* spatial inertia about the body origin, body frame */
 } body_node;
 
@@ -64,6 +65,10 @@ typedef struct body_work {
     double Dinv[SKELETON_MAX_JOINT_DOFS * SKELETON_MAX_JOINT_DOFS];
     double u[SKELETON_MAX_JOINT_DOFS];
     vec3 ext_force, ext_torque;      /* external wrench, world frame, through the COM (persistent input) */
+    /* world-frame ABA (the step's hot path): Plücker coordinates about the world origin */
+    sv6 Sw[SKELETON_MAX_JOINT_DOFS]; /* motion subspace */
+    sv6 vw, cw, aw, pw;              /* velocity, velocity-product acceleration, acceleration, bias force */
+    ainertia IAw;                    /* articulated inertia */
 } body_work;
 
 struct skeleton {
@@ -91,7 +96,7 @@ struct skeleton {
     body_work *work;                 /* body_count */
     vec3 gravity;
     double implicit_dt;              /* dt of the step during world_step's ABA (implicit damping), else 0 */
-    int fk_valid;                    /* work[].pose and X are those of the current q */
+    int fk_valid;                    /* work[].pose is that of the current q */
     int factor_valid;                /* mass/chol are those of the current q */
 };
 
@@ -109,8 +114,9 @@ void skeleton_store_positions(skeleton *s, const double *q);
 
 /* Forward kinematics and body velocities (work[].X, pose, vel, c). */
 void dyn_forward_kinematics(skeleton *s);
-/* ABA with generalized force s->tau into s->qdd (needs dyn_forward_kinematics first). With s->implicit_dt > 0 the
- * joint damping is integrated implicitly: qdd solves (M + dt D) qdd = tau - C. */
+/* ABA with generalized force s->tau into s->qdd, in world coordinates (no spatial transforms between bodies);
+ * computes the world poses itself. With s->implicit_dt > 0 the joint damping is integrated implicitly: qdd solves
+ * (M + dt D) qdd = tau - C. */
 void dyn_aba(skeleton *s);
 /* RNEA: tau_out = M qdd + C (needs forward kinematics). */
 void dyn_rnea(skeleton *s, const double *qdd, double *tau_out);

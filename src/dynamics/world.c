@@ -288,7 +288,6 @@ static void restore_state(world *w)
 static int skeleton_velocity_update(skeleton *s, double dt)
 {
     dyn_passive_and_commands(s);
-    dyn_forward_kinematics(s);
     s->implicit_dt = dt;
     dyn_aba(s);
     s->implicit_dt = 0.0;

@@ -168,4 +168,97 @@ static inline sinertia si_to_parent(const sxform *x, const sinertia *i)
     return s;
 }
 
+/* --- articulated inertia in packed symmetric form (the ABA's hot data) -------------------------------------- */
+
+/* Symmetric 3x3: xx, xy, xz, yy, yz, zz. */
+typedef struct sym3 { double xx, xy, xz, yy, yz, zz; } sym3;
+/* Spatial inertia [A B; B^T C] with A and C symmetric: 21 numbers. */
+typedef struct ainertia { sym3 A; mat3 B; sym3 C; } ainertia;
+
+static inline vec3 sym3_mulv(const sym3 *a, vec3 v)
+{
+    return v3(a->xx * v.x + a->xy * v.y + a->xz * v.z, a->xy * v.x + a->yy * v.y + a->yz * v.z,
+              a->xz * v.x + a->yz * v.y + a->zz * v.z);
+}
+static inline sv6 ai_mul(const ainertia *i, sv6 m)
+{
+    return sv(v3_add(sym3_mulv(&i->A, m.w), m3_mulv(i->B, m.v)),
+              v3_add(m3_tmulv(i->B, m.w), sym3_mulv(&i->C, m.v)));
+}
+static inline void sym3_add_to(sym3 *a, const sym3 *b)
+{
+    a->xx += b->xx;
+    a->xy += b->xy;
+    a->xz += b->xz;
+    a->yy += b->yy;
+    a->yz += b->yz;
+    a->zz += b->zz;
+}
+static inline void ai_add_to(ainertia *a, const ainertia *b)
+{
+    sym3_add_to(&a->A, &b->A);
+    sym3_add_to(&a->C, &b->C);
+    for (int r = 0; r < 3; r++)
+        for (int c = 0; c < 3; c++)
+            a->B.m[r][c] += b->B.m[r][c];
+}
+/* a -= s * x y^T for the symmetric blocks' upper triangles (x y^T + y x^T symmetric use: callers pass x = y or sum
+ * the terms so that the total is symmetric). */
+static inline void sym3_sub_outer(sym3 *a, vec3 x, vec3 y, double s)
+{
+    a->xx -= s * x.x * y.x;
+    a->xy -= s * x.x * y.y;
+    a->xz -= s * x.x * y.z;
+    a->yy -= s * x.y * y.y;
+    a->yz -= s * x.y * y.z;
+    a->zz -= s * x.z * y.z;
+}
+/* i -= s * x y^T (6x6) keeping the packed symmetric blocks: valid when the accumulated update is symmetric. */
+static inline void ai_sub_outer(ainertia *i, sv6 x, sv6 y, double s)
+{
+    sym3_sub_outer(&i->A, x.w, y.w, s);
+    sym3_sub_outer(&i->C, x.v, y.v, s);
+    for (int r = 0; r < 3; r++) {
+        double xr = s * v3_get(x.w, r);
+        i->B.m[r][0] -= xr * y.v.x;
+        i->B.m[r][1] -= xr * y.v.y;
+        i->B.m[r][2] -= xr * y.v.z;
+    }
+}
+/* Rigid body of mass m, centre of mass c and rotational inertia ic (about c), all in one frame, as an inertia about
+ * that frame's origin: A = ic + m (|c|^2 1 - c c^T), B = m skew(c), C = m 1. */
+static inline ainertia ai_rigid(double m, vec3 c, const sym3 *ic)
+{
+    ainertia r;
+    double cc = v3_dot(c, c);
+    r.A.xx = ic->xx + m * (cc - c.x * c.x);
+    r.A.yy = ic->yy + m * (cc - c.y * c.y);
+    r.A.zz = ic->zz + m * (cc - c.z * c.z);
+    r.A.xy = ic->xy - m * c.x * c.y;
+    r.A.xz = ic->xz - m * c.x * c.z;
+    r.A.yz = ic->yz - m * c.y * c.z;
+    r.B = m3_scale(m3_skew(c), m);
+    r.C.xx = r.C.yy = r.C.zz = m;
+    r.C.xy = r.C.xz = r.C.yz = 0.0;
+    return r;
+}
+/* rot * a * rot^T for a symmetric a. */
+static inline sym3 sym3_rotate(mat3 rot, const sym3 *a)
+{
+    mat3 ra; /* rot * a */
+    for (int r = 0; r < 3; r++) {
+        ra.m[r][0] = rot.m[r][0] * a->xx + rot.m[r][1] * a->xy + rot.m[r][2] * a->xz;
+        ra.m[r][1] = rot.m[r][0] * a->xy + rot.m[r][1] * a->yy + rot.m[r][2] * a->yz;
+        ra.m[r][2] = rot.m[r][0] * a->xz + rot.m[r][1] * a->yz + rot.m[r][2] * a->zz;
+    }
+    sym3 o;
+    o.xx = ra.m[0][0] * rot.m[0][0] + ra.m[0][1] * rot.m[0][1] + ra.m[0][2] * rot.m[0][2];
+    o.xy = ra.m[0][0] * rot.m[1][0] + ra.m[0][1] * rot.m[1][1] + ra.m[0][2] * rot.m[1][2];
+    o.xz = ra.m[0][0] * rot.m[2][0] + ra.m[0][1] * rot.m[2][1] + ra.m[0][2] * rot.m[2][2];
+    o.yy = ra.m[1][0] * rot.m[1][0] + ra.m[1][1] * rot.m[1][1] + ra.m[1][2] * rot.m[1][2];
+    o.yz = ra.m[1][0] * rot.m[2][0] + ra.m[1][1] * rot.m[2][1] + ra.m[1][2] * rot.m[2][2];
+    o.zz = ra.m[2][0] * rot.m[2][0] + ra.m[2][1] * rot.m[2][1] + ra.m[2][2] * rot.m[2][2];
+    return o;
+}
+
 #endif
