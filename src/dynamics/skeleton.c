@@ -382,7 +382,7 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
 
 /* ---- state block ------------------------------------------------------------------------------------------- */
 
-size_t skeleton_state_bytes(int body_count, int nq, int nv)
+size_t skeleton_state_bytes(int body_count, int nq, int nv) /* capacities */
 {
     size_t d = sizeof(double);
     size_t bytes = align_up((size_t)nq * d, STATE_ALIGN);
@@ -413,7 +413,7 @@ void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int 
 void skeleton_bind(skeleton *s)
 {
     if (s->state)
-        skeleton_carve_state(s, s->state, s->body_count, s->nq, s->nv);
+        skeleton_carve_state(s, s->state, s->state_bodies, s->state_nq, s->state_nv);
 }
 
 void skeleton_invalidate(skeleton *s)
@@ -508,14 +508,22 @@ wr_status skeleton_add_body(skeleton *s, const body_desc *desc, int *out_index)
             return st;
         bodies = mem;
     }
-    size_t state_bytes = skeleton_state_bytes(n, nq, nv);
-    void *state = NULL;
-    if ((st = sk_alloc(s->manager, state_bytes, STATE_ALIGN, &state)) != WR_OK) {
-        if (bodies != s->bodies)
-            sk_free(s->manager, bodies, (size_t)capacity * sizeof(body_node), alignof(body_node));
-        return st;
+    /* the state block grows geometrically too: building an n-body skeleton reallocates it O(log n) times */
+    int cb = s->state_bodies, cq = s->state_nq, cv = s->state_nv;
+    void *state = s->state;
+    size_t state_bytes = s->state_bytes;
+    if (!state || n > cb || nq > cq || nv > cv) {
+        cb = n > cb ? (2 * cb > n ? 2 * cb : (n > 4 ? n : 4)) : cb;
+        cq = nq > cq ? (2 * cq > nq ? 2 * cq : (nq > 8 ? nq : 8)) : cq;
+        cv = nv > cv ? (2 * cv > nv ? 2 * cv : (nv > 8 ? nv : 8)) : cv;
+        state_bytes = skeleton_state_bytes(cb, cq, cv);
+        if ((st = sk_alloc(s->manager, state_bytes, STATE_ALIGN, &state)) != WR_OK) {
+            if (bodies != s->bodies)
+                sk_free(s->manager, bodies, (size_t)capacity * sizeof(body_node), alignof(body_node));
+            return st;
+        }
+        memset(state, 0, state_bytes);
     }
-    memset(state, 0, state_bytes);
     /* commit: copy the old pool and state, append the new body */
     if (bodies != s->bodies) {
         if (s->body_count)
@@ -525,25 +533,33 @@ wr_status skeleton_add_body(skeleton *s, const body_desc *desc, int *out_index)
         s->body_capacity = capacity;
     }
     s->bodies[s->body_count] = node;
-    skeleton fresh = *s;
-    skeleton_carve_state(&fresh, state, n, nq, nv);
-    if (s->state) {
-        memcpy(fresh.q, s->q, (size_t)s->nq * sizeof(double));
-        memcpy(fresh.v, s->v, (size_t)s->nv * sizeof(double));
-        memcpy(fresh.tau_cmd, s->tau_cmd, (size_t)s->nv * sizeof(double));
-        for (int i = 0; i < s->body_count; i++) {
-            fresh.work[i].ext_force = s->work[i].ext_force;
-            fresh.work[i].ext_torque = s->work[i].ext_torque;
+    if (state != s->state) {
+        skeleton fresh = *s;
+        skeleton_carve_state(&fresh, state, cb, cq, cv);
+        if (s->state) {
+            memcpy(fresh.q, s->q, (size_t)s->nq * sizeof(double));
+            memcpy(fresh.v, s->v, (size_t)s->nv * sizeof(double));
+            memcpy(fresh.tau_cmd, s->tau_cmd, (size_t)s->nv * sizeof(double));
+            for (int i = 0; i < s->body_count; i++) {
+                fresh.work[i].ext_force = s->work[i].ext_force;
+                fresh.work[i].ext_torque = s->work[i].ext_torque;
+            }
+            sk_free(s->manager, s->state, s->state_bytes, STATE_ALIGN);
         }
-        sk_free(s->manager, s->state, s->state_bytes, STATE_ALIGN);
+        s->state = state;
+        s->state_bytes = state_bytes;
+        s->state_bodies = cb;
+        s->state_nq = cq;
+        s->state_nv = cv;
     }
-    init_joint_q(&node, fresh.q + node.q_offset);
-    s->state = state;
-    s->state_bytes = state_bytes;
     s->body_count = n;
     s->nq = nq;
     s->nv = nv;
     skeleton_bind(s);
+    init_joint_q(&node, s->q + node.q_offset);
+    for (int k = 0; k < node.nv; k++)
+        s->v[node.v_offset + k] = s->tau_cmd[node.v_offset + k] = 0.0;
+    memset(&s->work[n - 1], 0, sizeof(body_work));
     skeleton_invalidate(s);
     if (out_index)
         *out_index = n - 1;

@@ -85,6 +85,7 @@ struct skeleton {
     dyn_shape *shapes;
     void *state;                     /* the state block */
     size_t state_bytes;
+    int state_bodies, state_nq, state_nv; /* capacities the state block is carved for */
     double *q;                       /* nq */
     double *v;                       /* nv */
     double *tau_cmd;                 /* nv, joint force commands */
@@ -100,7 +101,7 @@ struct skeleton {
     int factor_valid;                /* mass/chol are those of the current q */
 };
 
-/* Bytes of the state block for the given sizes, and carving it. */
+/* Bytes of the state block for the given capacities, and carving it (arrays sized by the capacities). */
 size_t skeleton_state_bytes(int body_count, int nq, int nv);
 void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int nv);
 /* Recompute every pointer of a header from its blocks (after copying). */
