@@ -54,7 +54,7 @@ typedef struct world_runner_config {
     numa_memory_policy memory_policy;  /* default LOCAL */
     size_t arena_chunk_bytes;          /* chunk each worker arena takes from its node allocator; 0 = 1 MiB */
     size_t world_pool_chunk_bytes;     /* pool chunk of each world's memory manager; 0 = 4 KiB */
-    size_t world_free_list_chunk_bytes;/* minimum free-list chunk of each world's manager; 0 = 16 KiB */
+    size_t world_free_list_chunk_bytes;/* minimum free-list chunk of each world's manager; 0 = 48 KiB */
     numa_topology_source topology_source; /* default SYSTEM */
     const char *topology_description;  /* synthetic description or XML path (copied) */
     const numa_topology *topology;     /* borrowed topology; overrides the two fields above when set */
