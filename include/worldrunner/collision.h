@@ -56,6 +56,7 @@ typedef struct collision_stats {
     uint64_t frame_growths;        /* frame chunks chained since the world was created */
     size_t cache_capacity;         /* contact/limit entries the warm-start cache holds without growing */
     uint64_t cache_growths;        /* times the warm-start cache grew (cold path, memory-manager request) */
+    uint64_t mass_cache_growths;   /* times the per-skeleton inverse-mass cache grew (cold path; a new skeleton) */
     uint64_t steps;                /* constraint stages run */
 } collision_stats;
 

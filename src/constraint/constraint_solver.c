@@ -32,6 +32,8 @@ typedef struct cache_entry {
     double lambda[3];
 } cache_entry;
 
+typedef struct minv_slot minv_slot;
+
 struct constraint_solver {
     memory_manager *manager;
     frame_allocator *frame;
@@ -44,10 +46,22 @@ struct constraint_solver {
     uint32_t cache_count, cache_capacity;
     void *spare;                 /* a larger block taken by a step whose entries did not fit; used at commit */
     uint32_t spare_capacity;
+    /* Per skeleton: M and M^-1 of the last step it had rows (pool of doubles, 2 nv^2 each). A free body's M is the
+     * same every step (body-frame coordinates), so its inverse is reused after an exact comparison of M. */
+    minv_slot *slots;
+    uint32_t slot_capacity;
+    double *pool;
+    size_t pool_capacity;        /* doubles */
     cache_entry *fresh;          /* this step's entries (frame memory), adopted by commit */
     uint32_t fresh_count;
     int fresh_valid;
 };
+
+typedef struct minv_slot {
+    int32_t nv;
+    int32_t valid;
+    size_t offset;               /* into the pool: M, then M^-1 */
+} minv_slot;
 
 /* One shape taking part in a step. */
 typedef struct proxy_info {
@@ -94,6 +108,7 @@ typedef struct step_ctx {
     uint32_t *island_first;      /* island_count + 1 row offsets */
     double *jac;                 /* 2 x 3 x max_nv scratch: point Jacobians of sides B and A */
     double **minv;               /* per skeleton: M^-1 (nv x nv) once it has rows, else NULL */
+    int *nv;                     /* per skeleton: dofs */
     int max_nv;
 } step_ctx;
 
@@ -158,10 +173,25 @@ wr_status constraint_solver_create(memory_manager *manager, constraint_solver **
     return WR_OK;
 }
 
+static void free_inverse_cache(constraint_solver *solver)
+{
+    if (solver->slots)
+        memory_manager_deallocate(solver->manager, solver->slots, solver->slot_capacity * sizeof(minv_slot), 0,
+                                  MEMORY_TAG_SOLVER);
+    if (solver->pool)
+        memory_manager_deallocate(solver->manager, solver->pool, solver->pool_capacity * sizeof(double), 0,
+                                  MEMORY_TAG_SOLVER);
+    solver->slots = NULL;
+    solver->pool = NULL;
+    solver->slot_capacity = 0;
+    solver->pool_capacity = 0;
+}
+
 void constraint_solver_destroy(constraint_solver *solver)
 {
     if (!solver)
         return;
+    free_inverse_cache(solver);
     memory_manager *m = solver->manager;
     frame_allocator_destroy(solver->frame);
     memory_manager_deallocate(m, solver->cache, cache_bytes(solver->cache_capacity), 0, MEMORY_TAG_SOLVER);
@@ -286,6 +316,48 @@ static wr_status frame_alloc(step_ctx *c, size_t bytes, void **out)
     return frame_allocator_allocate(c->solver->frame, bytes, 0, out);
 }
 
+/* Lay out one inverse-mass slot per skeleton (2 nv^2 doubles each); grows on the cold path only. A slot whose
+ * place or size changed is invalidated. */
+static wr_status reserve_inverse_cache(step_ctx *c)
+{
+    constraint_solver *solver = c->solver;
+    size_t need = 0;
+    for (int i = 0; i < c->skel_count; i++)
+        need += 2 * (size_t)c->nv[i] * (size_t)c->nv[i];
+    if ((uint32_t)c->skel_count > solver->slot_capacity || need > solver->pool_capacity) {
+        uint32_t slots = (uint32_t)c->skel_count * 2 + 4;
+        size_t pool = need * 2 + 64;
+        void *a = NULL, *b = NULL;
+        wr_status s = memory_manager_allocate(solver->manager, slots * sizeof(minv_slot), 0, MEMORY_TAG_SOLVER, &a);
+        if (s == WR_OK)
+            s = memory_manager_allocate(solver->manager, pool * sizeof(double), 0, MEMORY_TAG_SOLVER, &b);
+        if (s != WR_OK) {
+            if (a)
+                memory_manager_deallocate(solver->manager, a, slots * sizeof(minv_slot), 0, MEMORY_TAG_SOLVER);
+            return s;
+        }
+        free_inverse_cache(solver);
+        solver->slots = a;
+        solver->slot_capacity = slots;
+        solver->pool = b;
+        solver->pool_capacity = pool;
+        for (uint32_t i = 0; i < slots; i++)
+            solver->slots[i].valid = 0;
+        solver->stats.mass_cache_growths++;
+    }
+    size_t offset = 0;
+    for (int i = 0; i < c->skel_count; i++) {
+        minv_slot *slot = &solver->slots[i];
+        if (slot->nv != c->nv[i] || slot->offset != offset) {
+            slot->nv = c->nv[i];
+            slot->offset = offset;
+            slot->valid = 0;
+        }
+        offset += 2 * (size_t)c->nv[i] * (size_t)c->nv[i];
+    }
+    return WR_OK;
+}
+
 static wr_status gather(step_ctx *c)
 {
     world *w = c->w;
@@ -294,22 +366,24 @@ static wr_status gather(step_ctx *c)
     uint32_t shapes = 0;
     int max_nv = 1;
     void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL;
-    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(skeleton *) + sizeof(double *) + 2 * sizeof(int)),
+    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(skeleton *) + sizeof(double *) + 3 * sizeof(int)),
                               &m1);
     if (s != WR_OK)
         return s;
     c->skels = m1;
     c->minv = (double **)(c->skels + c->skel_count);
     c->dof_offset = (int *)(c->minv + c->skel_count);
-    c->island_of_skel = c->dof_offset + c->skel_count;
+    c->nv = c->dof_offset + c->skel_count;
+    c->island_of_skel = c->nv + c->skel_count;
     for (int i = 0; i < c->skel_count; i++) {
         skeleton *sk = dyn_world_skeleton(w, i);
         c->skels[i] = sk;
         c->minv[i] = NULL;
+        c->nv[i] = dyn_skeleton_dof_count(sk);
         c->dof_offset[i] = dyn_skeleton_dof_offset(sk);
         shapes += (uint32_t)dyn_skeleton_shape_count(sk);
-        if (dyn_skeleton_dof_count(sk) > max_nv)
-            max_nv = dyn_skeleton_dof_count(sk);
+        if (c->nv[i] > max_nv)
+            max_nv = c->nv[i];
     }
     if ((s = frame_alloc(c, (size_t)nv_total * sizeof(double), &m2)) != WR_OK ||
         (s = frame_alloc(c, (size_t)shapes * sizeof(proxy_info), &m3)) != WR_OK ||
@@ -319,6 +393,8 @@ static wr_status gather(step_ctx *c)
     c->v = m2;
     c->info = m3;
     c->jac = m4;
+    if ((s = reserve_inverse_cache(c)) != WR_OK)
+        return s;
     for (int i = 0; i < c->skel_count; i++) {
         skeleton *sk = c->skels[i];
         int nv = dyn_skeleton_dof_count(sk);
@@ -426,7 +502,7 @@ static wr_status find_limits(step_ctx *c)
     const collision_settings *st = &c->solver->settings;
     uint32_t total = 0;
     for (int i = 0; i < c->skel_count; i++)
-        total += 3u * (uint32_t)dyn_skeleton_dof_count(c->skels[i]);
+        total += 3u * (uint32_t)c->nv[i];
     void *mem = NULL;
     wr_status s = frame_alloc(c, (size_t)total * sizeof(limit_rec), &mem);
     if (s != WR_OK)
@@ -589,16 +665,23 @@ static wr_status inverse_mass(step_ctx *c, int skel)
     wr_status s = dyn_mass_factor(sk);
     if (s != WR_OK)
         return s;
-    int nv = dyn_skeleton_dof_count(sk);
-    void *mem = NULL;
-    if ((s = frame_alloc(c, 2 * (size_t)nv * (size_t)nv * sizeof(double), &mem)) != WR_OK)
+    int nv = c->nv[skel];
+    size_t nn = (size_t)nv * (size_t)nv;
+    const double *mass = dyn_mass_matrix(sk);
+    minv_slot *slot = &c->solver->slots[skel];
+    double *kept = c->solver->pool + slot->offset;
+    c->minv[skel] = kept + nn;
+    if (slot->valid && memcmp(kept, mass, nn * sizeof(double)) == 0)
+        return WR_OK; /* the same M bit for bit: the same inverse */
+    void *scratch = NULL;
+    if ((s = frame_alloc(c, nn * sizeof(double), &scratch)) != WR_OK)
         return s;
-    double *m = mem;
     if (nv == 6) /* a free body: let the compiler unroll the fixed size */
-        spd_inverse(dyn_mass_matrix(sk), 6, m, m + 36);
+        spd_inverse(mass, 6, kept + nn, scratch);
     else
-        spd_inverse(dyn_mass_matrix(sk), nv, m, m + nv * nv);
-    c->minv[skel] = m;
+        spd_inverse(mass, nv, kept + nn, scratch);
+    memcpy(kept, mass, nn * sizeof(double));
+    slot->valid = 1;
     return WR_OK;
 }
 
@@ -615,7 +698,7 @@ static inline void mat_vec(const double *m, const double *x, double *y, uint32_t
 /* Fill one block of a row: J (already in coef[at..at+nv)) and W = M^-1 J^T after it. */
 static void finish_block(step_ctx *c, pgs_row *row, int side, int skel, uint32_t at)
 {
-    uint32_t nv = (uint32_t)dyn_skeleton_dof_count(c->skels[skel]);
+    uint32_t nv = (uint32_t)c->nv[skel];
     double *j = c->pgs.coef + at, *wv = j + nv;
     if (nv == 6)
         mat_vec(c->minv[skel], j, wv, 6);
@@ -648,9 +731,9 @@ static uint32_t contact_coef_size(const step_ctx *c, const contact_rec *r)
     int a = dynamic_skel(c, r->pa), b = dynamic_skel(c, r->pb);
     uint32_t n = 0;
     if (a >= 0)
-        n += 2u * (uint32_t)dyn_skeleton_dof_count(c->skels[a]);
+        n += 2u * (uint32_t)c->nv[a];
     if (b >= 0 && b != a)
-        n += 2u * (uint32_t)dyn_skeleton_dof_count(c->skels[b]);
+        n += 2u * (uint32_t)c->nv[b];
     return 3 * n;
 }
 
@@ -695,7 +778,7 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
         int sk = sides[sdx];
         if (sk < 0 || (sdx == 1 && sk == b))
             continue;
-        int nv = dyn_skeleton_dof_count(c->skels[sk]);
+        int nv = c->nv[sk];
         int self = sdx == 0 && a == b;
         dyn_point_jacobian(c->skels[sk], bodies[sdx], r->c.point, c->jac, NULL);
         if (self) /* self-contact: J = J_B - J_A over the same dofs */
@@ -729,7 +812,7 @@ static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32
     const collision_settings *st = &c->solver->settings;
     pgs_row *row = c->pgs.rows + at;
     init_row(row, st->cfm);
-    int nv = dyn_skeleton_dof_count(c->skels[r->skel]);
+    int nv = c->nv[r->skel];
     double *j = c->pgs.coef + *coef_at;
     memset(j, 0, (size_t)nv * sizeof(double));
     double sign = (r->kind == 1) ? -1.0 : 1.0;
@@ -765,7 +848,7 @@ static wr_status build_rows(step_ctx *c, uint32_t *rows_per_island)
     for (uint32_t k = 0; k < c->contact_count; k++)
         coef += contact_coef_size(c, &c->contacts[k]);
     for (uint32_t k = 0; k < c->limit_count; k++)
-        coef += 2u * (uint32_t)dyn_skeleton_dof_count(c->skels[c->limits[k].skel]);
+        coef += 2u * (uint32_t)c->nv[c->limits[k].skel];
     void *m1 = NULL, *m2 = NULL, *m3 = NULL;
     wr_status s;
     if ((s = frame_alloc(c, total_rows * sizeof(pgs_row), &m1)) != WR_OK ||
@@ -889,7 +972,7 @@ static wr_status run_step(step_ctx *c)
     if ((s = record_fresh(c)) != WR_OK)
         return s;
     for (int i = 0; i < c->skel_count; i++) {
-        int nv = dyn_skeleton_dof_count(c->skels[i]);
+        int nv = c->nv[i];
         if (nv)
             memcpy(dyn_skeleton_velocities(c->skels[i]), c->v + c->dof_offset[i], (size_t)nv * sizeof(double));
     }
