@@ -27,6 +27,7 @@ static void test_stack_of_five_stands(void **state)
     if (contact_stats(w, &st)) {
         assert_int_equal(st.islands, 1); /* the ground is static: one island of 5 boxes */
         assert_int_equal(st.contacts, 20);
+        assert_int_equal(st.warm_started, 20); /* box-box feature ids persist from step to step */
     }
     assert_wr_ok(world_destroy(w));
 }
