@@ -69,6 +69,36 @@ static void test_compare_on_synthetic_topology(void **state)
     assert_null(e.rows);
 }
 
+/* The topology captured in the 4-node lab VM (XML): scatter puts one worker on each node's first core. */
+static void test_vm_topology_from_xml(void **state)
+{
+    (void)state;
+    char *argv[] = {"numastat", "--topology", WR_NUMA_LAB_DIR "/vm-4node.xml", "--placement", "scatter", "--workers",
+                    "4", "--worlds", "8", "--steps", "2", "--scene", "pendulum", "--no-progress"};
+    numastat_options o;
+    numastat_experiment e;
+    char message[256];
+    options_for(&o, argv, (int)(sizeof argv / sizeof argv[0]));
+    if (numastat_experiment_run(&o, NULL, &e, message, sizeof message) != 0) {
+        fail_msg("experiment: %s", message);
+    }
+    assert_int_equal(strncmp(e.report.topology, "xml ", 4), 0);
+    assert_true(e.report.node_count >= 4);
+    const numastat_run *run = &e.report.runs[0];
+    int seen[4] = {0, 0, 0, 0};
+    for (int w = 0; w < run->world_count; w++) {
+        const numastat_world_row *row = &run->worlds[w];
+        assert_true(row->node >= 0 && row->node < 4);
+        assert_int_equal(row->node, row->worker); /* one worker per node, in node order */
+        assert_int_equal(row->core, 2 * row->node);
+        seen[row->node]++;
+    }
+    for (int n = 0; n < 4; n++) {
+        assert_int_equal(seen[n], 2);
+    }
+    numastat_experiment_free(&e);
+}
+
 static void test_errors_come_back_as_messages(void **state)
 {
     (void)state;
@@ -95,6 +125,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compare_on_synthetic_topology),
+        cmocka_unit_test(test_vm_topology_from_xml),
         cmocka_unit_test(test_errors_come_back_as_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
