@@ -59,7 +59,11 @@ for t in cpio gzip xz dpkg-deb timeout; do
 done
 
 # --- 1. kernel: resolve linux-image-amd64's dependency, download, unpack to an uncompressed vmlinux (cached) -------
-mkdir -p "$CACHE" "$OUTDIR"
+if ! mkdir -p "$CACHE" 2>/dev/null || [ ! -w "$CACHE" ]; then
+  CACHE="${TMPDIR:-/tmp}/worldrunner-numalab-$(id -u)"     # e.g. /var/tmp not writable for this user
+  mkdir -p "$CACHE"
+fi
+mkdir -p "$OUTDIR"
 pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/{print $2; exit}' || true)
 if [ -n "$pkg" ]; then
   kdir="$CACHE/$pkg"
