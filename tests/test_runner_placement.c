@@ -203,6 +203,31 @@ static void real_pages_follow_the_policy(void **state)
     assert_wr_ok(numa_topology_destroy(t));
 }
 
+/* Issue 4's memory target: a chain:16 world reserves less than 256 KiB in total (MuJoCo's mjData: 14 MB). */
+static void chain16_world_reserves_under_256_kib(void **state)
+{
+    (void)state;
+    world_runner_config c;
+    world_runner_config_init(&c);
+    c.workers = 1;
+    world_runner *r = NULL;
+    assert_wr_ok(world_runner_create(&c, &r));
+    world_runner_world_config wc;
+    world_runner_world_config_init(&wc);
+    wc.scene = "chain:16";
+    world *w = NULL;
+    assert_wr_ok(world_runner_create_world(r, &wc, &w));
+    assert_wr_ok(world_runner_step_all(r, 200));
+    world_runner_world_info info;
+    assert_wr_ok(world_runner_world_info_get(r, w, &info));
+    memory_manager_stats ms;
+    assert_wr_ok(memory_manager_get_stats(info.memory, &ms));
+    print_message("chain:16: %zu bytes reserved, %zu peak in use, %zu chunks\n", ms.bytes_reserved,
+                  ms.peak_bytes_in_use, ms.chunks);
+    assert_true(ms.bytes_reserved < 256 * 1024);
+    assert_wr_ok(world_runner_destroy(r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +236,7 @@ int main(void)
         cmocka_unit_test(unbound_policies_have_no_memory_node),
         cmocka_unit_test(worlds_are_balanced_by_cost),
         cmocka_unit_test(real_pages_follow_the_policy),
+        cmocka_unit_test(chain16_world_reserves_under_256_kib),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
