@@ -404,6 +404,11 @@ static void test_cylinder_cylinder(void **state)
     n = collide_all(&y, a, &y, b, c, Z, 0.02, TOL);
     assert_true(n >= 1);
     assert_true(has_point(c, n, v3(0, 0, 0.29), 0.21));
+    /* Crossed, side on side (axes along x and y): one point where the side lines cross. */
+    n = collide_all(&y, rot_at(Y, 0.5 * 3.141592653589793, 0, 0, 0), &y, rot_at(X, 0.5 * 3.141592653589793, 0, 0, 0.58),
+                    c, Z, 0.02, TOL);
+    assert_int_equal(n, 1);
+    assert_vec(c[0].point, v3(0, 0, 0.29), TOL);
     assert_int_equal(collide_all(&y, at(0, 0, 0), &y, at(0, 0, 0.4), c, Z, 0.0, TOL), 4);   /* touching */
     assert_int_equal(collide_all(&y, at(0, 0, 0), &y, at(0, 0, 0.25), c, Z, 0.15, TOL), 4); /* deep */
     expect_none(&y, at(0, 0, 0), &y, at(0, 0, 0.41));
