@@ -80,16 +80,67 @@ static void count_window(page_count *count, const char *start, size_t pages, siz
     }
 }
 
-static void count_chunk(const void *chunk, size_t bytes, void *context)
+static void count_range(page_count *count, uintptr_t first, uintptr_t end, size_t page)
 {
-    page_count *count = context;
-    size_t page = numa_pages_size();
-    uintptr_t first = (uintptr_t)chunk / page * page;
-    uintptr_t end = ((uintptr_t)chunk + bytes + page - 1) / page * page;
     for (uintptr_t at = first; at < end; at += (uintptr_t)QUERY_WINDOW_PAGES * page) {
         size_t pages = (size_t)((end - at) / page);
         count_window(count, (const char *)at, pages < QUERY_WINDOW_PAGES ? pages : QUERY_WINDOW_PAGES, page);
     }
+}
+
+/* The page ranges of a world's chunks, collected first so that a page shared by two chunks (small heap chunks,
+ * policy `default`) is counted once: sorted, merged, then queried. Cold path: plain malloc. */
+typedef struct page_ranges {
+    uintptr_t (*range)[2];       /* [first page, end page) */
+    size_t count;
+    size_t capacity;
+    int out_of_memory;
+} page_ranges;
+
+static void collect_chunk(const void *chunk, size_t bytes, void *context)
+{
+    page_ranges *ranges = context;
+    size_t page = numa_pages_size();
+    if (ranges->count == ranges->capacity) {
+        size_t capacity = ranges->capacity ? 2 * ranges->capacity : 64;
+        void *grown = realloc(ranges->range, capacity * sizeof(*ranges->range));
+        if (grown == NULL) {
+            ranges->out_of_memory = 1;
+            return;
+        }
+        ranges->range = grown;
+        ranges->capacity = capacity;
+    }
+    ranges->range[ranges->count][0] = (uintptr_t)chunk / page * page;
+    ranges->range[ranges->count][1] = ((uintptr_t)chunk + bytes + page - 1) / page * page;
+    ranges->count++;
+}
+
+static int compare_ranges(const void *a, const void *b)
+{
+    uintptr_t x = ((const uintptr_t *)a)[0], y = ((const uintptr_t *)b)[0];
+    return (x > y) - (x < y);
+}
+
+/* Count the pages of the union of the ranges. */
+static void count_ranges(page_count *count, page_ranges *ranges)
+{
+    size_t page = numa_pages_size();
+    if (ranges->count == 0) {
+        return;
+    }
+    qsort(ranges->range, ranges->count, sizeof(*ranges->range), compare_ranges);
+    uintptr_t first = ranges->range[0][0], end = ranges->range[0][1];
+    for (size_t i = 1; i < ranges->count; i++) {
+        if (ranges->range[i][0] <= end) {
+            end = ranges->range[i][1] > end ? ranges->range[i][1] : end;
+            continue;
+        }
+        count_range(count, first, end, page);
+        first = ranges->range[i][0];
+        end = ranges->range[i][1];
+    }
+    count_range(count, first, end, page);
 }
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -168,9 +219,18 @@ static int fill_row(run_context *ctx, world_runner *runner, world *w, int index,
     /* The solver's frame buffer is its memory under the solver tag; the peak of that tag is its high-water mark. */
     row->frame_high_water = mstats.by_tag[MEMORY_TAG_SOLVER].peak_bytes;
     page_count count = {row, -1, WR_OK};
-    s = memory_manager_visit_chunks(info.memory, count_chunk, &count);
+    page_ranges ranges = {NULL, 0, 0, 0};
+    s = memory_manager_visit_chunks(info.memory, collect_chunk, &ranges);
+    if (s == WR_OK && !ranges.out_of_memory) {
+        count_ranges(&count, &ranges);
+    }
+    free(ranges.range);
     if (s != WR_OK) {
         return fail(ctx, "memory_manager_visit_chunks", s);
+    }
+    if (ranges.out_of_memory) {
+        snprintf(ctx->message, ctx->message_size, "out of memory while collecting world %d's chunks", index);
+        return -1;
     }
     if (count.max_node_seen > ctx->max_node) {
         ctx->max_node = count.max_node_seen;
