@@ -58,7 +58,9 @@ numastat --worlds $((2 * n)) --steps 2 --scene chain:8 --placement scatter --bac
   $c["record"] == "world" { worlds++ }
   END { if (worlds != 2 * n) { print "FAIL openmp: " worlds " world rows"; bad = 1 } else if (!bad) print "numastat openmp csv: PASS"; exit bad }' n="$n" || fail=1
 
-# The human-readable report, for the console log.
-numastat --worlds $((2 * n)) --steps 2 --scene chain:8 --placement scatter --compare local,remote --no-progress || fail=1
+# The human-readable report, for the console log (2-node layout only: each numastat run costs seconds under TCG).
+if [ "$n" -eq 2 ]; then
+  numastat --worlds 4 --steps 2 --scene chain:8 --placement scatter --compare local,remote --no-progress || fail=1
+fi
 echo "guest: done at $(cut -d" " -f1 /proc/uptime) s"
 exit $fail

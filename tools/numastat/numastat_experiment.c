@@ -154,6 +154,7 @@ typedef struct run_context {
     char *message;
     size_t message_size;
     int max_node;                /* largest OS node index seen (topology or pages) */
+    wr_status query_status;      /* first page-query failure of the current run, WR_OK if none */
 } run_context;
 
 static int fail(run_context *ctx, const char *what, wr_status s)
@@ -232,6 +233,9 @@ static int fill_row(run_context *ctx, world_runner *runner, world *w, int index,
         snprintf(ctx->message, ctx->message_size, "out of memory while collecting world %d's chunks", index);
         return -1;
     }
+    if (count.status != WR_OK && ctx->query_status == WR_OK) {
+        ctx->query_status = count.status;
+    }
     if (count.max_node_seen > ctx->max_node) {
         ctx->max_node = count.max_node_seen;
     }
@@ -241,9 +245,12 @@ static int fill_row(run_context *ctx, world_runner *runner, world *w, int index,
     return 0;
 }
 
-static void describe_run(const world_runner_stats *stats, numastat_run *run)
+static void describe_run(const world_runner_stats *stats, wr_status query_status, numastat_run *run)
 {
-    if (stats->pinning_simulated) {
+    if (query_status != WR_OK) {
+        snprintf(run->note, sizeof run->note, "page queries failed (%s): those pages are counted as unplaced",
+                 wr_status_name(query_status));
+    } else if (stats->pinning_simulated) {
         snprintf(run->note, sizeof run->note, "synthetic/XML topology: pinning and binding simulated, pages are "
                                               "where this machine put them");
     } else if (stats->fallback[0] != '\0') {
@@ -279,6 +286,7 @@ static int run_policy(run_context *ctx, const char *policy, numastat_run *run, n
         return -1;
     }
     runner_config_of(ctx, policy, &config);
+    ctx->query_status = WR_OK;
     int rc = 0;
     wr_status s = world_runner_create(&config, &runner);
     if (s != WR_OK) {
@@ -305,7 +313,7 @@ static int run_policy(run_context *ctx, const char *policy, numastat_run *run, n
     world_runner_stats stats;
     if (rc == 0 && world_runner_get_stats(runner, &stats) == WR_OK) {
         run->workers = stats.workers;
-        describe_run(&stats, run);
+        describe_run(&stats, ctx->query_status, run);
     }
     if (runner != NULL) {
         world_runner_destroy(runner);
@@ -340,7 +348,7 @@ int numastat_experiment_run(const numastat_options *options, numastat_progress *
         snprintf(message, message_size, "out of memory");
         return -1;
     }
-    run_context ctx = {options, progress, 0.0, message, message_size, 0};
+    run_context ctx = {options, progress, 0.0, message, message_size, 0, WR_OK};
     for (int p = 0; p < options->policy_count; p++) {
         numastat_run *run = &out->runs[p];
         snprintf(run->policy, sizeof run->policy, "%s", options->policies[p]);
