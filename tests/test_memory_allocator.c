@@ -149,6 +149,12 @@ static wr_status arena_release(void *self)
     return WR_OK;
 }
 
+static wr_status silent_refusal(void *self, void *ptr, size_t bytes)
+{
+    (void)self, (void)ptr, (void)bytes;
+    return WR_ERR_NOT_FOUND;
+}
+
 static void test_custom(void **state)
 {
     (void)state;
@@ -164,6 +170,13 @@ static void test_custom(void **state)
                    "allocator 'arena' refused 1048576 bytes");
     assert_wr_ok(memory_allocator_destroy(custom));
     assert_int_equal(a.releases, 1);
+
+    /* A user deallocate that fails without a message gets one. */
+    memory_allocator_ops refusing = {arena_allocate, silent_refusal, NULL};
+    assert_wr_ok(memory_allocator_create_custom(&refusing, &a, "picky", &custom));
+    assert_wr_ok(memory_allocator_allocate(custom, 8, &p));
+    expect_failure(memory_allocator_deallocate(custom, p, 8), WR_ERR_NOT_FOUND, "allocator 'picky' refused to free");
+    assert_wr_ok(memory_allocator_destroy(custom));
 
     /* A long name is cut to 63 characters. */
     char name[100];

@@ -44,7 +44,8 @@ wr_status frame_allocator_destroy(frame_allocator *frame);
  * WR_ERR_BUDGET / WR_ERR_OUT_OF_MEMORY if the manager refuses, and then nothing changed. */
 wr_status frame_allocator_allocate(frame_allocator *frame, size_t bytes, size_t alignment, void **out);
 /* Release everything allocated since the last reset, in O(1); consolidates a chain into one buffer of the
- * high-water size (one manager request, only after growth). */
+ * high-water size (one manager request, only after growth). If the manager refuses that buffer (budget) and the
+ * initial size too, the status is returned and the frame is left empty but usable: the next allocate asks again. */
 wr_status frame_allocator_reset(frame_allocator *frame);
 /* Current position, and rewinding to it (LIFO scopes inside a frame). */
 size_t frame_allocator_mark(const frame_allocator *frame);

@@ -96,7 +96,13 @@ wr_status memory_allocator_deallocate(memory_allocator *allocator, void *ptr, si
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
     if (bytes - 1 >= MEMORY_ALLOCATOR_MAX_BYTES)
         return memory_fail_request(__func__, bytes, 1);
-    return allocator->ops.deallocate(allocator->self, ptr, bytes);
+    if (allocator->kind != MEMORY_ALLOCATOR_KIND_CUSTOM)
+        return allocator->ops.deallocate(allocator->self, ptr, bytes);
+    wr_clear_error();
+    wr_status status = allocator->ops.deallocate(allocator->self, ptr, bytes);
+    if (status != WR_OK && wr_last_error()[0] == '\0')
+        return WR_FAIL(status, "allocator '%s' refused to free %p (%zu bytes)", allocator->name, ptr, bytes);
+    return status;
 }
 
 const char *memory_allocator_name(const memory_allocator *allocator)
