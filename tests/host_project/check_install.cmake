@@ -57,5 +57,6 @@ separate_arguments(extra_flags UNIX_COMMAND "${WR_EXTRA_FLAGS}")
 message(STATUS "pkg-config --cflags --libs --static worldrunner: ${pc_flags}")
 run(${WR_C_COMPILER} -std=c17 -Wall -Wextra -Wpedantic -Werror ${extra_flags} ${WR_HOST_SOURCE}/host_engine.c
     ${pc_flags} -o ${WR_WORK_DIR}/host_engine_pkgconfig)
-run(${WR_WORK_DIR}/host_engine_pkgconfig)
+# (LD_LIBRARY_PATH matters only for a shared build, -DBUILD_SHARED_LIBS=ON, installed outside the loader's path.)
+run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/${WR_LIBDIR} ${WR_WORK_DIR}/host_engine_pkgconfig)
 message(STATUS "${run_output}")
