@@ -5,11 +5,14 @@
  * `steps` steps, so the figure includes one wake-up and one join). Memory per world: the bytes the world's memory
  * manager holds from its base allocator (chunks), plus the heap bytes the shim sees.
  */
+#define _GNU_SOURCE /* dlsym(RTLD_DEFAULT) */
+#include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "malloc_shim.h"
 #include "peer_harness.h"
 #include "worldrunner/scene.h"
 #include "worldrunner/skeleton.h"
@@ -176,10 +179,62 @@ static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_
     world_runner_destroy(runner);
     return wall;
 }
+
+/* --mode count-runner: heap calls made by world_runner_step_all in steady state (LD_PRELOAD malloc_shim.so): 100
+ * ticks of 10 steps on one worker and one world, after a warm-up tick. */
+static int count_runner(const char *scene_name)
+{
+    malloc_shim_read_fn shim = NULL;
+    void *sym = dlsym(RTLD_DEFAULT, "malloc_shim_read");
+    memcpy(&shim, &sym, sizeof shim);
+    peer_scene scene;
+    if (shim == NULL || peer_scene_parse(scene_name, &scene) != 0) {
+        fprintf(stderr, "worldrunner: count-runner needs a scene and LD_PRELOAD=malloc_shim.so\n");
+        return 2;
+    }
+    world_runner_config config;
+    world_runner_config_init(&config);
+    config.workers = 1;
+    world_runner *runner = NULL;
+    wr_status st = world_runner_create(&config, &runner);
+    if (st == WR_OK) {
+        world_runner_world_config wc;
+        world_runner_world_config_init(&wc);
+        wc.scene = scene_name;
+        world *w = NULL;
+        st = world_runner_create_world(runner, &wc, &w);
+    }
+    if (st == WR_OK) {
+        st = world_runner_step_all(runner, scene.kind == PEER_SCENE_CHAIN ? 100 : 1000);
+    }
+    malloc_shim_counts before, after;
+    shim(&before);
+    for (int tick = 0; tick < 100 && st == WR_OK; ++tick) {
+        st = world_runner_step_all(runner, 10);
+    }
+    shim(&after);
+    if (runner != NULL) {
+        world_runner_destroy(runner);
+    }
+    if (st != WR_OK) {
+        report("count-runner", st);
+        return 1;
+    }
+    printf("engine=worldrunner scene=%s mode=count_runner mallocs_per_tick=%.2f mallocs_per_step=%.3f\n", scene_name,
+           (double)(after.allocations - before.allocations) / 100.0,
+           (double)(after.allocations - before.allocations) / 1000.0);
+    return 0;
+}
 #endif
 
 int main(int argc, char **argv)
 {
+#ifdef PEER_HAVE_RUNNER
+    if (argc == 5 && strcmp(argv[1], "--scene") == 0 && strcmp(argv[3], "--mode") == 0 &&
+        strcmp(argv[4], "count-runner") == 0) {
+        return count_runner(argv[2]);
+    }
+#endif
     const peer_engine engine = {
         .name = "worldrunner",
         .version = PEER_WR_VERSION,

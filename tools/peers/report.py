@@ -31,6 +31,7 @@ TARGETS = {
     ("chain:16", "speedup"): (1.95, ">="), ("boxes:64", "speedup"): (1.95, ">="),
     ("chain:16", "cpu_speedup"): (1.95, ">="), ("boxes:64", "cpu_speedup"): (1.95, ">="),
     ("chain:16", "memory"): (256 * 1024, "<"),
+    ("chain:16", "runner_mallocs"): (0, "<="), ("boxes:64", "runner_mallocs"): (0, "<="),
 }
 
 
@@ -94,7 +95,7 @@ def target_cell(scene, what, value):
 def main():
     out_dir = sys.argv[1]
     info, notes, versions = read_machine(os.path.join(out_dir, "machine.txt"))
-    times, counts, checks, failed = {}, {}, {}, []
+    times, counts, checks, failed, runner_counts = {}, {}, {}, [], {}
     with open(os.path.join(out_dir, "raw.txt")) as f:
         for line in f:
             kv = parse_line(line)
@@ -104,6 +105,8 @@ def main():
                 times.setdefault(key, []).append(kv)
             elif mode == "count":
                 counts[key] = kv
+            elif mode == "count_runner":
+                runner_counts[key] = kv
             elif mode == "check":
                 checks[key] = kv
             elif mode == "failed":
@@ -138,6 +141,7 @@ def main():
             (f"speedup {threads} vs 1 thread, wall clock", "speedup"),
             (f"speedup {threads} vs 1 thread, from thread CPU time", "cpu_speedup"),
             ("heap allocations / step", "mallocs"),
+            ("heap allocations / step, world_runner_step_all", "runner_mallocs"),
             ("memory per world", "memory"),
         ]
         for label, what in figures:
@@ -159,6 +163,10 @@ def main():
                     c = counts.get(key)
                     v = float(c["mallocs_per_step"]) if c else None
                     cell = "" if v is None else (f"{v:,.0f}" if v >= 10 or v == int(v) else f"{v:.2f}")
+                elif what == "runner_mallocs":
+                    c = runner_counts.get(key)
+                    v = float(c["mallocs_per_step"]) if c else None
+                    cell = "" if v is None else (f"{v:.0f}" if v == int(v) else f"{v:.3f}")
                 else:
                     v, kind = memory(key)
                     cell = "" if v is None else f"{fmt_bytes(v)} {kind}"

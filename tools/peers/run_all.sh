@@ -6,7 +6,7 @@
 #
 # usage: tools/peers/run_all.sh [--runs N] [--seconds S] [--threads N] [--quick]
 #   --runs N      timed runs per engine and scene (median taken; default 3)
-#   --seconds S   seconds of single-world timing per run (default 0.3); the 1- and N-thread runs take about as long
+#   --seconds S   seconds of single-world timing per run (default 0.5); the 1- and N-thread runs take about as long
 #   --threads N   worlds and threads for the parallel figure (default: all cores)
 #   --quick       1 run of 0.1 s (smoke test)
 # environment: BUILD_DIR (default <repo>/build-bench, Release), OUT_DIR (default tools/peers/results)
@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD_DIR:-$ROOT/build-bench}
 OUT=${OUT_DIR:-$ROOT/tools/peers/results}
 RUNS=3
-SECS=0.3
+SECS=0.5
 THREADS=$(nproc)
 SCENES=(chain:16 boxes:64 humanoid)
 
@@ -43,7 +43,7 @@ cmake "$BUILD" >/dev/null || exit 2   # pick up engines or worldrunner pieces th
 TARGETS=$(cmake --build "$BUILD" --target help | awk '{print $2}' | grep -E '^(peer_[a-z]+|malloc_shim|bench_alloc)$' |
           grep -v '^peer_harness$' || true)
 [ -n "$TARGETS" ] || { echo "run_all.sh: no benchmark targets (is any engine installed?)" >&2; exit 2; }
-say "building: $(echo $TARGETS)"
+say "building: $(tr '\n' ' ' <<< "$TARGETS")"
 # shellcheck disable=SC2086
 cmake --build "$BUILD" -j"$(nproc)" --target $TARGETS >/dev/null || exit 2
 
@@ -112,6 +112,11 @@ for scene in "${SCENES[@]}"; do
     [ "$e" = dart-fcl ] && [ "$scene" != boxes:64 ] && continue
     LD_PRELOAD=$SHIM run "$e" "$scene" --mode count
   done
+  # worldrunner's runner path too: heap calls per world_runner_step_all tick (absent in builds without the runner)
+  if [ -x "$BIN/peer_worldrunner" ]; then
+    LD_PRELOAD=$SHIM "$BIN/peer_worldrunner" --scene "$scene" --mode count-runner 2>>"$WORK/stderr.txt" |
+      grep '^engine=' >> "$RAW" || true
+  fi
 done
 
 # ---- sanity check: the same problem in every engine ---------------------------------------------------------------
@@ -130,7 +135,7 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/machine.txt"
 # ---- report -------------------------------------------------------------------------------------------------------
 cp "$RAW" "$OUT/raw.txt"
 cp "$WORK/machine.txt" "$OUT/machine.txt"
-[ -f "$WORK/alloc.txt" ] && cp "$WORK/alloc.txt" "$OUT/alloc.txt" || rm -f "$OUT/alloc.txt"
+if [ -f "$WORK/alloc.txt" ]; then cp "$WORK/alloc.txt" "$OUT/alloc.txt"; else rm -f "$OUT/alloc.txt"; fi
 set +e
 python3 "$ROOT/tools/peers/report.py" "$OUT"
 status=$?
