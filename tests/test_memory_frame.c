@@ -256,6 +256,63 @@ static void test_budget_refusal_changes_nothing(void **state)
     assert_wr_ok(memory_manager_destroy(small));
 }
 
+/* A base that can be told to refuse, to reach the fallback of consolidation. */
+typedef struct switchable_base {
+    memory_allocator *heap;
+    int refuse;
+} switchable_base;
+
+static wr_status switchable_allocate(void *self, size_t bytes, size_t alignment, void **out)
+{
+    switchable_base *b = self;
+    if (b->refuse)
+        return WR_ERR_OUT_OF_MEMORY;
+    return memory_allocator_allocate_aligned(b->heap, bytes, alignment, out);
+}
+
+static wr_status switchable_deallocate(void *self, void *ptr, size_t bytes)
+{
+    return memory_allocator_deallocate(((switchable_base *)self)->heap, ptr, bytes);
+}
+
+static void test_consolidation_refused_falls_back(void **state)
+{
+    (void)state;
+    switchable_base sb = {0};
+    assert_wr_ok(memory_allocator_create_heap(&sb.heap));
+    memory_allocator_ops ops = {switchable_allocate, switchable_deallocate, NULL};
+    memory_allocator *base;
+    assert_wr_ok(memory_allocator_create_custom(&ops, &sb, "switchable", &base));
+    memory_manager_config config;
+    memory_manager_config_init(&config);
+    config.base = base;
+    memory_manager *m;
+    assert_wr_ok(memory_manager_create(&config, &m));
+    frame_allocator *frame;
+    assert_wr_ok(frame_allocator_create(m, 4096, MEMORY_TAG_SOLVER, &frame));
+    void *p;
+    assert_wr_ok(frame_allocator_allocate(frame, 100000, 0, &p)); /* grows: a chunk of its own from the base */
+    frame_allocator_stats grown = stats_of(frame);
+    assert_int_equal(grown.growths, 1);
+
+    sb.refuse = 1; /* the high-water buffer cannot be had: the frame keeps a buffer of its initial size */
+    assert_wr_ok(frame_allocator_reset(frame));
+    frame_allocator_stats fallback = stats_of(frame);
+    assert_int_equal(fallback.capacity_bytes, 4096);
+    assert_int_equal(fallback.manager_requests, grown.manager_requests + 1);
+    assert_wr_ok(frame_allocator_allocate(frame, 1000, 0, &p)); /* and works */
+    memset(p, 1, 1000);
+
+    sb.refuse = 0; /* the next growth and reset consolidate as usual */
+    assert_wr_ok(frame_allocator_allocate(frame, 100000, 0, &p));
+    assert_wr_ok(frame_allocator_reset(frame));
+    assert_true(stats_of(frame).capacity_bytes >= 100000);
+    assert_wr_ok(frame_allocator_destroy(frame));
+    assert_wr_ok(memory_manager_destroy(m));
+    assert_wr_ok(memory_allocator_destroy(base));
+    assert_wr_ok(memory_allocator_destroy(sb.heap));
+}
+
 static void test_bad_input(void **state)
 {
     fixture *f = *state;
@@ -309,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_reset_independent_of_allocation_count),
         cmocka_unit_test_setup_teardown(test_mark_and_rewind, setup, teardown),
         cmocka_unit_test(test_budget_refusal_changes_nothing),
+        cmocka_unit_test(test_consolidation_refused_falls_back),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
