@@ -6,8 +6,9 @@
  * starting. All per-step data lives in the world's frame allocator; the warm-start cache lives in the world's memory
  * manager. Which shapes may touch:
  *   - two shapes touch only if (group_a & mask_b) && (group_b & mask_a) (defaults: group 1, mask all bits);
- *   - shapes of the same body, of a body and its parent (the bodies of one joint), and of two static bodies never do;
- *   - other bodies of one skeleton do (self-collision); give them disjoint group/mask bits to prevent it.
+ *   - shapes of the same body and of two static bodies never do; a body and its parent (the two bodies of one joint)
+ *     do not unless `adjacent_collision` is set;
+ *   - other bodies of one skeleton do while `self_collision` is set (the default); groups/masks can refine it.
  * Friction of a pair is sqrt(mu_a * mu_b); restitution is the larger of the two.
  *
  * Ownership: settings and statistics belong to the world. Threads: the world's thread, between steps.
@@ -37,6 +38,8 @@ typedef struct collision_settings {
     double cfm;                    /* softness added to every row's diagonal (1/kg), >= 0; default 1e-9 */
     double restitution_threshold;  /* no bounce below this approach speed (m/s), >= 0; default 0.2 */
     double limit_margin;           /* joint-limit rows are made this close to a limit (rad or m), >= 0; 0.05 */
+    int self_collision;            /* 1: bodies of one skeleton collide with each other (groups/masks apply); 1 */
+    int adjacent_collision;        /* 1: also a body with its parent (the two bodies of a joint); default 0 */
 } collision_settings;
 
 /* What the last step of a world found and did (counted also when the step failed). */

@@ -143,6 +143,8 @@ void collision_settings_init(collision_settings *s)
     s->cfm = 1e-9;
     s->restitution_threshold = 0.2;
     s->limit_margin = 0.05;
+    s->self_collision = 1;
+    s->adjacent_collision = 0;
 }
 
 wr_status constraint_solver_create(memory_manager *manager, constraint_solver **out)
@@ -220,6 +222,8 @@ static wr_status check_settings(const collision_settings *s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "erp = %g must be in [0, 1]", s->erp);
     if (!(s->max_correction > 0))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_correction must be > 0");
+    if ((s->self_collision != 0 && s->self_collision != 1) || (s->adjacent_collision != 0 && s->adjacent_collision != 1))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "self_collision and adjacent_collision must be 0 or 1");
     return WR_OK;
 }
 
@@ -431,8 +435,11 @@ static int pair_filter(void *context, uint32_t a, uint32_t b)
         return 0;
     if (pa->skel != pb->skel)
         return 1;
-    if (pa->body == pb->body)
+    const collision_settings *st = &c->solver->settings;
+    if (pa->body == pb->body || !st->self_collision)
         return 0;
+    if (st->adjacent_collision)
+        return 1;
     const skeleton *s = c->skels[pa->skel];
     return dyn_body_parent(s, pa->body) != pb->body && dyn_body_parent(s, pb->body) != pa->body;
 }

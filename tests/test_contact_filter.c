@@ -1,0 +1,65 @@
+/* Which bodies of one skeleton touch: never the same body, the two bodies of a joint only with adjacent_collision,
+ * other bodies while self_collision is on. */
+#include "test_contact_scenes.h"
+
+/* A welded base box with a chain of two revolute links whose boxes overlap the base and each other. */
+static world *overlapping_chain(void)
+{
+    world *w = make_world(0.001);
+    skeleton *s = NULL;
+    assert_wr_ok(skeleton_create(NULL, "overlap", &s));
+    int prev = -1;
+    for (int i = 0; i < 3; i++) {
+        body_desc b;
+        body_desc_init(&b);
+        b.parent = prev;
+        joint_desc_init(&b.joint, i == 0 ? JOINT_WELD : JOINT_REVOLUTE);
+        b.joint.parent_pose.position[2] = i == 0 ? 1.0 : 0.05;
+        assert_wr_ok(skeleton_add_body(s, &b, &prev));
+        shape_desc sh;
+        shape_desc_init(&sh, SHAPE_BOX);
+        sh.size[0] = sh.size[1] = sh.size[2] = 0.1; /* each box overlaps its parent's and its grandparent's */
+        assert_wr_ok(skeleton_add_shape(s, prev, &sh, NULL));
+    }
+    assert_wr_ok(world_add_skeleton(w, &s));
+    return w;
+}
+
+static uint32_t contacts_after_one_step(int self, int adjacent)
+{
+    world *w = overlapping_chain();
+    collision_settings cs;
+    assert_wr_ok(collision_get_settings(w, &cs));
+    cs.self_collision = self;
+    cs.adjacent_collision = adjacent;
+    assert_wr_ok(collision_set_settings(w, &cs));
+    assert_wr_ok(world_step(w, 1));
+    collision_stats st;
+    assert_wr_ok(collision_get_stats(w, &st));
+    assert_wr_ok(world_destroy(w));
+    return st.pairs;
+}
+
+static void test_adjacent_and_self_collision(void **state)
+{
+    (void)state;
+    /* Pairs: base-link1 and link1-link2 are joints; base-link2 is not. */
+    assert_int_equal(contacts_after_one_step(1, 0), 1);
+    assert_int_equal(contacts_after_one_step(1, 1), 3);
+    assert_int_equal(contacts_after_one_step(0, 0), 0);
+    assert_int_equal(contacts_after_one_step(0, 1), 0);
+    world *w = overlapping_chain();
+    collision_settings cs;
+    assert_wr_ok(collision_get_settings(w, &cs));
+    cs.self_collision = 2;
+    assert_int_equal(collision_set_settings(w, &cs), WR_ERR_INVALID_ARGUMENT);
+    assert_wr_ok(world_destroy(w));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_adjacent_and_self_collision),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
