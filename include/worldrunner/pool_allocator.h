@@ -4,8 +4,9 @@
  * keeps a singly linked free list, so allocate and deallocate are O(1) and touch a few words. Blocks are carved
  * from chunks drawn from a base allocator (chunk_bytes each, default 16 KiB). Every block is aligned to 16 bytes;
  * blocks of classes >= 32 bytes to 32 bytes and of classes that are multiples of 64 to 64 bytes. A larger
- * alignment (up to 4096) is honoured by taking a suitably aligned block from the class (slower path). The class
- * depends on the size only, so deallocate needs the size only.
+ * alignment (up to 4096) takes a slower path: the head of the class's free list if it happens to be aligned so,
+ * else a freshly carved block (the padding before it is lost). The class depends on the size only, so deallocate
+ * needs the size only.
  *
  * Ownership: the creator destroys the pool; all chunks go back to the base then (freed or not). The pool never
  * destroys its base. Threads: one thread at a time.
