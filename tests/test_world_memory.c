@@ -155,9 +155,9 @@ static void test_steady_state_with_contacts(void **state)
     assert_wr_ok(world_step(c.w, 1));
     memory_manager_stats s0, s1;
     assert_wr_ok(memory_manager_get_stats(c.manager, &s0));
-    assert_wr_ok(world_step(c.w, 10000));
+    assert_wr_ok(world_step(c.w, 3000));
     assert_wr_ok(memory_manager_get_stats(c.manager, &s1));
-    print_message("with contacts: 10000 steps after the first: solver allocations %llu, world %llu, skeleton %llu\n",
+    print_message("with contacts: 3000 steps after the first: solver allocations %llu, world %llu, skeleton %llu\n",
                   (unsigned long long)(s1.by_tag[MEMORY_TAG_SOLVER].allocations -
                                        s0.by_tag[MEMORY_TAG_SOLVER].allocations),
                   (unsigned long long)(s1.by_tag[MEMORY_TAG_WORLD].allocations -

@@ -183,7 +183,10 @@ void dyn_aba(skeleton *s)
         const vec3 com = v3_add(m3_mulv(r, b->com), o);
         const sym3 ic = sym3_rotate(r, &b->inertia_sym);
         wk->IAw = ai_rigid(b->mass, com, &ic);
-        sv6 p = sv_cross_force(wk->vw, ai_mul(&wk->IAw, wk->vw));
+        /* rigid momentum I v without the 6x6 product: h = m (v + w x c), n = Ic w + c x h */
+        const vec3 hl = v3_scale(v3_add(wk->vw.v, v3_cross(wk->vw.w, com)), b->mass);
+        const sv6 h = sv(v3_add(sym3_mulv(&ic, wk->vw.w), v3_cross(com, hl)), hl);
+        sv6 p = sv_cross_force(wk->vw, h);
         if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
             wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
             p = sv_sub(p, sv(v3_add(wk->ext_torque, v3_cross(com, wk->ext_force)), wk->ext_force));

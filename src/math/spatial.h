@@ -218,12 +218,16 @@ static inline void ai_sub_outer(ainertia *i, sv6 x, sv6 y, double s)
 {
     sym3_sub_outer(&i->A, x.w, y.w, s);
     sym3_sub_outer(&i->C, x.v, y.v, s);
-    for (int r = 0; r < 3; r++) {
-        double xr = s * v3_get(x.w, r);
-        i->B.m[r][0] -= xr * y.v.x;
-        i->B.m[r][1] -= xr * y.v.y;
-        i->B.m[r][2] -= xr * y.v.z;
-    }
+    const double a = s * x.w.x, b = s * x.w.y, c = s * x.w.z;
+    i->B.m[0][0] -= a * y.v.x;
+    i->B.m[0][1] -= a * y.v.y;
+    i->B.m[0][2] -= a * y.v.z;
+    i->B.m[1][0] -= b * y.v.x;
+    i->B.m[1][1] -= b * y.v.y;
+    i->B.m[1][2] -= b * y.v.z;
+    i->B.m[2][0] -= c * y.v.x;
+    i->B.m[2][1] -= c * y.v.y;
+    i->B.m[2][2] -= c * y.v.z;
 }
 /* Rigid body of mass m, centre of mass c and rotational inertia ic (about c), all in one frame, as an inertia about
  * that frame's origin: A = ic + m (|c|^2 1 - c c^T), B = m skew(c), C = m 1. */
@@ -237,7 +241,16 @@ static inline ainertia ai_rigid(double m, vec3 c, const sym3 *ic)
     r.A.xy = ic->xy - m * c.x * c.y;
     r.A.xz = ic->xz - m * c.x * c.z;
     r.A.yz = ic->yz - m * c.y * c.z;
-    r.B = m3_scale(m3_skew(c), m);
+    const double mx = m * c.x, my = m * c.y, mz = m * c.z;
+    r.B.m[0][0] = 0.0;
+    r.B.m[0][1] = -mz;
+    r.B.m[0][2] = my;
+    r.B.m[1][0] = mz;
+    r.B.m[1][1] = 0.0;
+    r.B.m[1][2] = -mx;
+    r.B.m[2][0] = -my;
+    r.B.m[2][1] = mx;
+    r.B.m[2][2] = 0.0;
     r.C.xx = r.C.yy = r.C.zz = m;
     r.C.xy = r.C.xz = r.C.yz = 0.0;
     return r;
