@@ -1,6 +1,8 @@
 /* world_runner bad input, busy status, failing worlds, budgets and fallbacks. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_support.h"
@@ -257,6 +259,50 @@ static void fallbacks_are_reported(void **state)
     assert_wr_ok(world_runner_destroy(r));
 }
 
+/* A kernel that refuses the binding (here: a synthetic 2-node topology made "this system" with HWLOC_THISSYSTEM,
+ * so binding calls reach the real kernel, which has no node 1): the arena stays unbound, the world still works,
+ * and the statistics say so. Pinning to the real CPUs 0 and 1 is applied. */
+static void refused_binding_is_reported(void **state)
+{
+    (void)state;
+    numa_topology *t = NULL;
+    assert_wr_ok(numa_topology_create(NULL, &t));
+    numa_topology_info real;
+    assert_wr_ok(numa_topology_get_info(t, &real));
+    assert_wr_ok(numa_topology_destroy(t));
+    if (real.node_count > 1 || real.allowed_core_count < 2 || !real.is_this_system) {
+        print_message("SKIP refused binding: needs a one-node machine with two allowed cores\n");
+        return;
+    }
+    setenv("HWLOC_THISSYSTEM", "1", 1);
+    world_runner_config c;
+    world_runner_config_init(&c);
+    c.topology_source = NUMA_TOPOLOGY_SYNTHETIC;
+    c.topology_description = "package:2 numa:1 core:1 pu:1";
+    c.placement = NUMA_PLACEMENT_SCATTER;
+    world_runner *r = NULL;
+    wr_status created = world_runner_create(&c, &r);
+    unsetenv("HWLOC_THISSYSTEM");
+    assert_wr_ok(created);
+    world *a = add(r, "pendulum");
+    world *b = add(r, "pendulum");
+    assert_wr_ok(world_runner_step_all(r, 3));
+    assert_int_equal(world_step_count(a), 3);
+    assert_int_equal(world_step_count(b), 3);
+    world_runner_stats s;
+    assert_wr_ok(world_runner_get_stats(r, &s));
+    assert_false(s.memory_bound);
+    assert_false(s.pinning_simulated);
+    assert_non_null(strstr(s.fallback, "refused"));
+    world_runner_worker_stats w0, w1;
+    assert_wr_ok(world_runner_get_worker_stats(r, 0, &w0));
+    assert_wr_ok(world_runner_get_worker_stats(r, 1, &w1));
+    assert_int_equal(w0.memory_binding, NUMA_BINDING_APPLIED); /* node 0 exists */
+    assert_int_equal(w1.memory_binding, NUMA_BINDING_REFUSED); /* node 1 does not */
+    assert_int_equal(w1.pinning, NUMA_BINDING_APPLIED);
+    assert_wr_ok(world_runner_destroy(r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +313,7 @@ int main(void)
         cmocka_unit_test(a_failing_world_does_not_stop_the_others),
         cmocka_unit_test(budget_too_small_fails_creation),
         cmocka_unit_test(fallbacks_are_reported),
+        cmocka_unit_test(refused_binding_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
