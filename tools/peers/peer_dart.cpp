@@ -191,6 +191,9 @@ void build_humanoid(DartWorld &w)
         }
         w.bodies.push_back(body);
     }
+    // worldrunner's defaults: self collision on, adjacent (parent-child) pairs off.
+    skel->enableSelfCollisionCheck();
+    skel->setAdjacentBodyCheck(false);
     w.world->addSkeleton(skel);
 }
 

@@ -86,8 +86,9 @@ static void add_boxes(text *t, int count)
     }
 }
 
-/* contype 2 / conaffinity 1 against the floor's 1 / 2: the humanoid touches the floor, never itself. */
-#define HUMANOID_COLLISION "friction='0.8 0.005 0.0001' contype='2' conaffinity='1'"
+/* Default contype/conaffinity: the humanoid's bodies touch the floor and each other except parent and child
+ * (MuJoCo's parent filter), as worldrunner's defaults (self collision on, adjacent bodies off). */
+#define HUMANOID_COLLISION "friction='0.8 0.005 0.0001'"
 
 static void add_humanoid_body(text *t, int index)
 {
@@ -169,7 +170,7 @@ static void *mujoco_create(const peer_scene *scene)
     } else if (scene->kind == PEER_SCENE_BOXES) {
         add_boxes(&t, scene->count);
     } else {
-        add_floor(&t, "contype='1' conaffinity='2'");
+        add_floor(&t, "");
         add_humanoid_body(&t, 0);
     }
     text_add(&t, "</worldbody></mujoco>");

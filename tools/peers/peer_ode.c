@@ -23,17 +23,16 @@ enum { ODE_MAX_CONTACTS = 8, ODE_QUICKSTEP_ITERATIONS = 20 };
 
 typedef struct ode_world {
     dWorldID world;
-    dSpaceID space;          /* boxes: every geom; humanoid: NULL (bodies collide with the plane only) */
-    dGeomID plane;
+    dSpaceID space;          /* every geom (none for the chain) */
+    dGeomID plane;           /* in the space */
     dJointGroupID contacts;  /* emptied after every step */
     dThreadingImplementationID threading; /* per world: ODE's default one is shared and not thread-safe */
     int quick;               /* dWorldQuickStep rather than dWorldStep */
     int nbodies;
-    int ngeoms;
     int damped;              /* chain and humanoid: joint damping applied by hand */
     int chain;
     dBodyID *bodies;
-    dGeomID *geoms;          /* humanoid: one shape per body, then the head */
+    dGeomID *geoms;          /* humanoid: one shape per body, then the head (owned by the space) */
     dJointID *joints;        /* humanoid: the joint to each body's parent (NULL for the pelvis) */
 } ode_world;
 
@@ -87,7 +86,10 @@ static void build_boxes(ode_world *w, int count)
 
 static void build_humanoid(ode_world *w)
 {
-    w->plane = dCreatePlane(0, 0, 0, 1, 0);
+    /* every shape in one space; the near callback skips bodies joined by a joint (parent and child), as
+     * worldrunner's defaults do (self collision on, adjacent bodies off) */
+    w->space = dSimpleSpaceCreate(0);
+    w->plane = dCreatePlane(w->space, 0, 0, 1, 0);
     for (int i = 0; i < PEER_HUMANOID_BODIES; ++i) {
         const peer_body *b = &peer_humanoid[i];
         double origin[3], inertia[3];
@@ -97,8 +99,9 @@ static void build_humanoid(ode_world *w)
         dBodySetPosition(body, origin[0] + b->com[0], origin[1] + b->com[1], origin[2] + b->com[2]);
         set_mass(body, b->mass, inertia);
         /* the shape is centred on the COM, which is where ODE puts the body */
-        w->geoms[i] = b->shape == PEER_SHAPE_BOX ? dCreateBox(0, 2 * b->size[0], 2 * b->size[1], 2 * b->size[2])
-                                                 : dCreateCapsule(0, b->size[0], 2 * peer_capsule_half(b));
+        w->geoms[i] = b->shape == PEER_SHAPE_BOX
+                          ? dCreateBox(w->space, 2 * b->size[0], 2 * b->size[1], 2 * b->size[2])
+                          : dCreateCapsule(w->space, b->size[0], 2 * peer_capsule_half(b));
         dGeomSetBody(w->geoms[i], body);
         w->bodies[i] = body;
         int parent = peer_humanoid_parent(i);
@@ -119,11 +122,10 @@ static void build_humanoid(ode_world *w)
     }
     /* the head: a sphere on the torso body, offset from the torso's COM */
     const peer_body *torso = &peer_humanoid[PEER_HUMANOID_TORSO];
-    w->geoms[PEER_HUMANOID_BODIES] = dCreateSphere(0, PEER_HEAD_RADIUS);
+    w->geoms[PEER_HUMANOID_BODIES] = dCreateSphere(w->space, PEER_HEAD_RADIUS);
     dGeomSetBody(w->geoms[PEER_HUMANOID_BODIES], w->bodies[PEER_HUMANOID_TORSO]);
     dGeomSetOffsetPosition(w->geoms[PEER_HUMANOID_BODIES], peer_head_pos[0] - torso->com[0],
                            peer_head_pos[1] - torso->com[1], peer_head_pos[2] - torso->com[2]);
-    w->ngeoms = PEER_HUMANOID_BODIES + 1;
     w->damped = 1;
 }
 
@@ -199,6 +201,10 @@ static void add_contacts(ode_world *w, dGeomID a, dGeomID b)
 
 static void near_callback(void *data, dGeomID a, dGeomID b)
 {
+    dBodyID ba = dGeomGetBody(a), bb = dGeomGetBody(b);
+    if (ba != NULL && bb != NULL && (ba == bb || dAreConnectedExcluding(ba, bb, dJointTypeContact))) {
+        return;
+    }
     add_contacts(data, a, b);
 }
 
@@ -208,10 +214,6 @@ static int ode_step(void *world, int steps)
     for (int s = 0; s < steps; ++s) {
         if (w->space != NULL) {
             dSpaceCollide(w->space, w, near_callback);
-        } else if (w->plane != NULL) {
-            for (int i = 0; i < w->ngeoms; ++i) {
-                add_contacts(w, w->geoms[i], w->plane);
-            }
         }
         if (w->damped) {
             apply_damping(w);
@@ -249,15 +251,6 @@ static void ode_destroy(void *world)
     dJointGroupDestroy(w->contacts);
     if (w->space != NULL) {
         dSpaceDestroy(w->space); /* destroys the geoms in it */
-    } else {
-        for (int i = 0; i < w->ngeoms; ++i) {
-            if (w->geoms[i] != NULL) {
-                dGeomDestroy(w->geoms[i]);
-            }
-        }
-        if (w->plane != NULL) {
-            dGeomDestroy(w->plane);
-        }
     }
     dWorldSetStepThreadingImplementation(w->world, NULL, NULL);
     dWorldDestroy(w->world);

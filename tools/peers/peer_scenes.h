@@ -55,7 +55,7 @@ static inline void peer_box_start(int i, int count, double position[3], double *
 /* humanoid — 27 DOF: a free pelvis (1.0 m above the ground plane), ball torso, shoulders and hips, revolute elbows,
  * knees and ankles (axis y) with position limits, joint damping everywhere but the pelvis. Boxes and capsules; the
  * head is a sphere on the torso body. The soles start 3 cm above the ground; the passive figure drops and falls.
- * Peers make the bodies collide with the ground only. */
+ * Collisions as worldrunner's defaults: with the ground and between bodies, except parent and child. */
 enum peer_joint_type { PEER_JOINT_FREE = 0, PEER_JOINT_HINGE = 1, PEER_JOINT_BALL = 2 };
 enum peer_shape_type { PEER_SHAPE_BOX = 0, PEER_SHAPE_CAPSULE = 1 };
 
