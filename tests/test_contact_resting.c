@@ -29,6 +29,27 @@ static void test_box_rests_on_plane(void **state)
         assert_int_equal(st.islands, 1);
         assert_true(st.frame_high_water > 0);
     }
+    /* The four corners carry the weight: the normal impulses of a step add up to m g dt. */
+    collision_contact_info ci[8];
+    size_t n = 0;
+    assert_wr_ok(collision_get_contacts(w, ci, 8, &n));
+    assert_int_equal(n, 4);
+    double sum = 0, f1 = 0, f2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ci[i].skeleton_a, 0); /* the ground, then the box */
+        assert_int_equal(ci[i].skeleton_b, 1);
+        assert_true(fabs(ci[i].normal[2] - 1.0) < 1e-12);
+        assert_true(fabs(ci[i].point[2]) < 1e-3);
+        assert_true(fabs(fabs(ci[i].point[0] - p[0]) - 0.1) < 1e-3);
+        sum += ci[i].impulse[0];
+        f1 += ci[i].impulse[1]; /* the same tangent basis at every corner (same normal) */
+        f2 += ci[i].impulse[2];
+    }
+    assert_true(fabs(sum - 1.0 * 9.81 * 0.001) < 1e-6);
+    assert_true(fabs(f1) < 1e-9 && fabs(f2) < 1e-9); /* friction may pull corners against each other, net zero */
+    assert_wr_ok(collision_get_contacts(w, NULL, 0, &n));
+    assert_int_equal(n, 4);
+    assert_int_equal(collision_get_contacts(w, NULL, 1, &n), WR_ERR_INVALID_ARGUMENT);
     assert_wr_ok(world_destroy(w));
 }
 

@@ -63,6 +63,16 @@ typedef struct collision_stats {
     uint64_t steps;                /* constraint stages run */
 } collision_stats;
 
+/* One contact point of the last step. */
+typedef struct collision_contact_info {
+    int skeleton_a, body_a, shape_a; /* skeleton index in the world; body and shape index in that skeleton */
+    int skeleton_b, body_b, shape_b;
+    double point[3];               /* world frame, midway between the two surfaces (m) */
+    double normal[3];              /* unit, from shape a towards shape b */
+    double depth;                  /* penetration (m); < 0: a gap still within the margin */
+    double impulse[3];             /* normal impulse, then the two friction impulses of the step (N s) */
+} collision_contact_info;
+
 /* Defaults. */
 void collision_settings_init(collision_settings *settings);
 /* Read / replace the world's settings (checked: every field in range, finite; WR_ERR_INVALID_ARGUMENT unchanged).
@@ -71,6 +81,10 @@ wr_status collision_get_settings(const world *w, collision_settings *out);
 wr_status collision_set_settings(world *w, const collision_settings *settings);
 /* Statistics of the world's last constraint stage. */
 wr_status collision_get_stats(const world *w, collision_stats *out);
+/* The contacts of the world's last step, if it committed (valid until the next step): *count receives how many
+ * there are, and min(count, capacity) are written to `out` (out may be NULL when capacity is 0).
+ * WR_ERR_INVALID_STATE if the last step failed or none was taken. */
+wr_status collision_get_contacts(const world *w, collision_contact_info *out, size_t capacity, size_t *count);
 
 /* Group and mask bits of shape `shape` of skeleton `s` (see above). */
 wr_status collision_set_shape_filter(skeleton *s, int shape, uint32_t group, uint32_t mask);

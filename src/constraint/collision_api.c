@@ -82,3 +82,10 @@ wr_status collision_get_shape_filter(const skeleton *s, int shape, uint32_t *gro
     *mask = ds->mask;
     return WR_OK;
 }
+
+wr_status collision_get_contacts(const world *w, collision_contact_info *out, size_t capacity, size_t *count)
+{
+    constraint_solver *solver = NULL;
+    wr_status s = solver_of(w, &solver);
+    return s == WR_OK ? constraint_solver_get_contacts(solver, out, capacity, count) : s;
+}

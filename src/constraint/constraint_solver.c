@@ -55,6 +55,11 @@ struct constraint_solver {
     cache_entry *fresh;          /* this step's entries (frame memory), adopted by commit */
     uint32_t fresh_count;
     int fresh_valid;
+    /* This step's contacts (frame memory: readable until the next step's reset), once the step committed. */
+    const struct contact_rec *view_contacts;
+    const struct proxy_info *view_info;
+    uint32_t view_count;
+    int view_valid;
 };
 
 typedef struct minv_slot {
@@ -64,21 +69,23 @@ typedef struct minv_slot {
 } minv_slot;
 
 /* One shape taking part in a step. */
-typedef struct proxy_info {
+typedef struct proxy_info proxy_info;
+typedef struct contact_rec contact_rec;
+struct proxy_info {
     collision_shape shape;
     transform pose;
-    int32_t skel, body;
+    int32_t skel, body, shape_index;
     uint32_t gid;                /* world-wide shape number (skeleton order), for cache keys */
     int32_t is_static;
     double friction, restitution;
-} proxy_info;
+};
 
-typedef struct contact_rec {
+struct contact_rec {
     collision_contact c;
     uint32_t pa, pb;             /* proxies */
     uint64_t key;
     int32_t island;
-} contact_rec;
+};
 
 typedef struct limit_rec {
     int32_t skel, dof, kind;     /* kind: 0 lower position, 1 upper position, 2 velocity below -max, 3 above +max */
@@ -288,6 +295,35 @@ void constraint_solver_commit(constraint_solver *solver)
     }
     solver->cache_count = n;
     solver->fresh_valid = 0;
+    solver->view_valid = 1;
+}
+
+wr_status constraint_solver_get_contacts(const constraint_solver *solver, collision_contact_info *out,
+                                         size_t capacity, size_t *count)
+{
+    if (!count || (capacity && !out))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "count must not be NULL, nor out when capacity > 0");
+    if (!solver->view_valid)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "the world's last step did not commit (or none was taken)");
+    *count = solver->view_count;
+    for (uint32_t k = 0; k < solver->view_count && k < capacity; k++) {
+        const contact_rec *r = &solver->view_contacts[k];
+        const proxy_info *a = &solver->view_info[r->pa], *b = &solver->view_info[r->pb];
+        collision_contact_info *o = &out[k];
+        o->skeleton_a = a->skel;
+        o->body_a = a->body;
+        o->shape_a = a->shape_index;
+        o->skeleton_b = b->skel;
+        o->body_b = b->body;
+        o->shape_b = b->shape_index;
+        v3_store(r->c.point, o->point);
+        v3_store(r->c.normal, o->normal);
+        o->depth = r->c.depth;
+        /* Every contact has a dynamic side, so the k-th cache entry of the step is the k-th contact's. */
+        for (int j = 0; j < 3; j++)
+            o->impulse[j] = solver->cache[k].key == r->key ? solver->cache[k].lambda[j] : 0.0;
+    }
+    return WR_OK;
 }
 
 /* Make sure commit can hold `count` entries without allocating (cold path: one manager request on growth). */
@@ -418,6 +454,7 @@ static wr_status gather(step_ctx *c)
             p->skel = i;
             p->body = ds->body;
             p->gid = n;
+            p->shape_index = k;
             p->is_static = dyn_body_is_static(sk, ds->body);
             p->friction = ds->friction;
             p->restitution = ds->restitution;
@@ -990,6 +1027,7 @@ wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt)
 {
     assert(solver && w && dt > 0);
     solver->fresh_valid = 0;
+    solver->view_valid = 0;
     wr_status s = frame_allocator_reset(solver->frame);
     if (s != WR_OK)
         return s;
@@ -1015,7 +1053,11 @@ wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt)
         st->frame_capacity = fs.capacity_bytes;
         st->frame_growths = fs.growths;
     }
-    if (s == WR_OK)
+    if (s == WR_OK) {
         solver->fresh_valid = 1;
+        solver->view_contacts = c.contacts;
+        solver->view_info = c.info;
+        solver->view_count = c.contact_count;
+    }
     return s;
 }

@@ -37,5 +37,9 @@ struct collision_stats;
 wr_status constraint_solver_set_settings(constraint_solver *solver, const struct collision_settings *settings);
 void constraint_solver_get_settings(const constraint_solver *solver, struct collision_settings *out);
 void constraint_solver_get_stats(const constraint_solver *solver, struct collision_stats *out);
+/* Contacts of the last committed step (see collision_get_contacts). */
+struct collision_contact_info;
+wr_status constraint_solver_get_contacts(const constraint_solver *solver, struct collision_contact_info *out,
+                                         size_t capacity, size_t *count);
 
 #endif
