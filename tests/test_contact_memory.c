@@ -102,6 +102,8 @@ static void test_budget_too_small_fails_cleanly(void **state)
     assert_true(world_state_hash(cw.w) == hash);
     assert_int_equal(world_step_count(cw.w), 0);
     assert_true(world_time(cw.w) == 0.0);
+    size_t n = 0;
+    assert_int_equal(collision_get_contacts(cw.w, NULL, 0, &n), WR_ERR_INVALID_STATE); /* nothing committed */
     /* A larger budget: the same step now succeeds, and the next ones too. */
     assert_wr_ok(memory_manager_set_budget(cw.manager, 0));
     assert_wr_ok(world_step(cw.w, 10));
@@ -110,6 +112,8 @@ static void test_budget_too_small_fails_cleanly(void **state)
     if (contact_stats(cw.w, &st)) {
         assert_int_equal(st.contacts, 256);
         assert_int_equal(st.warm_started, 256);
+        assert_wr_ok(collision_get_contacts(cw.w, NULL, 0, &n));
+        assert_int_equal(n, 256);
     }
     counted_world_destroy(&cw);
 }
