@@ -77,6 +77,7 @@ struct proxy_info {
     int32_t skel, body, shape_index;
     uint32_t gid;                /* world-wide shape number (skeleton order), for cache keys */
     int32_t is_static;
+    uint32_t group, mask;
     double friction, restitution;
 };
 
@@ -456,6 +457,8 @@ static wr_status gather(step_ctx *c)
             p->gid = n;
             p->shape_index = k;
             p->is_static = dyn_body_is_static(sk, ds->body);
+            p->group = ds->group;
+            p->mask = ds->mask;
             p->friction = ds->friction;
             p->restitution = ds->restitution;
         }
@@ -499,18 +502,8 @@ static wr_status find_contacts(step_ctx *c)
         bp[i].unbounded = (uint32_t)collision_shape_is_unbounded(&p->shape);
         if (!bp[i].unbounded)
             bp[i].box = collision_shape_aabb(&p->shape, &p->pose, margin);
-        bp[i].group = 0;
-        bp[i].mask = 0;
-    }
-    /* Filter bits straight from the skeletons' shapes (proxy order = skeleton order, shape order). */
-    uint32_t n = 0;
-    for (int i = 0; i < c->skel_count; i++) {
-        int count = dyn_skeleton_shape_count(c->skels[i]);
-        for (int k = 0; k < count; k++, n++) {
-            const dyn_shape *ds = dyn_skeleton_shape(c->skels[i], k);
-            bp[n].group = ds->group;
-            bp[n].mask = ds->mask;
-        }
+        bp[i].group = p->group;
+        bp[i].mask = p->mask;
     }
     broadphase_pair *pairs = NULL;
     uint32_t pair_count = 0;
