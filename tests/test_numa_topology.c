@@ -4,7 +4,14 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<hwloc.h>)
+#include <hwloc.h>
+#endif
+#endif
 
 #include "test_support.h"
 #include "worldrunner/numa.h"
@@ -242,6 +249,48 @@ static void system_pinning_is_applied_or_explained(void **state)
     assert_wr_ok(numa_topology_destroy(t));
 }
 
+/* XML topologies (lstopo --of xml, e.g. captured in the NUMA lab VM) load like synthetic ones. The fixture is
+ * written here from a synthetic 4-node topology with hwloc's own exporter. */
+static void xml_topology_loads(void **state)
+{
+    (void)state;
+#if defined(__has_include)
+#if __has_include(<hwloc.h>)
+    char path[] = "/tmp/wr_topology_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    hwloc_topology_t hw;
+    assert_int_equal(hwloc_topology_init(&hw), 0);
+    assert_int_equal(hwloc_topology_set_synthetic(hw, "package:4 [numa] core:2 pu:1"), 0);
+    assert_int_equal(hwloc_topology_load(hw), 0);
+    assert_int_equal(hwloc_topology_export_xml(hw, path, 0), 0);
+    hwloc_topology_destroy(hw);
+    numa_topology_config config;
+    numa_topology_config_init(&config);
+    config.source = NUMA_TOPOLOGY_XML;
+    config.description = path;
+    numa_topology *t = NULL;
+    assert_wr_ok(numa_topology_create(&config, &t));
+    unlink(path);
+    numa_topology_info info;
+    assert_wr_ok(numa_topology_get_info(t, &info));
+    assert_int_equal(info.node_count, 4);
+    assert_int_equal(info.core_count, 8);
+    assert_false(info.is_this_system);
+    numa_worker_plan plan[4];
+    assert_wr_ok(numa_plan_workers(t, NUMA_PLACEMENT_SCATTER, NUMA_MEMORY_REMOTE, 4, plan));
+    for (int w = 0; w < 4; ++w) {
+        assert_int_equal(plan[w].node, w);
+        assert_int_equal(plan[w].memory_node, (w + 1) % 4);
+    }
+    assert_wr_ok(numa_topology_destroy(t));
+#else
+    print_message("SKIP XML topology: no hwloc headers\n");
+#endif
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +304,7 @@ int main(void)
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(system_allowed_cores_follow_affinity),
         cmocka_unit_test(system_pinning_is_applied_or_explained),
+        cmocka_unit_test(xml_topology_loads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
