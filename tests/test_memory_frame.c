@@ -226,6 +226,31 @@ static void test_mark_and_rewind(void **state)
     assert_wr_ok(frame_allocator_reset(f->frame));
 }
 
+/* Scopes that rewind still count towards the high-water mark: a frame whose big scope is rewound before reset
+ * reaches a steady state too. */
+static void test_rewound_scopes_reach_steady_state(void **state)
+{
+    fixture *f = *state;
+    frame_allocator_stats first = {0};
+    for (int step = 0; step < 10; ++step) {
+        void *p;
+        assert_wr_ok(frame_allocator_allocate(f->frame, 1000, 0, &p));
+        size_t mark = frame_allocator_mark(f->frame);
+        for (int i = 0; i < 20; ++i)
+            assert_wr_ok(frame_allocator_allocate(f->frame, 3000, 0, &p)); /* a scope of 60 KB */
+        assert_wr_ok(frame_allocator_rewind(f->frame, mark));
+        assert_wr_ok(frame_allocator_reset(f->frame));
+        if (step == 0)
+            first = stats_of(f->frame);
+    }
+    frame_allocator_stats last = stats_of(f->frame);
+    assert_true(first.growths >= 1);
+    assert_int_equal(last.growths, first.growths);
+    assert_int_equal(last.manager_requests, first.manager_requests);
+    assert_true(last.peak_frame_bytes >= 61000);
+    assert_true(last.capacity_bytes >= last.peak_frame_bytes);
+}
+
 static void test_budget_refusal_changes_nothing(void **state)
 {
     (void)state;
@@ -365,6 +390,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_steady_state_makes_no_manager_requests, setup, teardown),
         cmocka_unit_test(test_reset_independent_of_allocation_count),
         cmocka_unit_test_setup_teardown(test_mark_and_rewind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rewound_scopes_reach_steady_state, setup, teardown),
         cmocka_unit_test(test_budget_refusal_changes_nothing),
         cmocka_unit_test(test_consolidation_refused_falls_back),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),

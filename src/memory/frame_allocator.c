@@ -213,6 +213,10 @@ wr_status frame_allocator_rewind(frame_allocator *frame, size_t mark)
     if (mark > used)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "mark %zu is past the current position %zu (already rewound?)",
                        mark, used);
+    /* The high-water mark must include what a rewound scope used, or consolidation would pick too small a
+     * buffer and the frame would grow again every step. */
+    if (used > frame->peak_frame_bytes)
+        frame->peak_frame_bytes = used;
     size_t before = 0;
     for (frame_chunk *c = frame->first; c; c = c->next) {
         if (mark <= before + c->capacity) {
