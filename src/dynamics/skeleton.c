@@ -4,6 +4,7 @@
  * Cold path only, except the small accessors of dynamics_internal.h at the end. Every builder checks all of its
  * input before it allocates, and allocates everything before it changes anything, so a failed call changes nothing.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdalign.h>
 #include <string.h>
@@ -982,6 +983,7 @@ transform dyn_shape_world_transform(const skeleton *s, int index)
 
 void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out)
 {
+    assert(dof >= 0 && dof < s->nv);
     int b = 0;
     while (!(dof >= s->bodies[b].v_offset && dof < s->bodies[b].v_offset + s->bodies[b].nv))
         b++;
