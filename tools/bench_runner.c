@@ -279,10 +279,15 @@ int main(int argc, char **argv)
     numa_topology_info info;
     check(numa_topology_get_info(t, &info), "topology info");
     check(numa_topology_destroy(t), "numa_topology_destroy");
-    printf("bench_runner: %d allowed cores, %d NUMA node(s), OpenMP backend %s\n", info.allowed_core_count,
-           info.node_count, world_runner_has_openmp() ? "yes" : "no");
+    double load[3] = {0, 0, 0};
+    getloadavg(load, 3);
+    printf("bench_runner: %d allowed cores, %d NUMA node(s), OpenMP backend %s; load average %.2f (other processes "
+           "share these cores: compare rows of one run)\n",
+           info.allowed_core_count, info.node_count, world_runner_has_openmp() ? "yes" : "no", load[0]);
     overhead_section(info.allowed_core_count);
     throughput_section(info.allowed_core_count);
     bytes_section();
+    getloadavg(load, 3);
+    printf("\nload average at the end: %.2f\n", load[0]);
     return 0;
 }

@@ -304,9 +304,12 @@ int main(int argc, char **argv)
         sim_seconds += (double)ticks * o.steps * world_time_step(worlds[i]);
         combined = (combined ^ world_state_hash(worlds[i])) * 1099511628211ull;
     }
+    double load[3] = {0, 0, 0};
+    getloadavg(load, 3);
     printf("throughput: %.0f world-steps/s (%llu ticks in %.2f s, %.1f us per tick; %.1f simulated s per wall s)\n",
            world_steps / wall, (unsigned long long)ticks, wall, 1e6 * wall / (double)ticks,
            sim_seconds / (wall + 1e-12));
+    printf("load average: %.2f (on a shared machine other processes take their share of the cores)\n", load[0]);
     printf("combined state hash after %llu steps per world: %016llx\n",
            (unsigned long long)world_step_count(worlds[0]), (unsigned long long)combined);
     print_workers(r, wall);
