@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dynamics/skeleton_impl.h"
 #include "malloc_count.h"
 
 /* A world on a manager over a counting heap allocator. */
@@ -223,6 +224,11 @@ static void test_moved_skeleton_identical(void **state)
     assert_wr_ok(world_add_skeleton(b, &sb));
     assert_wr_ok(world_add_skeleton(c, &sc));
     assert_ptr_equal(skeleton_memory_manager(sb), world_get_memory_manager(b));
+    /* the body_node_pool is one contiguous, 32-byte aligned array of fixed-size slots, wherever it lives */
+    assert_int_equal((uintptr_t)sb->bodies % 32, 0);
+    assert_int_equal((uintptr_t)sc->bodies % 32, 0);
+    assert_int_equal(sizeof(body_node) % 32, 0);
+    assert_int_equal((uintptr_t)&sb->bodies[3] - (uintptr_t)&sb->bodies[0], 3 * sizeof(body_node));
     assert_ptr_equal(skeleton_memory_manager(sc), world_get_memory_manager(c));
     memory_manager_stats us;
     assert_wr_ok(memory_manager_get_stats(user, &us));
