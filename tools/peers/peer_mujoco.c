@@ -21,8 +21,21 @@ typedef struct text {
     size_t capacity;
 } text;
 
+static void text_grow(text *t, size_t capacity)
+{
+    char *data = realloc(t->data, capacity);
+    if (data == NULL) {
+        abort(); /* setup only: the benchmark cannot go on without its model text */
+    }
+    t->data = data;
+    t->capacity = capacity;
+}
+
 static void text_add(text *t, const char *format, ...)
 {
+    if (t->data == NULL) {
+        text_grow(t, 4096);
+    }
     for (;;) {
         va_list args;
         va_start(args, format);
@@ -32,13 +45,7 @@ static void text_add(text *t, const char *format, ...)
             t->length += (size_t)n;
             return;
         }
-        size_t capacity = t->capacity * 2 + (size_t)(n > 0 ? n : 0) + 256;
-        char *data = realloc(t->data, capacity);
-        if (data == NULL) {
-            abort(); /* setup only: the benchmark cannot go on without its model text */
-        }
-        t->data = data;
-        t->capacity = capacity;
+        text_grow(t, t->capacity * 2 + (size_t)(n > 0 ? n : 0) + 256);
     }
 }
 
