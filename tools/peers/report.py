@@ -251,6 +251,15 @@ def main():
             md.append("```")
             md.append(text)
             md.append("```")
+    profile = os.path.join(out_dir, "profile.txt")
+    if os.path.exists(profile):
+        with open(profile) as f:
+            md.append("")
+            md.append("Where worldrunner's time goes (`run_all.sh --profile`, perf cpu-clock samples):")
+            md.append("")
+            md.append("```")
+            md.append(f.read().rstrip())
+            md.append("```")
     md.append("")
     md.append("![steps per second](steps_per_second.png)")
     report = "\n".join(md) + "\n"

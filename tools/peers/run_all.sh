@@ -4,11 +4,12 @@
 # engines interleaved run by run (so machine noise hits all alike), counts heap calls with an LD_PRELOAD shim,
 # checks that the engines simulate the same problem, and writes a Markdown table and a PNG chart.
 #
-# usage: tools/peers/run_all.sh [--runs N] [--seconds S] [--threads N] [--quick]
+# usage: tools/peers/run_all.sh [--runs N] [--seconds S] [--threads N] [--quick] [--profile]
 #   --runs N      timed runs per engine and scene (median taken; default 3)
 #   --seconds S   seconds of single-world timing per run (default 0.5); the 1- and N-thread runs take about as long
 #   --threads N   worlds and threads for the parallel figure (default: all cores)
 #   --quick       1 run of 0.1 s (smoke test)
+#   --profile     also profile one worldrunner world per scene with perf (cpu-clock) into results/profile.txt
 # environment: BUILD_DIR (default <repo>/build-bench, Release), OUT_DIR (default tools/peers/results)
 # exit status: 0 ok, 1 the sanity check failed (engines disagree beyond the stated tolerance), 2 build/run failure.
 set -euo pipefail
@@ -19,6 +20,7 @@ OUT=${OUT_DIR:-$ROOT/tools/peers/results}
 RUNS=3
 SECS=0.5
 THREADS=$(nproc)
+PROFILE=0
 SCENES=(chain:16 boxes:64 humanoid)
 
 while [ $# -gt 0 ]; do
@@ -27,7 +29,8 @@ while [ $# -gt 0 ]; do
     --seconds) SECS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --quick) RUNS=1; SECS=0.1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --profile) PROFILE=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run_all.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -129,6 +132,20 @@ done
 if [ -x "$BUILD/tools/bench_alloc" ]; then
   say "allocators: tools/bench_alloc"
   timeout 300 "$BUILD/tools/bench_alloc" > "$WORK/alloc.txt" 2>>"$WORK/stderr.txt" || { say "bench_alloc failed"; FAILED=1; }
+fi
+# ---- where worldrunner's time goes (optional) ----------------------------------------------------------------------
+rm -f "$OUT/profile.txt"
+if [ "$PROFILE" = 1 ] && [ -x "$BIN/peer_worldrunner" ] && command -v perf >/dev/null; then
+  say "profiling worldrunner (perf record -e cpu-clock)"
+  for scene in "${SCENES[@]}"; do
+    if perf record -q -e cpu-clock -F 2000 -o "$WORK/perf.data" "$BIN/peer_worldrunner" --scene "$scene" \
+         --mode time --seconds 2 --threads 1 >/dev/null 2>>"$WORK/stderr.txt"; then
+      { echo "== $scene: one world, perf report --no-children (symbols >= 1%)"
+        perf report -i "$WORK/perf.data" --no-children --stdio --percent-limit 1 2>/dev/null |
+          grep -E '^ +[0-9.]+%' | awk '{printf "  %7s  %s\n", $1, $NF}'
+      } >> "$OUT/profile.txt"
+    fi
+  done
 fi
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/machine.txt"
 
