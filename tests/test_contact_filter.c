@@ -1,5 +1,5 @@
 /* Which bodies of one skeleton touch: never the same body, the two bodies of a joint only with adjacent_collision,
- * other bodies while self_collision is on. */
+ * other bodies while self_collision is on. And a skeleton removed between steps leaves nothing stale behind. */
 #include "test_contact_scenes.h"
 
 /* A welded base box with a chain of two revolute links whose boxes overlap the base and each other. */
@@ -56,10 +56,32 @@ static void test_adjacent_and_self_collision(void **state)
     assert_wr_ok(world_destroy(w));
 }
 
+/* Removing a skeleton between steps renumbers shapes and skeletons: the caches must not carry anything wrong over. */
+static void test_remove_skeleton_between_steps(void **state)
+{
+    (void)state;
+    world *w = make_world(0.001);
+    add_ground(w, 0.0, 0.8, 0.0);
+    skeleton *heavy = add_box(w, 0.1, 50.0, 0, 0, 0.1, 0.8);
+    skeleton *light = add_box(w, 0.05, 0.5, 1, 0, 0.05, 0.8);
+    assert_wr_ok(world_step(w, 200));
+    assert_wr_ok(world_remove_skeleton(w, heavy));
+    assert_wr_ok(world_step(w, 500));
+    double p[3];
+    body_position(light, 0, p);
+    assert_true(fabs(p[2] - 0.05) < 1e-3);
+    assert_true(max_speed(light) < 1e-3);
+    collision_stats st;
+    assert_wr_ok(collision_get_stats(w, &st));
+    assert_int_equal(st.contacts, 4);
+    assert_wr_ok(world_destroy(w));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_adjacent_and_self_collision),
+        cmocka_unit_test(test_remove_skeleton_between_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
