@@ -7,7 +7,7 @@
  *
  * Usage: demo [--worlds N] [--seconds S | --ticks N] [--steps K] [--workers N] [--backend pthreads|openmp]
  *             [--placement compact|scatter|none] [--policy local|interleave|first-touch|remote|default]
- *             [--topology "<hwloc synthetic description>"] [--no-host-worker]
+ *             [--topology "<hwloc synthetic description>"] [--host-worker]
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -40,7 +40,7 @@ static void usage(const char *program)
     fprintf(stderr,
             "usage: %s [--worlds N] [--seconds S | --ticks N] [--steps K] [--workers N] [--backend pthreads|openmp]\n"
             "          [--placement compact|scatter|none] [--policy local|interleave|first-touch|remote|default]\n"
-            "          [--topology \"<hwloc synthetic description>\"] [--no-host-worker]\n",
+            "          [--topology \"<hwloc synthetic description>\"] [--host-worker]\n",
             program);
     exit(2);
 }
@@ -75,12 +75,12 @@ static options parse(int argc, char **argv)
     static const char *const placements[] = {"compact", "scatter", "none"};
     static const char *const policies[] = {"local", "interleave", "first-touch", "remote", "default"};
     options o = {.worlds = 256, .seconds = 3.0, .steps = 1, .backend = WORLD_RUNNER_BACKEND_PTHREADS,
-                 .placement = NUMA_PLACEMENT_COMPACT, .policy = NUMA_MEMORY_LOCAL, .host_worker = true};
+                 .placement = NUMA_PLACEMENT_COMPACT, .policy = NUMA_MEMORY_LOCAL, .host_worker = false};
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--no-host-worker") == 0) {
-            o.host_worker = false;
+        if (strcmp(a, "--host-worker") == 0) {
+            o.host_worker = true;
             continue;
         }
         if (!v)
