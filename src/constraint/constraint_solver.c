@@ -55,6 +55,9 @@ struct constraint_solver {
     cache_entry *fresh;          /* this step's entries (frame memory), adopted by commit */
     uint32_t fresh_count;
     int fresh_valid;
+    /* Cache keys use world-wide shape numbers: a cache made under another layout (skeletons added or removed) is
+     * not used. Signature of the layout the cache was made under, and of this step's. */
+    uint64_t cache_layout, step_layout;
     /* This step's contacts (frame memory: readable until the next step's reset), once the step committed. */
     const struct contact_rec *view_contacts;
     const struct proxy_info *view_info;
@@ -261,6 +264,8 @@ static uint32_t cache_hash(uint64_t key, uint32_t mask)
 
 static const cache_entry *cache_find(const constraint_solver *solver, uint64_t key)
 {
+    if (solver->cache_layout != solver->step_layout)
+        return NULL;
     uint32_t mask = 2 * solver->cache_capacity - 1;
     for (uint32_t h = cache_hash(key, mask);; h = (h + 1) & mask) {
         uint32_t i = solver->cache_slots[h];
@@ -295,6 +300,7 @@ void constraint_solver_commit(constraint_solver *solver)
         solver->cache_slots[h] = i;
     }
     solver->cache_count = n;
+    solver->cache_layout = solver->step_layout;
     solver->fresh_valid = 0;
     solver->view_valid = 1;
 }
@@ -464,6 +470,16 @@ static wr_status gather(step_ctx *c)
         }
     }
     c->proxy_count = n;
+    /* Layout signature (FNV-1a over the skeleton count and each skeleton's shape and dof counts). */
+    uint64_t h = 1469598103934665603ull;
+    uint64_t parts[2];
+    for (int i = -1; i < c->skel_count; i++) {
+        parts[0] = i < 0 ? (uint64_t)c->skel_count : (uint64_t)dyn_skeleton_shape_count(c->skels[i]);
+        parts[1] = i < 0 ? 0 : (uint64_t)c->nv[i];
+        for (int k = 0; k < 2; k++)
+            h = (h ^ parts[k]) * 1099511628211ull;
+    }
+    c->solver->step_layout = h;
     return WR_OK;
 }
 
