@@ -167,6 +167,55 @@ static void test_symmetric_spin(void **state)
     assert_wr_ok(world_destroy(w));
 }
 
+static void test_ball_spring_period(void **state)
+{
+    (void)state;
+    /* a sphere on a ball joint with a rotational spring, no gravity: small rotation about x oscillates with
+     * period 2 pi sqrt(I / k) */
+    world_config c;
+    world_config_init(&c);
+    c.gravity[2] = 0;
+    c.time_step = 1e-4;
+    world *w = NULL;
+    assert_wr_ok(world_create(&c, &w));
+    skeleton *s = NULL;
+    assert_wr_ok(skeleton_create(world_get_memory_manager(w), "ball", &s));
+    body_desc b;
+    body_desc_init(&b);
+    joint_desc_init(&b.joint, JOINT_BALL);
+    b.joint.stiffness = 4.0;
+    b.mass = 2.0;
+    assert_wr_ok(inertia_of_sphere(2.0, 0.5, b.inertia)); /* I = 0.2 */
+    assert_wr_ok(skeleton_add_body(s, &b, NULL));
+    assert_wr_ok(world_add_skeleton(w, &s));
+    const double a = 0.02;
+    double q[4] = {cos(0.5 * a), sin(0.5 * a), 0, 0};
+    assert_wr_ok(skeleton_set_positions(s, q, 4));
+    const double expected = 2 * PI * sqrt(0.2 / 4.0);
+    double prev = q[1], t_prev = 0, first = -1, last = -1;
+    int crossings = 0;
+    for (int k = 0; k < (int)(3.5 * expected / 1e-4); k++) {
+        assert_wr_ok(world_step(w, 1));
+        assert_wr_ok(skeleton_get_positions(s, q, 4));
+        double t = world_time(w);
+        if (prev > 0 && q[1] <= 0) {
+            double tc = t_prev + (t - t_prev) * prev / (prev - q[1]);
+            if (first < 0)
+                first = tc;
+            last = tc;
+            crossings++;
+        }
+        prev = q[1];
+        t_prev = t;
+    }
+    assert_true(crossings >= 2);
+    double period = (last - first) / (crossings - 1);
+    print_message("ball spring: period %.6f s, expected %.6f s\n", period, expected);
+    assert_true(fabs(period - expected) < 0.005 * expected);
+    assert_true(fabs(q[2]) < 1e-12 && fabs(q[3]) < 1e-12); /* stays about x */
+    assert_wr_ok(world_destroy(w));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_pendulum_scene),
         cmocka_unit_test(test_free_fall),
         cmocka_unit_test(test_symmetric_spin),
+        cmocka_unit_test(test_ball_spring_period),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,8 +66,9 @@ typedef struct joint_desc {
     wr_pose parent_pose;       /* joint frame in the parent body frame (world frame for a root body) */
     wr_pose child_pose;        /* joint frame in the child body frame */
     double damping;            /* N m s/rad or N s/m, on every dof: tau -= damping * v (implicit in the step) */
-    double stiffness;          /* revolute/prismatic spring: tau -= stiffness * (q - rest_position) */
-    double rest_position;
+    double stiffness;          /* spring: revolute/prismatic tau -= stiffness * (q - rest_position); ball
+                                * tau -= stiffness * theta * axis toward the identity rotation; free: none */
+    double rest_position;      /* revolute/prismatic only */
     /* Per dof (first nv entries used). Position limits apply to revolute/prismatic dofs; all limits are stored for
      * the constraint solver; effort limits clamp joint-force commands now. Defaults: unlimited (+-INFINITY). */
     double position_lower[SKELETON_MAX_JOINT_DOFS];

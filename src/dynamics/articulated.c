@@ -18,6 +18,12 @@ quat dyn_quat_load(const double *p)
     return r;
 }
 
+static quat q_neg_shortest(quat a)
+{
+    quat r = {-a.w, -a.x, -a.y, -a.z};
+    return r;
+}
+
 static void quat_store(quat a, double *p)
 {
     p[0] = a.w;
@@ -460,6 +466,20 @@ void dyn_passive_and_commands(skeleton *s)
         }
         if (b->nv == 1 && b->stiffness != 0)
             s->tau[o] -= b->stiffness * (s->q[b->q_offset] - b->rest_position);
+        if (b->type == JOINT_BALL && b->stiffness != 0) {
+            /* spring toward the identity: V = k theta^2 / 2, whose force conjugate to the child-frame angular
+             * velocity is exactly -k theta axis (theta' = axis . w, the axis being fixed by the rotation) */
+            quat r = dyn_quat_load(s->q + b->q_offset);
+            if (r.w < 0)
+                r = q_neg_shortest(r);
+            vec3 im = v3(r.x, r.y, r.z);
+            double sn = v3_norm(im);
+            double k = sn > 1e-12 ? 2.0 * atan2(sn, r.w) / sn : 2.0; /* theta / sin(theta/2) */
+            vec3 rv = v3_scale(im, k);
+            s->tau[o] -= b->stiffness * rv.x;
+            s->tau[o + 1] -= b->stiffness * rv.y;
+            s->tau[o + 2] -= b->stiffness * rv.z;
+        }
     }
 }
 

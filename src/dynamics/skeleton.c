@@ -333,7 +333,7 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
             outer.m[r][c] = v3_get(b->axis, r) * v3_get(b->axis, c);
     b->axis_outer = outer;
     b->damping = j->damping;
-    b->stiffness = (nv == 1) ? j->stiffness : 0.0;
+    b->stiffness = (nv == 1 || type == JOINT_BALL) ? j->stiffness : 0.0;
     b->rest_position = j->rest_position;
     for (int k = 0; k < SKELETON_MAX_JOINT_DOFS; k++) {
         int used = k < nv;
