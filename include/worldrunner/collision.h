@@ -1,10 +1,10 @@
-/* worldrunner/collision.h — collision filtering, contact-solver settings and per-world contact statistics.
+/* worldrunner/collision.h — collision filtering, contact-solver settings, per-world statistics and contacts.
  *
  * Every world_step detects contacts between the shapes of its skeletons (sweep and prune, then exact or sampled
  * narrowphase per shape pair), builds velocity-level constraint rows (a normal and two friction rows per contact
  * point, joint position and velocity limits), and solves them per island by projected Gauss-Seidel with warm
- * starting. All per-step data lives in the world's frame allocator; the warm-start cache lives in the world's memory
- * manager. Which shapes may touch:
+ * starting. All per-step data lives in the world's frame allocator; the warm-start cache (and a per-skeleton M^-1
+ * cache) live in the world's memory manager and grow only on the cold path. Which shapes may touch:
  *   - two shapes touch only if (group_a & mask_b) && (group_b & mask_a) (defaults: group 1, mask all bits);
  *   - shapes of the same body and of two static bodies never do; a body and its parent (the two bodies of one joint)
  *     do not unless `adjacent_collision` is set;

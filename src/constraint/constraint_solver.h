@@ -3,8 +3,9 @@
  * Owned by a world (created lazily, once the world's memory manager is fixed). It owns a frame_allocator taken from
  * the world's memory manager; every per-step temporary lives there and is released by the reset at the start of
  * the next step. Called by world_step between the unconstrained velocity update and position integration:
- * it changes the candidate generalized velocities by impulses. Persistent data (warm-start cache) is written only
- * when the world commits the step, so a failed step leaves everything as it was.
+ * it changes the candidate generalized velocities by impulses. The warm-start cache is written only when the world
+ * commits the step, so a failed step leaves the simulation as it was (the per-skeleton M^-1 cache may be refreshed
+ * by any step: it only holds inverses of the mass matrices it stores next to them).
  * Threads: the world's thread only.
  */
 #ifndef WR_CONSTRAINT_SOLVER_H
