@@ -1,7 +1,8 @@
 /* bench_runner — what world_runner_step_all costs and gains, measured against baselines in the same run.
  *
  *  1. World-steps per second for 64 chain:16 and 64 humanoid worlds on 1 and 2 workers (the speedup), for each
- *     backend; an OpenMP parallel-for and a pthread_barrier team stepping the same worlds for reference.
+ *     backend, with and without host_as_worker, with 1 and 50 steps per tick; an OpenMP parallel-for and a
+ *     pthread_barrier team stepping the same worlds (1 step per tick) for reference.
  *  2. Per-tick overhead with trivial (empty) worlds: the runner (pthreads, OpenMP backend) against a bare OpenMP
  *     parallel-for and a pthread_barrier team.
  *  3. Bytes per world: reserved from the arena (all of it), peak in use, and pages really touched (page query).
@@ -85,14 +86,14 @@ static void add_worlds(world_runner *r, const char *scene, int count)
 
 /* ---- 1. throughput -------------------------------------------------------------------------------------------- */
 
-/* Median world-steps/s of `runner`, one step per tick, each sample about g_seconds long. */
-static double runner_throughput(world_runner *r, int worlds)
+/* Median world-steps/s of `runner` with `steps` steps per tick, each sample about g_seconds long. */
+static double runner_throughput(world_runner *r, int worlds, int steps)
 {
-    check(world_runner_step_all(r, 1), "warm-up");
+    check(world_runner_step_all(r, steps), "warm-up");
     double t0 = now_s();
     int calib = 0;
     while (now_s() - t0 < 0.1 * g_seconds) {
-        check(world_runner_step_all(r, 1), "step_all");
+        check(world_runner_step_all(r, steps), "step_all");
         ++calib;
     }
     int ticks = (int)((double)calib * 10.0) + 1;
@@ -100,8 +101,8 @@ static double runner_throughput(world_runner *r, int worlds)
     for (int s = 0; s < SAMPLES; ++s) {
         double start = now_s();
         for (int t = 0; t < ticks; ++t)
-            check(world_runner_step_all(r, 1), "step_all");
-        samples[s] = (double)ticks * worlds / (now_s() - start);
+            check(world_runner_step_all(r, steps), "step_all");
+        samples[s] = (double)ticks * steps * worlds / (now_s() - start);
     }
     return median(samples, SAMPLES);
 }
@@ -130,26 +131,30 @@ static double baseline_throughput(baseline_fn fn, const char *scene, int threads
 
 static void throughput_section(int cores)
 {
-    printf("\n== 1. world-steps/s, %d worlds, one step per tick (median of %d samples of ~%.1f s) ==\n", WORLDS,
-           SAMPLES, g_seconds);
+    printf("\n== 1. world-steps/s, %d worlds, one step per tick (\"x50\": 50 steps per tick); median of %d samples of "
+           "~%.1f s ==\n",
+           WORLDS, SAMPLES, g_seconds);
     printf("%-10s %-22s %14s %14s %9s\n", "scene", "stepper", "1 thread", "2 threads", "speedup");
     const char *scenes[] = {"chain:16", "humanoid"};
     int two = cores >= 2 ? 2 : 1;
     for (int sc = 0; sc < 2; ++sc) {
-        for (int v = 0; v < 4; ++v) {
+        for (int v = 0; v < 6; ++v) {
+            /* v: 0 pthreads, 1 openmp, 2 pthreads+host, 3 openmp+host (1 step per tick); 4, 5: 50 steps per tick */
             world_runner_backend backend = v % 2 ? WORLD_RUNNER_BACKEND_OPENMP : WORLD_RUNNER_BACKEND_PTHREADS;
-            bool host_mode = v >= 2;
+            bool host_mode = v == 2 || v == 3;
+            int steps = v >= 4 ? 50 : 1;
             if (backend == WORLD_RUNNER_BACKEND_OPENMP && !world_runner_has_openmp())
                 continue;
             double ws[2];
             for (int k = 0; k < 2; ++k) {
                 world_runner *r = make_runner_mode(k ? two : 1, backend, NUMA_MEMORY_LOCAL, host_mode);
                 add_worlds(r, scenes[sc], WORLDS);
-                ws[k] = runner_throughput(r, WORLDS);
+                ws[k] = runner_throughput(r, WORLDS, steps);
                 check(world_runner_destroy(r), "world_runner_destroy");
             }
-            char name[40];
-            snprintf(name, sizeof name, "runner/%s%s", world_runner_backend_name(backend), host_mode ? "+host" : "");
+            char name[48];
+            snprintf(name, sizeof name, "runner/%s%s%s", world_runner_backend_name(backend), host_mode ? "+host" : "",
+                     steps > 1 ? " x50" : "");
             printf("%-10s %-22s %14.0f %14.0f %8.2fx\n", scenes[sc], name, ws[0], ws[1], ws[1] / ws[0]);
         }
         const struct { const char *name; baseline_fn fn; } baselines[] = {

@@ -4,13 +4,15 @@
  * compact / scatter / none) and gives each a thread-local arena whose chunks are bound to a node as the memory
  * policy says. world_runner_create_world() places a world on the least-loaded worker (by cost estimate) and builds
  * the world and its own memory manager ON THAT WORKER, over that worker's arena: the arena is only ever used by its
- * worker's thread (so it needs no lock), and first-touch pages are touched by the worker. world_runner_step_all()
- * wakes the workers; each steps its own worlds, one after the other, and the call returns when all are done.
+ * worker's thread (so it needs no lock; with host_as_worker also by the host, pinned to the same core, never at the
+ * same time), and first-touch pages are touched by the worker. world_runner_step_all() wakes the workers; each
+ * steps its own worlds, one after the other, and the call returns when all are done.
  *
- * Determinism: a world is stepped by exactly one thread per tick with world_step(w, 1) per step, and nothing is
- * shared or reduced across worlds, so its state after N ticks is bit-identical whatever the worker count, backend,
- * placement or memory policy, and equal to calling world_step() on it alone (the build also uses
- * -ffp-contract=off; world_step does not depend on addresses).
+ * Determinism: in a tick a world is stepped by exactly one thread (world_step(w, steps), or world_step(w, 1) per
+ * step when it has a pre-step callback), and nothing is shared or reduced across worlds, so its state after N ticks
+ * is bit-identical whatever the worker count, backend, placement, memory policy or host_as_worker, and equal to
+ * calling world_step() on it alone (the build also uses -ffp-contract=off; world_step does not depend on
+ * addresses).
  *
  * Hot path: a tick costs one wake-up and one join (spin briefly, then futex); stepping allocates nothing and takes
  * no lock; per-world times are read from the vDSO clock.
