@@ -1,6 +1,8 @@
 /* world_runner placement: on the synthetic topology "package:2 numa:1 core:4 pu:1" the workers' cores, nodes and
  * arena nodes follow each placement and policy (pinning and binding simulated); worlds are balanced by cost; on the
  * real machine the pages of every world's memory are on the node its policy names (page query). */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -228,6 +230,32 @@ static void chain16_world_reserves_under_256_kib(void **state)
     assert_wr_ok(world_runner_destroy(r));
 }
 
+/* host_as_worker pins the creating thread to worker 0's core while the runner lives, and destroy restores it. */
+static void host_as_worker_pins_then_restores_the_host(void **state)
+{
+    (void)state;
+    cpu_set_t before, during, after;
+    assert_int_equal(sched_getaffinity(0, sizeof before, &before), 0);
+    world_runner_config c;
+    world_runner_config_init(&c);
+    c.host_as_worker = true;
+    world_runner *r = NULL;
+    assert_wr_ok(world_runner_create(&c, &r));
+    world_runner_worker_stats w0;
+    assert_wr_ok(world_runner_get_worker_stats(r, 0, &w0));
+    assert_int_equal(sched_getaffinity(0, sizeof during, &during), 0);
+    if (w0.pinning == NUMA_BINDING_APPLIED) {
+        assert_int_equal(CPU_COUNT(&during), 1);
+        assert_true(CPU_ISSET(w0.cpu_os_index, &during));
+    }
+    world *w = NULL;
+    assert_wr_ok(world_runner_create_world(r, NULL, &w));
+    assert_wr_ok(world_runner_step_all(r, 2));
+    assert_wr_ok(world_runner_destroy(r));
+    assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
+    assert_true(CPU_EQUAL(&before, &after));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +265,7 @@ int main(void)
         cmocka_unit_test(worlds_are_balanced_by_cost),
         cmocka_unit_test(real_pages_follow_the_policy),
         cmocka_unit_test(chain16_world_reserves_under_256_kib),
+        cmocka_unit_test(host_as_worker_pins_then_restores_the_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

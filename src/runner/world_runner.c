@@ -553,6 +553,18 @@ static void unpin_host(world_runner *r)
 {
     if (!r->host_affinity_saved || !pthread_equal(r->host_thread, pthread_self()))
         return;
+#ifdef WR_HAVE_OPENMP
+    /* The host's own OpenMP team (host mode, OpenMP backend) was pinned too: let it run anywhere again, so the
+     * host's later parallel regions are not tied to our cores. */
+    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP && r->openmp_team > 0) {
+#pragma omp parallel num_threads(r->worker_count)
+        {
+            numa_topology_unpin_current_thread(r->topology);
+            tls_pinned_runner = 0;
+            tls_pinned_worker = -1;
+        }
+    }
+#endif
     cpu_set_t mask;
     memcpy(&mask, r->host_affinity, sizeof mask);
     sched_setaffinity(0, sizeof mask, &mask);
