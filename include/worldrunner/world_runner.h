@@ -67,7 +67,9 @@ typedef struct world_runner_config {
                                           worker 0's core (world_runner_destroy, from the same thread, restores its
                                           CPU mask) and steps worker 0's worlds itself instead of waking a thread:
                                           the lowest tick overhead when the workers fill every core. Worker 0's
-                                          thread, pinned to the same core, still runs async ticks and world jobs. */
+                                          thread, pinned to the same core, still runs async ticks and world jobs.
+                                          Allowed cores are read from the creating thread's CPU mask, so a runner
+                                          created later from this pinned thread sees one core. */
 } world_runner_config;
 
 /* Defaults: every allowed core, pthreads, compact, local, system topology. */
