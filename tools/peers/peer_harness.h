@@ -50,6 +50,9 @@ typedef struct peer_engine {
 /* Parse "chain:N", "boxes:N" or "humanoid"; returns 0 on success. */
 int peer_scene_parse(const char *name, peer_scene *out);
 
+/* Steps a scene is run before it is measured (its steady state). */
+int peer_warmup_steps(const peer_scene *scene);
+
 /* Run the benchmark for `engine` as the command line asks; returns the process exit code. */
 int peer_main(int argc, char **argv, const peer_engine *engine);
 

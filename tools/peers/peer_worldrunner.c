@@ -154,9 +154,8 @@ static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_
         }
     }
     peer_scene scene;
-    int warmup = peer_scene_parse(current_scene, &scene) == 0 && scene.kind == PEER_SCENE_CHAIN ? 100 : 1000;
-    if (st == WR_OK) {
-        st = world_runner_step_all(runner, warmup);
+    if (st == WR_OK && peer_scene_parse(current_scene, &scene) == 0) {
+        st = world_runner_step_all(runner, peer_warmup_steps(&scene));
     }
     for (int i = 0; i < count; ++i) {
         probes[i].last = steps - 1;
@@ -205,7 +204,7 @@ static int count_runner(const char *scene_name)
         st = world_runner_create_world(runner, &wc, &w);
     }
     if (st == WR_OK) {
-        st = world_runner_step_all(runner, scene.kind == PEER_SCENE_CHAIN ? 100 : 1000);
+        st = world_runner_step_all(runner, peer_warmup_steps(&scene));
     }
     malloc_shim_counts before, after;
     shim(&before);
