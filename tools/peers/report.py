@@ -203,7 +203,7 @@ def main():
         c = checks.get((e, "humanoid"))
         if c:
             parts.append(f"pelvis z(1 s) = {float(c['probe']):.3f} m (not checked)")
-        if not parts or any(k == (e, s) for k in failed for s in SCENES if k == (e, s)) and not checks:
+        if not parts:
             check_ok = False
         check_lines.append(f"- {name}: " + "; ".join(parts))
     for scene in ("chain:16", "boxes:64"):
