@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "worldrunner/collision.h"
 #include "worldrunner/memory_manager.h"
 #include "worldrunner/numa.h"
 #include "worldrunner/world_runner.h"
@@ -217,8 +218,9 @@ static int fill_row(run_context *ctx, world_runner *runner, world *w, int index,
     row->node = info.node_os_index >= 0 && info.node_os_index < NUMASTAT_MAX_NODES ? info.node_os_index : -1;
     row->steps_per_second = info.steps_per_second;
     row->peak_bytes = mstats.peak_bytes_reserved;
-    /* The solver's frame buffer is its memory under the solver tag; the peak of that tag is its high-water mark. */
-    row->frame_high_water = mstats.by_tag[MEMORY_TAG_SOLVER].peak_bytes;
+    /* The frame allocator's own high-water mark; a world without skeletons has no solver, and so no frame. */
+    collision_stats cstats;
+    row->frame_high_water = collision_get_stats(w, &cstats) == WR_OK ? cstats.frame_high_water : 0;
     page_count count = {row, -1, WR_OK};
     page_ranges ranges = {NULL, 0, 0, 0};
     s = memory_manager_visit_chunks(info.memory, collect_chunk, &ranges);
