@@ -63,6 +63,13 @@ struct constraint_solver {
     const struct proxy_info *view_info;
     uint32_t view_count;
     int view_valid;
+    /* Cold-path facts about the world's shapes and dofs, recomputed when the skeleton set (layout version) or the
+     * settings change: whether any pair of shapes passes the filters at all (if not, a step does no proxy, bounds,
+     * broadphase or narrowphase work), whether any dof has a limit, and the number of shapes. */
+    int facts_valid;
+    uint64_t facts_version;
+    int any_pair, any_limit;
+    uint32_t shape_total;
 };
 
 typedef struct minv_slot {
@@ -243,8 +250,10 @@ wr_status constraint_solver_set_settings(constraint_solver *solver, const collis
     if (!solver || !settings)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "solver and settings must not be NULL");
     wr_status s = check_settings(settings);
-    if (s == WR_OK)
+    if (s == WR_OK) {
         solver->settings = *settings;
+        solver->facts_valid = 0; /* self/adjacent collision may have changed */
+    }
     return s;
 }
 
@@ -292,7 +301,8 @@ void constraint_solver_commit(constraint_solver *solver)
     uint32_t n = solver->fresh_count, mask = 2 * solver->cache_capacity - 1;
     if (n)
         memcpy(solver->cache, solver->fresh, n * sizeof(cache_entry));
-    memset(solver->cache_slots, 0xFF, 2 * (size_t)solver->cache_capacity * sizeof(uint32_t));
+    if (n || solver->cache_count) /* an empty cache's slots are all empty already */
+        memset(solver->cache_slots, 0xFF, 2 * (size_t)solver->cache_capacity * sizeof(uint32_t));
     for (uint32_t i = 0; i < n; i++) {
         uint32_t h = cache_hash(solver->cache[i].key, mask);
         while (solver->cache_slots[h] != UINT32_MAX)
@@ -405,6 +415,8 @@ static wr_status reserve_inverse_cache(step_ctx *c)
     return WR_OK;
 }
 
+static void update_facts(step_ctx *c);
+
 static wr_status gather(step_ctx *c)
 {
     world *w = c->w;
@@ -448,8 +460,9 @@ static wr_status gather(step_ctx *c)
         if (nv)
             memcpy(c->v + c->dof_offset[i], dyn_skeleton_velocities(sk), (size_t)nv * sizeof(double));
     }
+    update_facts(c);
     uint32_t n = 0;
-    for (int i = 0; i < c->skel_count; i++) {
+    for (int i = 0; i < c->skel_count && c->solver->any_pair; i++) {
         skeleton *sk = c->skels[i];
         int count = dyn_skeleton_shape_count(sk);
         for (int k = 0; k < count; k++, n++) {
@@ -483,21 +496,81 @@ static wr_status gather(step_ctx *c)
     return WR_OK;
 }
 
+/* The filters beyond groups and masks: static-static, same body, self and adjacent collision. */
+static int pair_allowed(const step_ctx *c, int skel_a, int body_a, int static_a, int skel_b, int body_b, int static_b)
+{
+    if (static_a && static_b)
+        return 0;
+    if (skel_a != skel_b)
+        return 1;
+    const collision_settings *st = &c->solver->settings;
+    if (body_a == body_b || !st->self_collision)
+        return 0;
+    if (st->adjacent_collision)
+        return 1;
+    const skeleton *s = c->skels[skel_a];
+    return dyn_body_parent(s, body_a) != body_b && dyn_body_parent(s, body_b) != body_a;
+}
+
 static int pair_filter(void *context, uint32_t a, uint32_t b)
 {
     const step_ctx *c = context;
     const proxy_info *pa = &c->info[a], *pb = &c->info[b];
-    if (pa->is_static && pb->is_static)
-        return 0;
-    if (pa->skel != pb->skel)
-        return 1;
-    const collision_settings *st = &c->solver->settings;
-    if (pa->body == pb->body || !st->self_collision)
-        return 0;
-    if (st->adjacent_collision)
-        return 1;
-    const skeleton *s = c->skels[pa->skel];
-    return dyn_body_parent(s, pa->body) != pb->body && dyn_body_parent(s, pb->body) != pa->body;
+    return pair_allowed(c, pa->skel, pa->body, pa->is_static, pb->skel, pb->body, pb->is_static);
+}
+
+/* Could shape k of skeleton i ever touch some later shape (in world order)? Filters only, no geometry. */
+static int shape_has_partner(const step_ctx *c, int i, int k)
+{
+    const dyn_shape *a = dyn_skeleton_shape(c->skels[i], k);
+    int sa = dyn_body_is_static(c->skels[i], a->body);
+    for (int j = i; j < c->skel_count; j++) {
+        int count = dyn_skeleton_shape_count(c->skels[j]);
+        for (int l = j == i ? k + 1 : 0; l < count; l++) {
+            const dyn_shape *b = dyn_skeleton_shape(c->skels[j], l);
+            if (!(a->group & b->mask) || !(b->group & a->mask))
+                continue;
+            if (pair_allowed(c, i, a->body, sa, j, b->body, dyn_body_is_static(c->skels[j], b->body)))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int dof_has_limit(const dyn_dof_info *info)
+{
+    return (info->has_position && (isfinite(info->lower) || isfinite(info->upper))) ||
+           isfinite(info->velocity_limit);
+}
+
+/* Cold path (skeleton set or settings changed): the facts of constraint_solver's facts_* fields. Quadratic in the
+ * number of shapes only when no pair can collide; a world with contacts finds its first pair early. */
+static void update_facts(step_ctx *c)
+{
+    constraint_solver *solver = c->solver;
+    uint64_t version = dyn_world_layout_version(c->w);
+    if (solver->facts_valid && solver->facts_version == version)
+        return;
+    int any_pair = 0, any_limit = 0;
+    uint32_t shapes = 0;
+    for (int i = 0; i < c->skel_count; i++) {
+        skeleton *sk = c->skels[i];
+        int count = dyn_skeleton_shape_count(sk);
+        shapes += (uint32_t)count;
+        for (int k = 0; k < count && !any_pair; k++)
+            any_pair = shape_has_partner(c, i, k);
+        for (int b = 0; b < dyn_skeleton_body_count(sk) && !any_limit; b++)
+            for (int k = 0; k < dyn_body_dof_count(sk, b); k++) {
+                dyn_dof_info info;
+                dyn_body_dof_info_get(sk, b, k, &info);
+                any_limit |= dof_has_limit(&info);
+            }
+    }
+    solver->any_pair = any_pair;
+    solver->any_limit = any_limit;
+    solver->shape_total = shapes;
+    solver->facts_version = version;
+    solver->facts_valid = 1;
 }
 
 static uint64_t contact_key(uint32_t ga, uint32_t gb, uint32_t feature)
@@ -508,6 +581,8 @@ static uint64_t contact_key(uint32_t ga, uint32_t gb, uint32_t feature)
 static wr_status find_contacts(step_ctx *c)
 {
     const double margin = c->solver->settings.margin;
+    if (!c->solver->any_pair) /* no proxies were gathered: nothing can touch */
+        return WR_OK;
     void *mem = NULL;
     wr_status s = frame_alloc(c, (size_t)c->proxy_count * sizeof(broadphase_proxy), &mem);
     if (s != WR_OK)
@@ -553,6 +628,8 @@ static wr_status find_contacts(step_ctx *c)
 static wr_status find_limits(step_ctx *c)
 {
     const collision_settings *st = &c->solver->settings;
+    if (!c->solver->any_limit)
+        return WR_OK;
     uint32_t total = 0;
     for (int i = 0; i < c->skel_count; i++)
         total += 3u * (uint32_t)c->nv[i];
@@ -564,27 +641,31 @@ static wr_status find_limits(step_ctx *c)
     uint32_t n = 0;
     for (int i = 0; i < c->skel_count; i++) {
         skeleton *sk = c->skels[i];
-        int nv = dyn_skeleton_dof_count(sk);
-        for (int d = 0; d < nv; d++) {
-            dyn_dof_info info;
-            dyn_dof_info_get(sk, d, &info);
-            double vel = c->v[c->dof_offset[i] + d];
-            double reach = fabs(vel) * c->dt + st->limit_margin;
-            limit_rec r = {i, d, 0, 0, 0, -1};
-            if (info.has_position && isfinite(info.lower) && info.position - info.lower < reach) {
-                r.kind = 0;
-                r.gap = info.position - info.lower;
-                c->limits[n++] = r;
-            }
-            if (info.has_position && isfinite(info.upper) && info.upper - info.position < reach) {
-                r.kind = 1;
-                r.gap = info.upper - info.position;
-                c->limits[n++] = r;
-            }
-            if (isfinite(info.velocity_limit) && fabs(vel) > 0.5 * info.velocity_limit) {
-                r.kind = vel < 0 ? 2 : 3;
-                r.gap = info.velocity_limit;
-                c->limits[n++] = r;
+        int bodies = dyn_skeleton_body_count(sk);
+        for (int b = 0; b < bodies; b++) {
+            int first = dyn_body_dof_offset(sk, b), count = dyn_body_dof_count(sk, b);
+            for (int k = 0; k < count; k++) {
+                int d = first + k;
+                dyn_dof_info info;
+                dyn_body_dof_info_get(sk, b, k, &info);
+                double vel = c->v[c->dof_offset[i] + d];
+                double reach = fabs(vel) * c->dt + st->limit_margin;
+                limit_rec r = {i, d, 0, 0, 0, -1};
+                if (info.has_position && isfinite(info.lower) && info.position - info.lower < reach) {
+                    r.kind = 0;
+                    r.gap = info.position - info.lower;
+                    c->limits[n++] = r;
+                }
+                if (info.has_position && isfinite(info.upper) && info.upper - info.position < reach) {
+                    r.kind = 1;
+                    r.gap = info.upper - info.position;
+                    c->limits[n++] = r;
+                }
+                if (isfinite(info.velocity_limit) && fabs(vel) > 0.5 * info.velocity_limit) {
+                    r.kind = vel < 0 ? 2 : 3;
+                    r.gap = info.velocity_limit;
+                    c->limits[n++] = r;
+                }
             }
         }
     }
@@ -972,6 +1053,10 @@ static wr_status record_fresh(step_ctx *c)
         return s;
     cache_entry *e = mem;
     uint32_t m = 0;
+    solver->fresh = e;
+    solver->fresh_count = 0;
+    if (n == 0) /* an idle step: no rows, no islands laid out */
+        return WR_OK;
     /* Rows were laid out island by island in contact order; walk them the same way. */
     uint32_t *cursor = NULL;
     if ((s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &mem)) != WR_OK)
@@ -1015,8 +1100,11 @@ static wr_status run_step(step_ctx *c)
 {
     wr_status s;
     uint32_t *rows_per_island = NULL;
-    if ((s = gather(c)) != WR_OK || (s = find_contacts(c)) != WR_OK || (s = find_limits(c)) != WR_OK ||
-        (s = make_islands(c, &rows_per_island)) != WR_OK || (s = build_rows(c, rows_per_island)) != WR_OK)
+    if ((s = gather(c)) != WR_OK || (s = find_contacts(c)) != WR_OK || (s = find_limits(c)) != WR_OK)
+        return s;
+    if (c->contact_count == 0 && c->limit_count == 0)
+        return record_fresh(c); /* idle: no rows, the candidate velocities stand as they are */
+    if ((s = make_islands(c, &rows_per_island)) != WR_OK || (s = build_rows(c, rows_per_island)) != WR_OK)
         return s;
     solve(c);
     if (!all_finite(c->v, (size_t)dyn_world_dof_count(c->w)))
@@ -1051,7 +1139,7 @@ wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt)
     c.w = w;
     c.dt = dt;
     s = run_step(&c);
-    st->shapes = c.proxy_count;
+    st->shapes = solver->facts_valid && !solver->any_pair ? solver->shape_total : c.proxy_count;
     st->contacts = c.contact_count;
     st->limit_rows = c.limit_count;
     st->rows = c.pgs.row_count;

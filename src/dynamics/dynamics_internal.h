@@ -60,6 +60,9 @@ skeleton *dyn_world_skeleton(const world *w, int index);
 double dyn_world_time_step(const world *w);
 vec3 dyn_world_gravity(const world *w);
 int dyn_world_dof_count(const world *w);           /* total nv of all skeletons */
+/* Changes whenever a skeleton is added or removed (shapes, filters and limits of a skeleton in a world cannot
+ * change), so anything derived from the world's shapes and limits may be cached under it. */
+uint64_t dyn_world_layout_version(const world *w);
 /* The world's constraint solver (created with the first skeleton; NULL before). */
 struct constraint_solver;
 struct constraint_solver *dyn_world_constraint_solver(const world *w);
@@ -109,5 +112,7 @@ void dyn_mass_solve(const skeleton *s, double *x);
 /* M (nv x nv row-major) as computed by the last dyn_mass_factor. */
 const double *dyn_mass_matrix(const skeleton *s);
 void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out);
+/* The same for dof k (0 <= k < dyn_body_dof_count) of body `body`, without searching the body. */
+void dyn_body_dof_info_get(const skeleton *s, int body, int k, dyn_dof_info *out);
 
 #endif

@@ -987,9 +987,14 @@ void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out)
     int b = 0;
     while (!(dof >= s->bodies[b].v_offset && dof < s->bodies[b].v_offset + s->bodies[b].nv))
         b++;
-    const body_node *n = &s->bodies[b];
-    int k = dof - n->v_offset;
-    out->body = b;
+    dyn_body_dof_info_get(s, b, dof - s->bodies[b].v_offset, out);
+}
+
+void dyn_body_dof_info_get(const skeleton *s, int body, int k, dyn_dof_info *out)
+{
+    assert(body >= 0 && body < s->body_count && k >= 0 && k < s->bodies[body].nv);
+    const body_node *n = &s->bodies[body];
+    out->body = body;
     out->has_position = n->nv == 1;
     out->position = n->nv == 1 ? s->q[n->q_offset] : 0.0;
     out->lower = n->lower[k];

@@ -38,6 +38,7 @@ struct world {
     size_t backup_doubles;
     constraint_solver *solver;   /* created with the first skeleton */
     int snapshots;               /* live world_snapshot objects */
+    uint64_t layout_version;     /* bumped whenever the skeleton set changes (collision precomputation key) */
 };
 
 struct world_snapshot {
@@ -169,6 +170,7 @@ static void world_relayout(world *w)
     }
     w->nq = q;
     w->nv = v;
+    w->layout_version++;
 }
 
 wr_status world_add_skeleton(world *w, skeleton **sp)
@@ -625,4 +627,5 @@ skeleton *dyn_world_skeleton(const world *w, int index) { return w->skeletons[in
 double dyn_world_time_step(const world *w) { return w->dt; }
 vec3 dyn_world_gravity(const world *w) { return w->gravity; }
 int dyn_world_dof_count(const world *w) { return w->nv; }
+uint64_t dyn_world_layout_version(const world *w) { return w->layout_version; }
 constraint_solver *dyn_world_constraint_solver(const world *w) { return w ? w->solver : NULL; }
