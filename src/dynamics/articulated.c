@@ -152,6 +152,98 @@ static int small_spd_inverse(const double *d, int n, double *out)
     return 1;
 }
 
+/* ---- a single root body: constant joint-space mass matrix --------------------------------------------------- */
+
+/* M = S^T I S of a root body (no parent: no transform enters, so M does not depend on q). The same arithmetic as
+ * the CRBA of a one-body skeleton, so the result is bit-identical to it. */
+static void root_mass_matrix(const body_node *b, double *m)
+{
+    for (int k = 0; k < b->nv; k++) {
+        sv6 f = si_mul(&b->I, b->S[k]);
+        for (int l = 0; l < b->nv; l++)
+            m[k * b->nv + l] = sv_dot(b->S[l], f);
+    }
+}
+
+/* x <- a^-1 x for a symmetric positive definite n x n `a` (n <= 6), by Cholesky; 0 if `a` is not SPD. */
+static int small_spd_solve(const double *a, int n, double *x)
+{
+    double l[36];
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = a[i * n + j];
+            for (int k = 0; k < j; k++)
+                sum -= l[i * n + k] * l[j * n + k];
+            if (i == j) {
+                if (!(sum > 0))
+                    return 0;
+                l[i * n + i] = sqrt(sum);
+            } else {
+                l[i * n + j] = sum / l[j * n + j];
+            }
+        }
+    for (int i = 0; i < n; i++) {
+        double sum = x[i];
+        for (int k = 0; k < i; k++)
+            sum -= l[i * n + k] * x[k];
+        x[i] = sum / l[i * n + i];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        double sum = x[i];
+        for (int k = i + 1; k < n; k++)
+            sum -= l[k * n + i] * x[k];
+        x[i] = sum / l[i * n + i];
+    }
+    return 1;
+}
+
+/* Forward dynamics of a skeleton that is one free body (a box, a ball): Newton-Euler in the body frame,
+ * (S^T I S + dt d 1) qdd = tau - S^T (v x* I v + I a_g - f_ext), one 6x6 solve instead of the three ABA passes.
+ * The same equations as the world-frame ABA (for a root body there is no velocity-product term), in other
+ * coordinates. Sets the pose (fk_valid) like dyn_aba. */
+static void aba_free_body(skeleton *s)
+{
+    const body_node *b = &s->bodies[0];
+    body_work *wk = &s->work[0];
+    wk->pose = body_in_parent(b, s->q + b->q_offset);
+    s->fk_valid = 1;
+    const double *v = s->v + b->v_offset;
+    const int identity_s = (b->flags & BODY_FLAG_TC_IDENTITY) != 0; /* S = 1: body-frame velocities are v */
+    double d[36];
+    sv6 vb;
+    if (identity_s) {
+        vb = sv(v3(v[0], v[1], v[2]), v3(v[3], v[4], v[5]));
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                d[i * 6 + j] = b->I.A.m[i][j];
+                d[i * 6 + 3 + j] = b->I.B.m[i][j];
+                d[(3 + i) * 6 + j] = b->I.B.m[j][i];
+                d[(3 + i) * 6 + 3 + j] = b->I.C.m[i][j];
+            }
+    } else {
+        vb = sv_zero();
+        for (int k = 0; k < 6; k++)
+            vb = sv_madd(vb, b->S[k], v[k]);
+        root_mass_matrix(b, d);
+    }
+    /* gravity as the base acceleration -g, in body coordinates */
+    const sv6 ag = sv(v3_zero(), m3_tmulv(wk->pose.rot, v3_neg(s->gravity)));
+    sv6 f = sv_add(sv_cross_force(vb, si_mul(&b->I, vb)), si_mul(&b->I, ag));
+    if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
+        wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
+        f = sv_sub(f, external_force_body(b, wk));
+    const double implicit = s->implicit_dt * b->damping;
+    const double *tau = s->tau + b->v_offset;
+    double *qdd = s->qdd + b->v_offset;
+    for (int k = 0; k < 6; k++) {
+        d[k * 7] += implicit;
+        qdd[k] = tau[k] - (identity_s ? sv_get(f, k) : sv_dot(b->S[k], f));
+    }
+    if (!small_spd_solve(d, 6, qdd)) /* only with a non-finite state: let the step's check fail */
+        for (int k = 0; k < 6; k++)
+            qdd[k] = NAN;
+}
+
 /* ---- articulated-body algorithm -------------------------------------------------------------------------- */
 
 /* World-frame ABA. Every spatial quantity is in Plücker coordinates about the world origin, so velocities,
@@ -161,6 +253,10 @@ static int small_spd_inverse(const double *d, int n, double *out)
 void dyn_aba(skeleton *s)
 {
     const int n = s->body_count;
+    if (n == 1 && s->bodies[0].type == JOINT_FREE && s->bodies[0].parent < 0) {
+        aba_free_body(s);
+        return;
+    }
     /* pass 1, root to leaves: poses, world motion subspaces, velocities, rigid inertias, bias forces */
     for (int i = 0; i < n; i++) {
         const body_node *b = &s->bodies[i];
@@ -317,6 +413,7 @@ void dyn_crba(skeleton *s)
 {
     const int n = s->body_count, nv = s->nv;
     double *m = s->mass;
+    s->chol_of_mass = 0;
     for (int i = 0; i < n; i++)
         s->work[i].IA = s->bodies[i].I;
     for (int i = n - 1; i >= 0; i--) {
@@ -355,8 +452,22 @@ wr_status dyn_mass_factor(skeleton *s)
 {
     if (s->factor_valid)
         return WR_OK;
-    dyn_forward_kinematics(s); /* CRBA needs the body-frame transforms, which the world-frame ABA skips */
-    dyn_crba(s);
+    if (s->body_count == 1 && s->bodies[0].parent < 0) {
+        /* One root body: M is constant; refactor only if it differs bit for bit from the factored one. */
+        double m[36];
+        if (!s->fk_valid)
+            dyn_forward_kinematics(s);
+        root_mass_matrix(&s->bodies[0], m);
+        const size_t bytes = (size_t)s->nv * (size_t)s->nv * sizeof(double);
+        if (s->chol_of_mass && memcmp(m, s->mass, bytes) == 0) {
+            s->factor_valid = 1;
+            return WR_OK;
+        }
+        memcpy(s->mass, m, bytes);
+    } else {
+        dyn_forward_kinematics(s); /* CRBA needs the body-frame transforms, which the world-frame ABA skips */
+        dyn_crba(s);
+    }
     const int n = s->nv;
     double *l = s->chol;
     const double *m = s->mass;
@@ -375,6 +486,7 @@ wr_status dyn_mass_factor(skeleton *s)
             }
         }
     s->factor_valid = 1;
+    s->chol_of_mass = 1;
     return WR_OK;
 }
 

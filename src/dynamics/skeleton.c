@@ -409,6 +409,7 @@ void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int 
     s->chol = (double *)p;
     p += align_up((size_t)nv * (size_t)nv * d, STATE_ALIGN);
     s->work = body_count ? (body_work *)p : NULL;
+    s->chol_of_mass = 0;
 }
 
 void skeleton_bind(skeleton *s)

@@ -99,6 +99,7 @@ struct skeleton {
     double implicit_dt;              /* dt of the step during world_step's ABA (implicit damping), else 0 */
     int fk_valid;                    /* work[].pose is that of the current q */
     int factor_valid;                /* mass/chol are those of the current q */
+    int chol_of_mass;                /* chol is the factor of mass as it stands (mass written since: 0) */
 };
 
 /* Bytes of the state block for the given capacities, and carving it (arrays sized by the capacities). */
