@@ -231,7 +231,8 @@ wr_status free_list_allocate_unchecked(free_list_allocator *a, size_t bytes, siz
     return WR_OK;
 }
 
-wr_status free_list_deallocate_checked(free_list_allocator *a, void *ptr, size_t bytes)
+/* Free the block at ptr and merge it with free neighbours; the merged block in *merged. */
+static wr_status deallocate_block(free_list_allocator *a, void *ptr, size_t bytes, fl_header **merged)
 {
     if ((uintptr_t)ptr & 15u)
         return WR_FAIL(WR_ERR_CORRUPTION, "%p is not 16-byte aligned, so not a free-list block", ptr);
@@ -261,6 +262,48 @@ wr_status free_list_deallocate_checked(free_list_allocator *a, void *ptr, size_t
     h->size_flags = size;
     block_next(h)->prev_size = size;
     bin_insert(a, h);
+    *merged = h;
+    return WR_OK;
+}
+
+wr_status free_list_deallocate_checked(free_list_allocator *a, void *ptr, size_t bytes)
+{
+    fl_header *h = NULL;
+    return deallocate_block(a, ptr, bytes, &h);
+}
+
+static fl_chunk *chunk_of_first_block(fl_header *h) { return (fl_chunk *)((char *)h - FL_CHUNK_HEADER); }
+
+static int chunk_empty(fl_chunk *chunk)
+{
+    fl_header *h = first_block(chunk);
+    return !block_used(h) && block_spans_chunk(h);
+}
+
+static void release_empty_chunk(free_list_allocator *a, fl_chunk *chunk)
+{
+    bin_remove(a, first_block(chunk));
+    return_chunk(a, chunk);
+}
+
+wr_status free_list_deallocate_shedding(free_list_allocator *a, void *ptr, size_t bytes)
+{
+    fl_header *h = NULL;
+    wr_status status = deallocate_block(a, ptr, bytes, &h);
+    if (status != WR_OK || !block_spans_chunk(h))
+        return status;
+    fl_chunk *chunk = chunk_of_first_block(h);
+    if (chunk->bytes <= a->chunk_bytes || chunk == a->spare)
+        return WR_OK;
+    /* An oversized chunk fell empty. Keep the larger of it and the spare (if that is still empty): the next
+     * large request of a steady pattern reuses it without the base; give the other back. */
+    if (a->spare && chunk_empty(a->spare)) {
+        fl_chunk *smaller = a->spare->bytes < chunk->bytes ? a->spare : chunk;
+        a->spare = smaller == chunk ? a->spare : chunk;
+        release_empty_chunk(a, smaller);
+    } else {
+        a->spare = chunk;
+    }
     return WR_OK;
 }
 
@@ -296,6 +339,7 @@ void free_list_release_chunks(free_list_allocator *a)
         chunk = next;
     }
     a->chunks = NULL;
+    a->spare = NULL;
     a->chunk_count = 0;
     a->bytes_reserved = 0;
     for (unsigned b = 0; b < FREE_LIST_BIN_COUNT; ++b)
@@ -372,6 +416,7 @@ wr_status free_list_allocator_trim(free_list_allocator *a)
         }
         chunk = next;
     }
+    a->spare = NULL; /* returned if it was empty, an ordinary chunk if not */
     return WR_OK;
 }
 

@@ -23,6 +23,7 @@ struct free_list_allocator {
     uint64_t base_requests;
     uint64_t chunks_returned;
     size_t chunk_bytes;
+    fl_chunk *spare;                    /* the one oversized chunk free_list_deallocate_shedding keeps when empty */
     memory_allocator *base;
     memory_allocator handle;
 };
@@ -31,6 +32,11 @@ struct free_list_allocator {
 wr_status free_list_allocate_unchecked(free_list_allocator *allocator, size_t bytes, size_t alignment, void **out);
 /* ptr non-NULL; checks the header (double free, size mismatch) and reports WR_ERR_CORRUPTION. */
 wr_status free_list_deallocate_checked(free_list_allocator *allocator, void *ptr, size_t bytes);
+/* The same, and then, if the block's chunk is oversized (larger than chunk_bytes: it was sized for a large block)
+ * and now empty, keep only the larger of it and the previous such chunk, returning the other to the base. Used by
+ * the memory manager, so that caches and frame buffers growing step by step do not leave a trail of empty chunks
+ * reserved until memory_manager_trim (the standalone free list keeps every empty chunk until trim). */
+wr_status free_list_deallocate_shedding(free_list_allocator *allocator, void *ptr, size_t bytes);
 void free_list_init(free_list_allocator *allocator, memory_allocator *base, size_t chunk_bytes);
 void free_list_release_chunks(free_list_allocator *allocator);
 

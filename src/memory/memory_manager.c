@@ -148,7 +148,7 @@ wr_status memory_manager_deallocate(memory_manager *manager, void *ptr, size_t b
     if (bytes <= MEMORY_MANAGER_POOL_MAX) {
         pool_deallocate_unchecked(&manager->pool, ptr, bytes);
     } else {
-        wr_status status = free_list_deallocate_checked(&manager->free_list, ptr, bytes);
+        wr_status status = free_list_deallocate_shedding(&manager->free_list, ptr, bytes);
         if (status != WR_OK)
             return status;
     }
