@@ -127,6 +127,8 @@ typedef struct step_ctx {
     double *jac;                 /* 2 x 3 x max_nv scratch: point Jacobians of sides B and A */
     double **minv;               /* per skeleton: M^-1 (nv x nv) once it has rows, else NULL */
     int *nv;                     /* per skeleton: dofs */
+    unsigned char *free_body;    /* per skeleton: dyn_skeleton_is_free_body */
+    unsigned char *block_minv;   /* per skeleton: nv = 6 and M^-1 has zero off-diagonal 3x3 blocks (COM at origin) */
     int max_nv;
 } step_ctx;
 
@@ -424,11 +426,15 @@ static wr_status gather(step_ctx *c)
     int nv_total = dyn_world_dof_count(w);
     uint32_t shapes = 0;
     int max_nv = 1;
-    void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL;
+    void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL;
     wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(skeleton *) + sizeof(double *) + 3 * sizeof(int)),
                               &m1);
+    if (s == WR_OK)
+        s = frame_alloc(c, 2 * (size_t)c->skel_count, &m5);
     if (s != WR_OK)
         return s;
+    c->free_body = m5;
+    c->block_minv = c->free_body + c->skel_count;
     c->skels = m1;
     c->minv = (double **)(c->skels + c->skel_count);
     c->dof_offset = (int *)(c->minv + c->skel_count);
@@ -438,6 +444,8 @@ static wr_status gather(step_ctx *c)
         skeleton *sk = dyn_world_skeleton(w, i);
         c->skels[i] = sk;
         c->minv[i] = NULL;
+        c->free_body[i] = (unsigned char)dyn_skeleton_is_free_body(sk);
+        c->block_minv[i] = 0;
         c->nv[i] = dyn_skeleton_dof_count(sk);
         c->dof_offset[i] = dyn_skeleton_dof_offset(sk);
         shapes += (uint32_t)dyn_skeleton_shape_count(sk);
@@ -789,6 +797,16 @@ static inline void spd_inverse(const double *a, int n, double *out, double *l)
             out[i * n + j] = out[j * n + i] = l[i * n + j];
 }
 
+/* A 6x6 M^-1 whose off-diagonal 3x3 blocks are zero (a free body with its COM at the body origin). */
+static int zero_coupling(const double *m)
+{
+    for (int i = 0; i < 3; i++)
+        for (int j = 3; j < 6; j++)
+            if (m[i * 6 + j] != 0 || m[j * 6 + i] != 0)
+                return 0;
+    return 1;
+}
+
 /* M^-1 of a skeleton with rows, once per step (M from the dynamics' CRBA, cached per step): every row of the skeleton
  * then gets W = M^-1 J^T by a matrix-vector product instead of two triangular solves. */
 static wr_status inverse_mass(step_ctx *c, int skel)
@@ -805,6 +823,7 @@ static wr_status inverse_mass(step_ctx *c, int skel)
     minv_slot *slot = &c->solver->slots[skel];
     double *kept = c->solver->pool + slot->offset;
     c->minv[skel] = kept + nn;
+    c->block_minv[skel] = nv == 6 && zero_coupling(kept + nn);
     if (slot->valid && memcmp(kept, mass, nn * sizeof(double)) == 0)
         return WR_OK; /* the same M bit for bit: the same inverse */
     void *scratch = NULL;
@@ -816,6 +835,7 @@ static wr_status inverse_mass(step_ctx *c, int skel)
         spd_inverse(mass, nv, kept + nn, scratch);
     memcpy(kept, mass, nn * sizeof(double));
     slot->valid = 1;
+    c->block_minv[skel] = nv == 6 && zero_coupling(kept + nn);
     return WR_OK;
 }
 
@@ -834,7 +854,14 @@ static void finish_block(step_ctx *c, pgs_row *row, int side, int skel, uint32_t
 {
     uint32_t nv = (uint32_t)c->nv[skel];
     double *j = c->pgs.coef + at, *wv = j + nv;
-    if (nv == 6)
+    if (c->block_minv[skel]) {
+        /* the same sums as the full product without its zero terms */
+        const double *m = c->minv[skel];
+        for (int i = 0; i < 3; i++) {
+            wv[i] = m[i * 6] * j[0] + m[i * 6 + 1] * j[1] + m[i * 6 + 2] * j[2];
+            wv[3 + i] = m[(3 + i) * 6 + 3] * j[3] + m[(3 + i) * 6 + 4] * j[4] + m[(3 + i) * 6 + 5] * j[5];
+        }
+    } else if (nv == 6)
         mat_vec(c->minv[skel], j, wv, 6);
     else
         mat_vec(c->minv[skel], j, wv, nv);
@@ -886,6 +913,25 @@ static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, dou
     return bias;
 }
 
+/* The three J blocks of one free-body side of a contact, directly: d^T J = sign (R^T (r x d), R^T d). */
+static void free_body_rows(step_ctx *c, const contact_rec *r, int sk, const vec3 *dirs, double sign, pgs_row *rows,
+                           int slot, uint32_t at)
+{
+    const transform t = dyn_body_transform(c->skels[sk], 0);
+    const vec3 arm = v3_sub(r->c.point, t.pos);
+    for (int k = 0; k < 3; k++) {
+        double *j = c->pgs.coef + at + (uint32_t)(k * 12);
+        vec3 ang = m3_tmulv(t.rot, v3_cross(arm, dirs[k])), lin = m3_tmulv(t.rot, dirs[k]);
+        j[0] = sign * ang.x;
+        j[1] = sign * ang.y;
+        j[2] = sign * ang.z;
+        j[3] = sign * lin.x;
+        j[4] = sign * lin.y;
+        j[5] = sign * lin.z;
+        finish_block(c, &rows[k], slot, sk, at + (uint32_t)(k * 12));
+    }
+}
+
 /* The three rows of contact r at rows[at..at+2], coefficients from *coef_at on. */
 static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, uint32_t *coef_at)
 {
@@ -914,6 +960,12 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
             continue;
         int nv = c->nv[sk];
         int self = sdx == 0 && a == b;
+        if (c->free_body[sk] && !self) {
+            free_body_rows(c, r, sk, dirs, signs[sdx], &rows[0], slot, *coef_at);
+            *coef_at += (uint32_t)(3 * 2 * nv);
+            slot++;
+            continue;
+        }
         dyn_point_jacobian(c->skels[sk], bodies[sdx], r->c.point, c->jac, NULL);
         if (self) /* self-contact: J = J_B - J_A over the same dofs */
             dyn_point_jacobian(c->skels[sk], bodies[1], r->c.point, jac_other, NULL);

@@ -453,17 +453,15 @@ wr_status dyn_mass_factor(skeleton *s)
     if (s->factor_valid)
         return WR_OK;
     if (s->body_count == 1 && s->bodies[0].parent < 0) {
-        /* One root body: M is constant; refactor only if it differs bit for bit from the factored one. */
-        double m[36];
+        /* One root body: M = S^T I S does not depend on q, and a body's S and I never change once added (adding a
+         * body clears chol_of_mass), so a factor of it stays valid. */
         if (!s->fk_valid)
             dyn_forward_kinematics(s);
-        root_mass_matrix(&s->bodies[0], m);
-        const size_t bytes = (size_t)s->nv * (size_t)s->nv * sizeof(double);
-        if (s->chol_of_mass && memcmp(m, s->mass, bytes) == 0) {
+        if (s->chol_of_mass) {
             s->factor_valid = 1;
             return WR_OK;
         }
-        memcpy(s->mass, m, bytes);
+        root_mass_matrix(&s->bodies[0], s->mass);
     } else {
         dyn_forward_kinematics(s); /* CRBA needs the body-frame transforms, which the world-frame ABA skips */
         dyn_crba(s);

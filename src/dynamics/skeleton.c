@@ -555,6 +555,7 @@ wr_status skeleton_add_body(skeleton *s, const body_desc *desc, int *out_index)
         s->state_nv = cv;
     }
     s->body_count = n;
+    s->chol_of_mass = 0; /* M changes with the bodies */
     s->nq = nq;
     s->nv = nv;
     skeleton_bind(s);
@@ -980,6 +981,12 @@ transform dyn_shape_world_transform(const skeleton *s, int index)
 {
     const dyn_shape *sh = &s->shapes[index];
     return tf_mul(s->work[sh->body].pose, sh->local);
+}
+
+int dyn_skeleton_is_free_body(const skeleton *s)
+{
+    return s->body_count == 1 && s->bodies[0].parent < 0 && s->bodies[0].type == JOINT_FREE &&
+           (s->bodies[0].flags & BODY_FLAG_TC_IDENTITY);
 }
 
 void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out)
