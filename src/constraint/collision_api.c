@@ -67,6 +67,7 @@ wr_status collision_set_shape_filter(skeleton *s, int shape, uint32_t group, uin
     dyn_shape *ds = (dyn_shape *)dyn_skeleton_shape(s, shape);
     ds->group = group;
     ds->mask = mask;
+    dyn_skeleton_shapes_changed(s); /* the solver's cold-path facts (can any pair collide?) are derived again */
     return WR_OK;
 }
 

@@ -60,9 +60,13 @@ skeleton *dyn_world_skeleton(const world *w, int index);
 double dyn_world_time_step(const world *w);
 vec3 dyn_world_gravity(const world *w);
 int dyn_world_dof_count(const world *w);           /* total nv of all skeletons */
-/* Changes whenever a skeleton is added or removed (shapes, filters and limits of a skeleton in a world cannot
- * change), so anything derived from the world's shapes and limits may be cached under it. */
+/* Changes whenever a skeleton is added or removed or a shape's filter bits change (shapes and limits of a skeleton
+ * in a world cannot change otherwise), so anything derived from the world's shapes and limits may be cached
+ * under it. */
 uint64_t dyn_world_layout_version(const world *w);
+/* Filter bits of a shape of `s` changed (collision_set_shape_filter): if `s` is in a world, change its layout
+ * version, so that what was derived from the shapes is derived again. */
+void dyn_skeleton_shapes_changed(skeleton *s);
 /* The world's constraint solver (created with the first skeleton; NULL before). */
 struct constraint_solver;
 struct constraint_solver *dyn_world_constraint_solver(const world *w);

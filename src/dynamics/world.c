@@ -628,4 +628,10 @@ double dyn_world_time_step(const world *w) { return w->dt; }
 vec3 dyn_world_gravity(const world *w) { return w->gravity; }
 int dyn_world_dof_count(const world *w) { return w->nv; }
 uint64_t dyn_world_layout_version(const world *w) { return w->layout_version; }
+
+void dyn_skeleton_shapes_changed(skeleton *s)
+{
+    if (s->world)
+        s->world->layout_version++;
+}
 constraint_solver *dyn_world_constraint_solver(const world *w) { return w ? w->solver : NULL; }
