@@ -854,14 +854,7 @@ static void finish_block(step_ctx *c, pgs_row *row, int side, int skel, uint32_t
 {
     uint32_t nv = (uint32_t)c->nv[skel];
     double *j = c->pgs.coef + at, *wv = j + nv;
-    if (c->block_minv[skel]) {
-        /* the same sums as the full product without its zero terms */
-        const double *m = c->minv[skel];
-        for (int i = 0; i < 3; i++) {
-            wv[i] = m[i * 6] * j[0] + m[i * 6 + 1] * j[1] + m[i * 6 + 2] * j[2];
-            wv[3 + i] = m[(3 + i) * 6 + 3] * j[3] + m[(3 + i) * 6 + 4] * j[4] + m[(3 + i) * 6 + 5] * j[5];
-        }
-    } else if (nv == 6)
+    if (nv == 6)
         mat_vec(c->minv[skel], j, wv, 6);
     else
         mat_vec(c->minv[skel], j, wv, nv);
@@ -928,7 +921,20 @@ static void free_body_rows(step_ctx *c, const contact_rec *r, int sk, const vec3
         j[3] = sign * lin.x;
         j[4] = sign * lin.y;
         j[5] = sign * lin.z;
-        finish_block(c, &rows[k], slot, sk, at + (uint32_t)(k * 12));
+        if (!c->block_minv[sk]) {
+            finish_block(c, &rows[k], slot, sk, at + (uint32_t)(k * 12));
+            continue;
+        }
+        /* W = M^-1 J by its two diagonal blocks: the same sums as the full product without its zero terms */
+        const double *m = c->minv[sk];
+        double *wv = j + 6;
+        for (int i = 0; i < 3; i++) {
+            wv[i] = m[i * 6] * j[0] + m[i * 6 + 1] * j[1] + m[i * 6 + 2] * j[2];
+            wv[3 + i] = m[(3 + i) * 6 + 3] * j[3] + m[(3 + i) * 6 + 4] * j[4] + m[(3 + i) * 6 + 5] * j[5];
+        }
+        rows[k].dof[slot] = (uint32_t)c->dof_offset[sk];
+        rows[k].count[slot] = 6;
+        rows[k].coef[slot] = at + (uint32_t)(k * 12);
     }
 }
 
