@@ -10,7 +10,8 @@
 #   --threads N   worlds and threads for the parallel figure (default: all cores)
 #   --quick       1 run of 0.1 s (smoke test)
 #   --profile     also profile one worldrunner world per scene with perf (cpu-clock) into results/profile.txt
-# environment: BUILD_DIR (default <repo>/build-bench, Release), OUT_DIR (default tools/peers/results)
+# environment: BUILD_DIR (default <repo>/build-bench, Release), OUT_DIR (default tools/peers/results),
+#   WR_SKIP_DEPS=1 (do not apt-get install the peers, allocators and python3 when missing)
 # exit status: 0 ok, 1 the sanity check failed (engines disagree beyond the stated tolerance), 2 build/run failure.
 set -euo pipefail
 
@@ -36,6 +37,14 @@ while [ $# -gt 0 ]; do
 done
 
 say() { printf '[run_all %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- dependencies: the library's packages plus the peers, the allocators and python3 (report.py) -----------------
+if [ "${WR_SKIP_DEPS:-0}" != 1 ]; then
+  # shellcheck source=tools/deps.sh
+  source "$ROOT/tools/deps.sh"
+  wr_install_deps libmujoco-dev libdart-dev libode-dev libjemalloc-dev libmimalloc-dev libtcmalloc-minimal4 \
+    python3 || { echo "run_all.sh: could not install the dependencies" >&2; exit 2; }
+fi
 
 # ---- build -----------------------------------------------------------------------------------------------------
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
