@@ -106,7 +106,43 @@ static sv6 external_force_body(const body_node *b, const body_work *wk)
     return sv(n, f);
 }
 
-/* ---- small dense SPD inverse (joint-space blocks, n <= 6) ------------------------------------------------ */
+/* ---- small dense SPD matrices (joint-space blocks, n <= 6): Cholesky factor, solve, inverse ------------------ */
+
+/* Lower-triangular l with a = l l^T; 0 if `a` is not positive definite (or not finite). */
+static int small_cholesky(const double *a, int n, double *l)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j <= i; j++) {
+            double sum = a[i * n + j];
+            for (int k = 0; k < j; k++)
+                sum -= l[i * n + k] * l[j * n + k];
+            if (i == j) {
+                if (!(sum > 0))
+                    return 0;
+                l[i * n + i] = sqrt(sum);
+            } else {
+                l[i * n + j] = sum / l[j * n + j];
+            }
+        }
+    return 1;
+}
+
+/* x <- (l l^T)^-1 x: forward, then backward substitution. */
+static void small_cholesky_solve(const double *l, int n, double *x)
+{
+    for (int i = 0; i < n; i++) {
+        double sum = x[i];
+        for (int k = 0; k < i; k++)
+            sum -= l[i * n + k] * x[k];
+        x[i] = sum / l[i * n + i];
+    }
+    for (int i = n - 1; i >= 0; i--) {
+        double sum = x[i];
+        for (int k = i + 1; k < n; k++)
+            sum -= l[k * n + i] * x[k];
+        x[i] = sum / l[i * n + i];
+    }
+}
 
 static int small_spd_inverse(const double *d, int n, double *out)
 {
@@ -118,34 +154,12 @@ static int small_spd_inverse(const double *d, int n, double *out)
     }
     double l[36];
     memset(l, 0, sizeof l);
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double sum = d[i * n + j];
-            for (int k = 0; k < j; k++)
-                sum -= l[i * n + k] * l[j * n + k];
-            if (i == j) {
-                if (!(sum > 0))
-                    return 0;
-                l[i * n + i] = sqrt(sum);
-            } else {
-                l[i * n + j] = sum / l[j * n + j];
-            }
-        }
-    /* columns of the inverse: solve L L^T x = e_c */
-    for (int c = 0; c < n; c++) {
-        double x[6];
-        for (int i = 0; i < n; i++) {
-            double sum = (i == c) ? 1.0 : 0.0;
-            for (int k = 0; k < i; k++)
-                sum -= l[i * n + k] * x[k];
-            x[i] = sum / l[i * n + i];
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            double sum = x[i];
-            for (int k = i + 1; k < n; k++)
-                sum -= l[k * n + i] * x[k];
-            x[i] = sum / l[i * n + i];
-        }
+    if (!small_cholesky(d, n, l))
+        return 0;
+    for (int c = 0; c < n; c++) { /* columns of the inverse: solve l l^T x = e_c */
+        double x[6] = {0, 0, 0, 0, 0, 0};
+        x[c] = 1.0;
+        small_cholesky_solve(l, n, x);
         for (int i = 0; i < n; i++)
             out[i * n + c] = x[i];
     }
@@ -169,31 +183,9 @@ static void root_mass_matrix(const body_node *b, double *m)
 static int small_spd_solve(const double *a, int n, double *x)
 {
     double l[36];
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double sum = a[i * n + j];
-            for (int k = 0; k < j; k++)
-                sum -= l[i * n + k] * l[j * n + k];
-            if (i == j) {
-                if (!(sum > 0))
-                    return 0;
-                l[i * n + i] = sqrt(sum);
-            } else {
-                l[i * n + j] = sum / l[j * n + j];
-            }
-        }
-    for (int i = 0; i < n; i++) {
-        double sum = x[i];
-        for (int k = 0; k < i; k++)
-            sum -= l[i * n + k] * x[k];
-        x[i] = sum / l[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-        double sum = x[i];
-        for (int k = i + 1; k < n; k++)
-            sum -= l[k * n + i] * x[k];
-        x[i] = sum / l[i * n + i];
-    }
+    if (!small_cholesky(a, n, l))
+        return 0;
+    small_cholesky_solve(l, n, x);
     return 1;
 }
 
