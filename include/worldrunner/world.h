@@ -74,15 +74,24 @@ wr_status world_apply_body_wrench(world *w, int skeleton_index, int body, const 
 /* Zero every joint-force command and external wrench. */
 wr_status world_clear_forces(world *w);
 
-/* --- snapshots (q, v, time, step count) for resets -------------------------------------------------------- */
+/* --- snapshots for resets: q, v, time, step count and the contact solver's warm-start cache ---------------- */
+/* Saving at t0, stepping N, restoring and stepping N again gives a bit-identical world_state_hash. Not saved:
+ * joint-force commands, external wrenches and settings (inputs the caller sets), and derived caches. */
 
-/* Bytes a snapshot of the world's current layout needs. */
+/* Bytes a snapshot of the world's current state needs: fixed for a layout, plus 32 bytes per entry of the
+ * warm-start cache right now (one per contact/limit of the last step), so it changes as contacts come and go. */
 size_t world_snapshot_size(const world *w);
-/* Save into / restore from a caller buffer of `bytes` >= world_snapshot_size(). Restore allocates nothing and
- * refuses a snapshot of another layout (WR_ERR_INVALID_ARGUMENT, world unchanged). */
+/* Save into / restore from a caller buffer of `bytes`. Save needs bytes >= world_snapshot_size() at the time of
+ * the call (else WR_ERR_INVALID_ARGUMENT, buffer untouched). Restore allocates nothing and makes no memory-manager
+ * request; it refuses a snapshot of another layout or a truncated buffer (WR_ERR_INVALID_ARGUMENT), NaN/Inf
+ * (WR_ERR_NON_FINITE), and a warm-start cache larger than this world's cache capacity (WR_ERR_INVALID_STATE: only
+ * possible for a snapshot of another world); on any error the world is unchanged. After a restore,
+ * collision_get_contacts() has no last step to report (WR_ERR_INVALID_STATE) until the next step. */
 wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes);
 wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes);
-/* The same with a buffer taken from the world's memory manager (tag MEMORY_TAG_WORLD). */
+/* The same with a buffer taken from the world's memory manager (tag MEMORY_TAG_WORLD) at create, sized for the
+ * warm-start cache's capacity at that time. Save fails with WR_ERR_INVALID_STATE (snapshot unchanged) if the
+ * world's state has since outgrown it (the cache grew past that capacity): destroy it and create a new one. */
 typedef struct world_snapshot world_snapshot;
 wr_status world_snapshot_create(world *w, world_snapshot **out);
 wr_status world_snapshot_save(const world *w, world_snapshot *snapshot);

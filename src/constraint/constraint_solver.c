@@ -287,6 +287,24 @@ static const cache_entry *cache_find(const constraint_solver *solver, uint64_t k
     }
 }
 
+/* Copy `n` packed entries (any alignment) into the cache (capacity >= n) and index them. */
+static void cache_adopt(constraint_solver *solver, const void *entries, uint32_t n, uint64_t layout)
+{
+    uint32_t mask = 2 * solver->cache_capacity - 1;
+    if (n)
+        memcpy(solver->cache, entries, n * sizeof(cache_entry));
+    if (n || solver->cache_count) /* an empty cache's slots are all empty already */
+        memset(solver->cache_slots, 0xFF, 2 * (size_t)solver->cache_capacity * sizeof(uint32_t));
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t h = cache_hash(solver->cache[i].key, mask);
+        while (solver->cache_slots[h] != UINT32_MAX)
+            h = (h + 1) & mask;
+        solver->cache_slots[h] = i;
+    }
+    solver->cache_count = n;
+    solver->cache_layout = layout;
+}
+
 void constraint_solver_commit(constraint_solver *solver)
 {
     if (!solver->fresh_valid)
@@ -300,21 +318,47 @@ void constraint_solver_commit(constraint_solver *solver)
         solver->spare = old;
         solver->spare_capacity = old_capacity;
     }
-    uint32_t n = solver->fresh_count, mask = 2 * solver->cache_capacity - 1;
-    if (n)
-        memcpy(solver->cache, solver->fresh, n * sizeof(cache_entry));
-    if (n || solver->cache_count) /* an empty cache's slots are all empty already */
-        memset(solver->cache_slots, 0xFF, 2 * (size_t)solver->cache_capacity * sizeof(uint32_t));
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t h = cache_hash(solver->cache[i].key, mask);
-        while (solver->cache_slots[h] != UINT32_MAX)
-            h = (h + 1) & mask;
-        solver->cache_slots[h] = i;
-    }
-    solver->cache_count = n;
-    solver->cache_layout = solver->step_layout;
+    cache_adopt(solver, solver->fresh, solver->fresh_count, solver->step_layout);
     solver->fresh_valid = 0;
     solver->view_valid = 1;
+}
+
+_Static_assert(sizeof(cache_entry) == CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES, "packed snapshot entries");
+
+uint32_t constraint_solver_cache_count(const constraint_solver *solver)
+{
+    return solver->cache_count;
+}
+
+void constraint_solver_cache_save(const constraint_solver *solver, void *dst, uint64_t *layout)
+{
+    if (solver->cache_count)
+        memcpy(dst, solver->cache, (size_t)solver->cache_count * sizeof(cache_entry));
+    *layout = solver->cache_layout;
+}
+
+wr_status constraint_solver_cache_load_check(const constraint_solver *solver, const void *src, uint32_t count)
+{
+    if (count > solver->cache_capacity)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "the snapshot holds %u warm-start entries, this world's cache only %u",
+                       count, solver->cache_capacity);
+    const unsigned char *p = src;
+    for (uint32_t i = 0; i < count; i++) {
+        cache_entry e; /* the source may be unaligned */
+        memcpy(&e, p + (size_t)i * sizeof e, sizeof e);
+        for (int j = 0; j < 3; j++)
+            if (!isfinite(e.lambda[j]))
+                return WR_FAIL(WR_ERR_NON_FINITE, "the snapshot's warm-start impulses contain NaN or infinity");
+    }
+    return WR_OK;
+}
+
+void constraint_solver_cache_load(constraint_solver *solver, const void *src, uint32_t count, uint64_t layout)
+{
+    assert(count <= solver->cache_capacity);
+    cache_adopt(solver, src, count, layout);
+    solver->fresh_valid = 0;
+    solver->view_valid = 0;
 }
 
 wr_status constraint_solver_get_contacts(const constraint_solver *solver, collision_contact_info *out,

@@ -38,6 +38,16 @@ struct collision_stats;
 wr_status constraint_solver_set_settings(constraint_solver *solver, const struct collision_settings *settings);
 void constraint_solver_get_settings(const constraint_solver *solver, struct collision_settings *out);
 void constraint_solver_get_stats(const constraint_solver *solver, struct collision_stats *out);
+/* Warm-start cache for world snapshots. Entries are stored packed (key, then 3 impulses: 32 bytes each) at any
+ * alignment. Save writes cache_count entries; load checks (load_check, nothing changed) then replaces the cache
+ * without allocating: it fails when the cache's capacity is below `count`. `layout` is the layout signature the
+ * cache was made under (a cache of another layout is not used by the next step). Load also drops the view of the
+ * last step's contacts (they no longer describe the world). */
+#define CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES 32u
+uint32_t constraint_solver_cache_count(const constraint_solver *solver);
+void constraint_solver_cache_save(const constraint_solver *solver, void *dst, uint64_t *layout);
+wr_status constraint_solver_cache_load_check(const constraint_solver *solver, const void *src, uint32_t count);
+void constraint_solver_cache_load(constraint_solver *solver, const void *src, uint32_t count, uint64_t layout);
 /* Contacts of the last committed step (see collision_get_contacts). */
 struct collision_contact_info;
 wr_status constraint_solver_get_contacts(const constraint_solver *solver, struct collision_contact_info *out,

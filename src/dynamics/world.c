@@ -20,6 +20,7 @@
 #include "constraint/constraint_solver.h"
 #include "core/status_internal.h"
 #include "dynamics/skeleton_impl.h"
+#include "worldrunner/collision.h"
 
 #define W_TAG MEMORY_TAG_WORLD
 #define SNAPSHOT_MAGIC 0x77727368u /* "wrsh" */
@@ -54,6 +55,11 @@ typedef struct snapshot_header {
     uint64_t layout;             /* hash of every joint type: refuses snapshots of another world layout */
     uint64_t step_count;
     double time;
+    /* The constraint solver's warm-start cache (packed entries after q and v): the next step's impulses start
+     * from it, so a replay from the snapshot is bit-identical only with it. */
+    uint32_t cache_count;
+    uint32_t reserved;
+    uint64_t cache_layout;
 } snapshot_header;
 
 static int all_finite(const double *p, size_t n)
@@ -514,11 +520,22 @@ static uint64_t world_layout_hash(const world *w)
     return h;
 }
 
+static size_t snapshot_bytes(const world *w, uint32_t cache_entries)
+{
+    return sizeof(snapshot_header) + (size_t)(w->nq + w->nv) * sizeof(double) +
+           (size_t)cache_entries * CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES;
+}
+
+static uint32_t cache_entries(const world *w)
+{
+    return w->solver ? constraint_solver_cache_count(w->solver) : 0;
+}
+
 size_t world_snapshot_size(const world *w)
 {
     if (!w)
         return 0;
-    return sizeof(snapshot_header) + (size_t)(w->nq + w->nv) * sizeof(double);
+    return snapshot_bytes(w, cache_entries(w));
 }
 
 wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes)
@@ -526,18 +543,19 @@ wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes)
     if (!w || !buffer)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
     if (bytes < world_snapshot_size(w))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed", bytes,
-                       world_snapshot_size(w));
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed (%u warm-start entries)",
+                       bytes, world_snapshot_size(w), cache_entries(w));
     snapshot_header h = {SNAPSHOT_MAGIC, (uint32_t)w->skeleton_count, (uint32_t)w->nq, (uint32_t)w->nv,
-                         world_layout_hash(w), w->step_count, w->time};
-    unsigned char *p = buffer;
-    memcpy(p, &h, sizeof h);
-    p += sizeof h;
+                         world_layout_hash(w), w->step_count, w->time, cache_entries(w), 0, 0};
+    unsigned char *p = (unsigned char *)buffer + sizeof h;
     for (int i = 0; i < w->skeleton_count; i++) {
         const skeleton *s = w->skeletons[i];
         memcpy(p + (size_t)s->q_world_offset * sizeof(double), s->q, (size_t)s->nq * sizeof(double));
         memcpy(p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), s->v, (size_t)s->nv * sizeof(double));
     }
+    if (w->solver)
+        constraint_solver_cache_save(w->solver, p + (size_t)(w->nq + w->nv) * sizeof(double), &h.cache_layout);
+    memcpy(buffer, &h, sizeof h);
     return WR_OK;
 }
 
@@ -550,9 +568,13 @@ wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer too small (%zu bytes)", bytes);
     memcpy(&h, buffer, sizeof h);
     if (h.magic != SNAPSHOT_MAGIC || h.skeletons != (uint32_t)w->skeleton_count || h.nq != (uint32_t)w->nq ||
-        h.nv != (uint32_t)w->nv || h.layout != world_layout_hash(w) || bytes < world_snapshot_size(w))
+        h.nv != (uint32_t)w->nv || h.layout != world_layout_hash(w))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot does not match this world's layout");
+    if (h.cache_count > (bytes - sizeof h) / CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES ||
+        bytes < snapshot_bytes(w, h.cache_count))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes is shorter than its contents", bytes);
     const unsigned char *p = (const unsigned char *)buffer + sizeof h;
+    const unsigned char *cache = p + (size_t)(w->nq + w->nv) * sizeof(double);
     /* the payload may be unaligned in a caller buffer: check through memcpy'd values */
     for (size_t k = 0; k < (size_t)(w->nq + w->nv); k++) {
         double x;
@@ -562,22 +584,43 @@ wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes)
     }
     if (!isfinite(h.time))
         return WR_FAIL(WR_ERR_NON_FINITE, "the snapshot time is not finite");
+    wr_status st;
+    if (w->solver && (st = constraint_solver_cache_load_check(w->solver, cache, h.cache_count)) != WR_OK)
+        return st;
+    if (!w->solver && h.cache_count)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "the snapshot has a warm-start cache, this world has no solver");
     for (int i = 0; i < w->skeleton_count; i++) {
         skeleton *s = w->skeletons[i];
         memcpy(s->q, p + (size_t)s->q_world_offset * sizeof(double), (size_t)s->nq * sizeof(double));
         memcpy(s->v, p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), (size_t)s->nv * sizeof(double));
         skeleton_invalidate(s);
     }
+    if (w->solver)
+        constraint_solver_cache_load(w->solver, cache, h.cache_count, h.cache_layout);
     w->time = h.time;
     w->step_count = h.step_count;
     return WR_OK;
+}
+
+/* A world-memory snapshot is sized for the warm-start cache's capacity, not only its current count, so it keeps
+ * fitting while contacts come and go (until the cache itself grows). */
+static uint32_t cache_room(const world *w)
+{
+    uint32_t n = cache_entries(w);
+    if (w->solver) {
+        collision_stats st;
+        constraint_solver_get_stats(w->solver, &st);
+        if (st.cache_capacity > n)
+            n = (uint32_t)st.cache_capacity;
+    }
+    return n;
 }
 
 wr_status world_snapshot_create(world *w, world_snapshot **out)
 {
     if (!w || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and out must not be NULL");
-    size_t bytes = world_snapshot_size(w);
+    size_t bytes = snapshot_bytes(w, cache_room(w));
     void *mem = NULL;
     wr_status st = memory_manager_allocate(w->manager, sizeof(world_snapshot) + bytes, alignof(world_snapshot),
                                            W_TAG, &mem);
@@ -597,6 +640,10 @@ wr_status world_snapshot_save(const world *w, world_snapshot *snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
+    if (snap->bytes < world_snapshot_size(w))
+        return WR_FAIL(WR_ERR_INVALID_STATE,
+                       "the snapshot holds %zu bytes, the world's state now needs %zu (%u warm-start entries): "
+                       "create a new snapshot", snap->bytes, world_snapshot_size(w), cache_entries(w));
     return world_save_snapshot(w, snap->data, snap->bytes);
 }
 
