@@ -2,41 +2,12 @@
  * the ground and settles there. Impulses go through the skeleton's joint-space mass matrix. */
 #include "test_contact_scenes.h"
 
-/* Three 0.1 m, 1 kg links hinged about y, horizontal at the start, limits [-0.5, 0.5] rad: gravity swings every
- * joint into its upper limit. */
-static skeleton *add_limited_chain(world *w, double limit)
-{
-    skeleton *s = NULL;
-    assert_wr_ok(skeleton_create(NULL, "chain", &s));
-    int prev = -1;
-    for (int i = 0; i < 3; i++) {
-        body_desc b;
-        body_desc_init(&b);
-        b.parent = prev;
-        joint_desc_init(&b.joint, JOINT_REVOLUTE);
-        b.joint.axis[0] = 0;
-        b.joint.axis[1] = 1;
-        b.joint.axis[2] = 0;
-        b.joint.parent_pose.position[0] = i == 0 ? 0.0 : 0.1;
-        b.joint.parent_pose.position[2] = i == 0 ? 1.0 : 0.0;
-        b.joint.position_lower[0] = -limit;
-        b.joint.position_upper[0] = limit;
-        b.mass = 1.0;
-        b.com[0] = 0.05;
-        double half[3] = {0.05, 0.01, 0.01};
-        assert_wr_ok(inertia_of_box(1.0, half, b.inertia));
-        assert_wr_ok(skeleton_add_body(s, &b, &prev));
-    }
-    assert_wr_ok(world_add_skeleton(w, &s));
-    return s;
-}
-
 static void test_chain_rests_on_its_limits(void **state)
 {
     (void)state;
     const double limit = 0.5;
     world *w = make_world(0.001);
-    skeleton *chain = add_limited_chain(w, limit);
+    skeleton *chain = add_limited_chain(w, limit, INFINITY);
     double q[3], worst = -1;
     for (int k = 0; k < 5000; k++) {
         assert_wr_ok(world_step(w, 1));

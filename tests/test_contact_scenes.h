@@ -108,4 +108,34 @@ static inline int contact_stats(const world *w, collision_stats *st)
     return 1;
 }
 
+/* Three 0.1 m, 1 kg links hinged about y, horizontal at the start, pivot at 1 m, position limits [-limit, limit] rad
+ * and a velocity limit (INFINITY for none): gravity swings every joint into its upper limit. */
+static inline skeleton *add_limited_chain(world *w, double limit, double velocity_limit)
+{
+    skeleton *s = NULL;
+    assert_wr_ok(skeleton_create(NULL, "chain", &s));
+    int prev = -1;
+    for (int i = 0; i < 3; i++) {
+        body_desc b;
+        body_desc_init(&b);
+        b.parent = prev;
+        joint_desc_init(&b.joint, JOINT_REVOLUTE);
+        b.joint.axis[0] = 0;
+        b.joint.axis[1] = 1;
+        b.joint.axis[2] = 0;
+        b.joint.parent_pose.position[0] = i == 0 ? 0.0 : 0.1;
+        b.joint.parent_pose.position[2] = i == 0 ? 1.0 : 0.0;
+        b.joint.position_lower[0] = -limit;
+        b.joint.position_upper[0] = limit;
+        b.joint.velocity_limit[0] = velocity_limit;
+        b.mass = 1.0;
+        b.com[0] = 0.05;
+        double half[3] = {0.05, 0.01, 0.01};
+        assert_wr_ok(inertia_of_box(1.0, half, b.inertia));
+        assert_wr_ok(skeleton_add_body(s, &b, &prev));
+    }
+    assert_wr_ok(world_add_skeleton(w, &s));
+    return s;
+}
+
 #endif

@@ -2,7 +2,7 @@
  * contacts (boxes:8, humanoid) and joint limits (a limited chain), because the snapshot carries the constraint
  * solver's warm-start cache. Restore asks nothing of the memory manager, the base allocator or malloc. Bad input:
  * NULL, truncated buffers, another layout, NaN in the cache, snapshots outgrown by the world, foreign worlds. */
-#include "test_support.h"
+#include "test_contact_scenes.h"
 
 #include <math.h>
 #include <string.h>
@@ -52,39 +52,11 @@ static uint64_t base_allocations(const counted_world *c)
     return n.allocations;
 }
 
-/* Three revolute links with position limits [-limit, limit] and a velocity limit, swinging into their limits. */
-static void add_limited_chain(world *w, double limit)
-{
-    skeleton *s = NULL;
-    assert_wr_ok(skeleton_create(NULL, "chain", &s));
-    int prev = -1;
-    for (int i = 0; i < 3; i++) {
-        body_desc b;
-        body_desc_init(&b);
-        b.parent = prev;
-        joint_desc_init(&b.joint, JOINT_REVOLUTE);
-        b.joint.axis[0] = 0;
-        b.joint.axis[1] = 1;
-        b.joint.axis[2] = 0;
-        b.joint.parent_pose.position[0] = i == 0 ? 0.0 : 0.1;
-        b.joint.parent_pose.position[2] = i == 0 ? 1.0 : 0.0;
-        b.joint.position_lower[0] = -limit;
-        b.joint.position_upper[0] = limit;
-        b.joint.velocity_limit[0] = 3.0;
-        b.mass = 1.0;
-        b.com[0] = 0.05;
-        double half[3] = {0.05, 0.01, 0.01};
-        assert_wr_ok(inertia_of_box(1.0, half, b.inertia));
-        assert_wr_ok(skeleton_add_body(s, &b, &prev));
-    }
-    assert_wr_ok(world_add_skeleton(w, &s));
-}
-
 static void build(counted_world *c, const char *scene)
 {
     counted_world_create(c);
     if (strcmp(scene, "limited-chain") == 0)
-        add_limited_chain(c->w, 0.4);
+        add_limited_chain(c->w, 0.4, 3.0);
     else
         assert_wr_ok(scene_build(c->w, scene));
 }
