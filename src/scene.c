@@ -44,37 +44,37 @@ static void set_vec(double v[3], double x, double y, double z)
 #define CHAIN_GROUP 2u
 
 /* A body of a box of half extents (hx, hy, hz) whose centre is at `com` in the body frame. */
-static wr_status add_box_body_masked(skeleton *s, const body_desc *base, double mass, double hx, double hy, double hz,
+static wr_status add_box_body_masked(wr_skeleton *s, const wr_body_desc *base, double mass, double hx, double hy, double hz,
                                      uint32_t group, uint32_t mask, int *out);
-static wr_status add_box_body(skeleton *s, const body_desc *base, double mass, double hx, double hy, double hz,
+static wr_status add_box_body(wr_skeleton *s, const wr_body_desc *base, double mass, double hx, double hy, double hz,
                               int *out)
 {
     return add_box_body_masked(s, base, mass, hx, hy, hz, 1u, 0xffffffffu, out);
 }
 
-static wr_status add_box_body_masked(skeleton *s, const body_desc *base, double mass, double hx, double hy, double hz,
+static wr_status add_box_body_masked(wr_skeleton *s, const wr_body_desc *base, double mass, double hx, double hy, double hz,
                                      uint32_t group, uint32_t mask, int *out)
 {
-    body_desc b = *base;
+    wr_body_desc b = *base;
     b.mass = mass;
     double he[3] = {hx, hy, hz};
-    wr_status st = inertia_of_box(mass, he, b.inertia);
+    wr_status st = wr_inertia_of_box(mass, he, b.inertia);
     if (st == WR_OK)
-        st = skeleton_add_body(s, &b, out);
+        st = wr_skeleton_add_body(s, &b, out);
     if (st != WR_OK)
         return st;
-    shape_desc sh;
-    shape_desc_init(&sh, SHAPE_BOX);
+    wr_shape_desc sh;
+    wr_shape_desc_init(&sh, WR_SHAPE_BOX);
     memcpy(sh.size, he, sizeof he);
     sh.collision_group = group;
     sh.collision_mask = mask;
     set_pose(&sh.pose, b.com[0], b.com[1], b.com[2]);
-    return skeleton_add_shape(s, *out, &sh, NULL);
+    return wr_skeleton_add_shape(s, *out, &sh, NULL);
 }
 
 /* A capsule body along the body's local axis `axis` (0 x, 1 y, 2 z) from the origin to `length`, mass at its
  * middle. */
-static wr_status add_capsule_body(skeleton *s, body_desc *b, double mass, double radius, double length, int axis,
+static wr_status add_capsule_body(wr_skeleton *s, wr_body_desc *b, double mass, double radius, double length, int axis,
                                   double sign, int *out)
 {
     double half = 0.5 * length;
@@ -82,7 +82,7 @@ static wr_status add_capsule_body(skeleton *s, body_desc *b, double mass, double
     set_vec(b->com, 0, 0, 0);
     b->com[axis] = sign * half;
     double local[9];
-    wr_status st = inertia_of_capsule(mass, radius, half > radius ? half - radius : 0.0, local);
+    wr_status st = wr_inertia_of_capsule(mass, radius, half > radius ? half - radius : 0.0, local);
     if (st != WR_OK)
         return st;
     /* the capsule's long axis is local z; permute the moments onto `axis` */
@@ -90,10 +90,10 @@ static wr_status add_capsule_body(skeleton *s, body_desc *b, double mass, double
     memset(b->inertia, 0, sizeof b->inertia);
     for (int k = 0; k < 3; k++)
         b->inertia[k * 4] = (k == axis) ? ia : it;
-    if ((st = skeleton_add_body(s, b, out)) != WR_OK)
+    if ((st = wr_skeleton_add_body(s, b, out)) != WR_OK)
         return st;
-    shape_desc sh;
-    shape_desc_init(&sh, SHAPE_CAPSULE);
+    wr_shape_desc sh;
+    wr_shape_desc_init(&sh, WR_SHAPE_CAPSULE);
     sh.size[0] = radius;
     sh.size[1] = half > radius ? half - radius : 0.0;
     set_pose(&sh.pose, b->com[0], b->com[1], b->com[2]);
@@ -101,85 +101,85 @@ static wr_status add_capsule_body(skeleton *s, body_desc *b, double mass, double
         set_rotation(&sh.pose, 1, 0.5 * 3.14159265358979323846);
     else if (axis == 1)
         set_rotation(&sh.pose, 0, 0.5 * 3.14159265358979323846);
-    return skeleton_add_shape(s, *out, &sh, NULL);
+    return wr_skeleton_add_shape(s, *out, &sh, NULL);
 }
 
 /* Add a finished skeleton to the world, destroying it if that fails. */
-static wr_status add_to_world(world *w, skeleton *s, wr_status st)
+static wr_status add_to_world(wr_world *w, wr_skeleton *s, wr_status st)
 {
     if (st == WR_OK)
-        st = world_add_skeleton(w, &s);
+        st = wr_world_add_skeleton(w, &s);
     if (st != WR_OK)
-        skeleton_destroy(s);
+        wr_skeleton_destroy(s);
     return st;
 }
 
 /* ---- scenes ------------------------------------------------------------------------------------------------ */
 
-static wr_status build_ground(world *w)
+static wr_status build_ground(wr_world *w)
 {
-    skeleton *s = NULL;
-    wr_status st = skeleton_create(world_get_memory_manager(w), "ground", &s);
+    wr_skeleton *s = NULL;
+    wr_status st = wr_skeleton_create(wr_world_get_memory_manager(w), "ground", &s);
     if (st != WR_OK)
         return st;
-    body_desc b;
-    body_desc_init(&b);
+    wr_body_desc b;
+    wr_body_desc_init(&b);
     strcpy(b.name, "ground");
-    joint_desc_init(&b.joint, JOINT_WELD);
+    wr_joint_desc_init(&b.joint, WR_JOINT_WELD);
     int body = 0;
-    st = skeleton_add_body(s, &b, &body);
+    st = wr_skeleton_add_body(s, &b, &body);
     if (st == WR_OK) {
-        shape_desc sh;
-        shape_desc_init(&sh, SHAPE_PLANE);
-        st = skeleton_add_shape(s, body, &sh, NULL);
+        wr_shape_desc sh;
+        wr_shape_desc_init(&sh, WR_SHAPE_PLANE);
+        st = wr_skeleton_add_shape(s, body, &sh, NULL);
     }
     return add_to_world(w, s, st);
 }
 
 /* A 1 m pendulum: 1 kg sphere (r = 0.05 m) on a massless-like rod, hinge about y at height 2 m, started at 0.5 rad. */
-static wr_status build_pendulum(world *w)
+static wr_status build_pendulum(wr_world *w)
 {
-    skeleton *s = NULL;
-    wr_status st = skeleton_create(world_get_memory_manager(w), "pendulum", &s);
+    wr_skeleton *s = NULL;
+    wr_status st = wr_skeleton_create(wr_world_get_memory_manager(w), "pendulum", &s);
     if (st != WR_OK)
         return st;
-    body_desc b;
-    body_desc_init(&b);
+    wr_body_desc b;
+    wr_body_desc_init(&b);
     strcpy(b.name, "bob");
-    joint_desc_init(&b.joint, JOINT_REVOLUTE);
+    wr_joint_desc_init(&b.joint, WR_JOINT_REVOLUTE);
     set_vec(b.joint.axis, 0, 1, 0);
     set_pose(&b.joint.parent_pose, 0, 0, 2.0);
     b.mass = 1.0;
     set_vec(b.com, 0, 0, -1.0);
     int body = 0;
-    st = inertia_of_sphere(1.0, 0.05, b.inertia);
+    st = wr_inertia_of_sphere(1.0, 0.05, b.inertia);
     if (st == WR_OK)
-        st = skeleton_add_body(s, &b, &body);
+        st = wr_skeleton_add_body(s, &b, &body);
     if (st == WR_OK) {
-        shape_desc sh;
-        shape_desc_init(&sh, SHAPE_SPHERE);
+        wr_shape_desc sh;
+        wr_shape_desc_init(&sh, WR_SHAPE_SPHERE);
         sh.size[0] = 0.05;
         set_pose(&sh.pose, 0, 0, -1.0);
-        st = skeleton_add_shape(s, body, &sh, NULL);
+        st = wr_skeleton_add_shape(s, body, &sh, NULL);
     }
     if (st == WR_OK) {
         double q = 0.5;
-        st = skeleton_set_positions(s, &q, 1);
+        st = wr_skeleton_set_positions(s, &q, 1);
     }
     return add_to_world(w, s, st);
 }
 
 /* N revolute links of 0.1 m and 1 kg (boxes 0.1 x 0.02 x 0.02), hinges about y, horizontal along +x at q = 0; the
  * links do not collide with each other. */
-static wr_status build_chain(world *w, int n)
+static wr_status build_chain(wr_world *w, int n)
 {
-    skeleton *s = NULL;
-    wr_status st = skeleton_create(world_get_memory_manager(w), "chain", &s);
+    wr_skeleton *s = NULL;
+    wr_status st = wr_skeleton_create(wr_world_get_memory_manager(w), "chain", &s);
     if (st != WR_OK)
         return st;
-    body_desc b;
-    body_desc_init(&b);
-    joint_desc_init(&b.joint, JOINT_REVOLUTE);
+    wr_body_desc b;
+    wr_body_desc_init(&b);
+    wr_joint_desc_init(&b.joint, WR_JOINT_REVOLUTE);
     set_vec(b.joint.axis, 0, 1, 0);
     set_vec(b.com, 0.05, 0, 0);
     b.joint.damping = 0.3; /* keeps long chains stable at dt = 1 ms (whips) */
@@ -201,29 +201,29 @@ static wr_status build_chain(world *w, int n)
 }
 
 /* A 7-DOF arm on a fixed base: alternating z / y hinges, shrinking links, light damping, effort limits. */
-static wr_status build_arm7(world *w)
+static wr_status build_arm7(wr_world *w)
 {
     static const double length[7] = {0.30, 0.35, 0.30, 0.30, 0.20, 0.12, 0.08};
     static const double mass[7] = {4.0, 3.5, 2.5, 2.0, 1.5, 0.8, 0.4};
     static const double radius[7] = {0.06, 0.055, 0.05, 0.045, 0.04, 0.035, 0.03};
     static const double q0[7] = {0.0, 0.6, 0.0, -1.2, 0.0, 0.8, 0.0};
     static const double effort[7] = {150, 150, 80, 80, 40, 20, 10};
-    skeleton *s = NULL;
-    wr_status st = skeleton_create(world_get_memory_manager(w), "arm7", &s);
+    wr_skeleton *s = NULL;
+    wr_status st = wr_skeleton_create(wr_world_get_memory_manager(w), "arm7", &s);
     if (st != WR_OK)
         return st;
-    body_desc b;
-    body_desc_init(&b);
+    wr_body_desc b;
+    wr_body_desc_init(&b);
     strcpy(b.name, "base");
-    joint_desc_init(&b.joint, JOINT_WELD);
+    wr_joint_desc_init(&b.joint, WR_JOINT_WELD);
     int prev = -1;
     st = add_capsule_body(s, &b, 10.0, 0.08, 0.2, 2, 1.0, &prev);
     double offset = 0.2;
     for (int i = 0; i < 7 && st == WR_OK; i++) {
-        body_desc_init(&b);
+        wr_body_desc_init(&b);
         b.name[0] = (char)('1' + i);
         b.parent = prev;
-        joint_desc_init(&b.joint, JOINT_REVOLUTE);
+        wr_joint_desc_init(&b.joint, WR_JOINT_REVOLUTE);
         set_vec(b.joint.axis, 0, (i % 2) ? 1 : 0, (i % 2) ? 0 : 1);
         set_pose(&b.joint.parent_pose, 0, 0, offset);
         b.joint.damping = 0.5;
@@ -235,43 +235,43 @@ static wr_status build_arm7(world *w)
         offset = length[i];
     }
     if (st == WR_OK)
-        st = skeleton_set_positions(s, q0, 7);
+        st = wr_skeleton_set_positions(s, q0, 7);
     return add_to_world(w, s, st);
 }
 
 /* A floating-base humanoid, 27 DOF (free pelvis 6, ball torso/shoulders/hips 4 x 3, revolute elbows/knees/ankles
  * 6 x 1), standing with the pelvis 1.0 m above the ground plane. */
-static wr_status build_humanoid(world *w)
+static wr_status build_humanoid(wr_world *w)
 {
-    skeleton *s = NULL;
-    wr_status st = skeleton_create(world_get_memory_manager(w), "humanoid", &s);
+    wr_skeleton *s = NULL;
+    wr_status st = wr_skeleton_create(wr_world_get_memory_manager(w), "humanoid", &s);
     if (st != WR_OK)
         return st;
-    body_desc b;
+    wr_body_desc b;
     int pelvis = -1, torso = -1, tmp = -1;
-    body_desc_init(&b);
+    wr_body_desc_init(&b);
     strcpy(b.name, "pelvis");
-    joint_desc_init(&b.joint, JOINT_FREE);
+    wr_joint_desc_init(&b.joint, WR_JOINT_FREE);
     set_pose(&b.joint.parent_pose, 0, 0, 1.0);
     set_vec(b.com, 0, 0, 0);
     st = add_box_body(s, &b, 10.0, 0.12, 0.15, 0.08, &pelvis);
 
     if (st == WR_OK) {
-        body_desc_init(&b);
+        wr_body_desc_init(&b);
         strcpy(b.name, "torso");
         b.parent = pelvis;
-        joint_desc_init(&b.joint, JOINT_BALL);
+        wr_joint_desc_init(&b.joint, WR_JOINT_BALL);
         set_pose(&b.joint.parent_pose, 0, 0, 0.08);
         b.joint.damping = 1.0;
         set_vec(b.com, 0, 0, 0.25);
         st = add_box_body(s, &b, 25.0, 0.11, 0.17, 0.25, &torso);
     }
     if (st == WR_OK) { /* head, part of the torso body */
-        shape_desc sh;
-        shape_desc_init(&sh, SHAPE_SPHERE);
+        wr_shape_desc sh;
+        wr_shape_desc_init(&sh, WR_SHAPE_SPHERE);
         sh.size[0] = 0.11;
         set_pose(&sh.pose, 0, 0, 0.62);
-        st = skeleton_add_shape(s, torso, &sh, NULL);
+        st = wr_skeleton_add_shape(s, torso, &sh, NULL);
     }
     for (int side = 0; side < 2 && st == WR_OK; side++) {
         const double y = side ? -1.0 : 1.0;
@@ -279,18 +279,18 @@ static wr_status build_humanoid(world *w)
                                    {"r_upper_arm", "r_forearm", "r_thigh", "r_shin", "r_foot"}};
         int upper = -1, thigh = -1, shin = -1;
         /* arm: ball shoulder, revolute elbow, hanging down */
-        body_desc_init(&b);
+        wr_body_desc_init(&b);
         strcpy(b.name, names[side][0]);
         b.parent = torso;
-        joint_desc_init(&b.joint, JOINT_BALL);
+        wr_joint_desc_init(&b.joint, WR_JOINT_BALL);
         set_pose(&b.joint.parent_pose, 0, y * 0.22, 0.45);
         b.joint.damping = 0.5;
         st = add_capsule_body(s, &b, 2.5, 0.045, 0.30, 2, -1.0, &upper);
         if (st == WR_OK) {
-            body_desc_init(&b);
+            wr_body_desc_init(&b);
             strcpy(b.name, names[side][1]);
             b.parent = upper;
-            joint_desc_init(&b.joint, JOINT_REVOLUTE);
+            wr_joint_desc_init(&b.joint, WR_JOINT_REVOLUTE);
             set_vec(b.joint.axis, 0, 1, 0);
             set_pose(&b.joint.parent_pose, 0, 0, -0.30);
             b.joint.damping = 0.3;
@@ -300,19 +300,19 @@ static wr_status build_humanoid(world *w)
         }
         /* leg: ball hip, revolute knee and ankle */
         if (st == WR_OK) {
-            body_desc_init(&b);
+            wr_body_desc_init(&b);
             strcpy(b.name, names[side][2]);
             b.parent = pelvis;
-            joint_desc_init(&b.joint, JOINT_BALL);
+            wr_joint_desc_init(&b.joint, WR_JOINT_BALL);
             set_pose(&b.joint.parent_pose, 0, y * 0.1, -0.08);
             b.joint.damping = 1.0;
             st = add_capsule_body(s, &b, 7.0, 0.07, 0.42, 2, -1.0, &thigh);
         }
         if (st == WR_OK) {
-            body_desc_init(&b);
+            wr_body_desc_init(&b);
             strcpy(b.name, names[side][3]);
             b.parent = thigh;
-            joint_desc_init(&b.joint, JOINT_REVOLUTE);
+            wr_joint_desc_init(&b.joint, WR_JOINT_REVOLUTE);
             set_vec(b.joint.axis, 0, 1, 0);
             set_pose(&b.joint.parent_pose, 0, 0, -0.42);
             b.joint.damping = 0.8;
@@ -321,10 +321,10 @@ static wr_status build_humanoid(world *w)
             st = add_capsule_body(s, &b, 3.5, 0.05, 0.40, 2, -1.0, &shin);
         }
         if (st == WR_OK) {
-            body_desc_init(&b);
+            wr_body_desc_init(&b);
             strcpy(b.name, names[side][4]);
             b.parent = shin;
-            joint_desc_init(&b.joint, JOINT_REVOLUTE);
+            wr_joint_desc_init(&b.joint, WR_JOINT_REVOLUTE);
             set_vec(b.joint.axis, 0, 1, 0);
             set_pose(&b.joint.parent_pose, 0, 0, -0.40);
             b.joint.damping = 0.3;
@@ -341,17 +341,17 @@ static wr_status build_humanoid(world *w)
 }
 
 /* n free boxes (0.2 m cubes, 1 kg) on a grid 0.5 m apart, 0.5 m above a ground plane, slightly rotated. */
-static wr_status build_boxes(world *w, int n)
+static wr_status build_boxes(wr_world *w, int n)
 {
     wr_status st = build_ground(w);
     int side = (int)ceil(sqrt((double)n));
     for (int i = 0; i < n && st == WR_OK; i++) {
-        skeleton *s = NULL;
-        st = skeleton_create(world_get_memory_manager(w), "box", &s);
+        wr_skeleton *s = NULL;
+        st = wr_skeleton_create(wr_world_get_memory_manager(w), "box", &s);
         if (st != WR_OK)
             break;
-        body_desc b;
-        body_desc_init(&b);
+        wr_body_desc b;
+        wr_body_desc_init(&b);
         strcpy(b.name, "box");
         int body = 0;
         st = add_box_body(s, &b, 1.0, 0.1, 0.1, 0.1, &body);
@@ -363,7 +363,7 @@ static wr_status build_boxes(world *w, int n)
             q[3] = cos(0.5 * a);
             q[4] = sin(0.5 * a);
             q[5] = q[6] = 0.0;
-            st = skeleton_set_positions(s, q, 7);
+            st = wr_skeleton_set_positions(s, q, 7);
         }
         st = add_to_world(w, s, st);
     }
@@ -389,11 +389,11 @@ static int parse_count(const char *name, const char *prefix)
     return (int)n;
 }
 
-wr_status scene_build(world *w, const char *name)
+wr_status wr_scene_build(wr_world *w, const char *name)
 {
     if (!w || !name)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and name must not be NULL");
-    const int before = world_skeleton_count(w);
+    const int before = wr_world_skeleton_count(w);
     wr_status st;
     int n;
     if (strcmp(name, "pendulum") == 0)
@@ -412,13 +412,13 @@ wr_status scene_build(world *w, const char *name)
                        SCENE_MAX_COUNT);
     if (st != WR_OK) {
         /* keep the failing call's message: removing cannot fail here */
-        while (world_skeleton_count(w) > before)
-            world_remove_skeleton(w, world_get_skeleton(w, world_skeleton_count(w) - 1));
+        while (wr_world_skeleton_count(w) > before)
+            wr_world_remove_skeleton(w, wr_world_get_skeleton(w, wr_world_skeleton_count(w) - 1));
     }
     return st;
 }
 
-double scene_cost_estimate(const char *name)
+double wr_scene_cost_estimate(const char *name)
 {
     if (!name)
         return 0.0;

@@ -5,38 +5,38 @@
 #include "test_contact_scenes.h"
 
 typedef struct counted_world {
-    memory_allocator *heap, *counting;
-    memory_manager *manager;
-    world *w;
+    wr_memory_allocator *heap, *counting;
+    wr_memory_manager *manager;
+    wr_world *w;
 } counted_world;
 
 static void counted_world_create(counted_world *cw)
 {
-    assert_wr_ok(memory_allocator_create_heap(&cw->heap));
-    assert_wr_ok(memory_allocator_create_counting(cw->heap, &cw->counting));
-    memory_manager_config mc;
-    memory_manager_config_init(&mc);
+    assert_wr_ok(wr_memory_allocator_create_heap(&cw->heap));
+    assert_wr_ok(wr_memory_allocator_create_counting(cw->heap, &cw->counting));
+    wr_memory_manager_config mc;
+    wr_memory_manager_config_init(&mc);
     mc.base = cw->counting;
-    assert_wr_ok(memory_manager_create(&mc, &cw->manager));
-    world_config wc;
-    world_config_init(&wc);
+    assert_wr_ok(wr_memory_manager_create(&mc, &cw->manager));
+    wr_world_config wc;
+    wr_world_config_init(&wc);
     wc.time_step = 0.001;
     wc.memory = cw->manager;
-    assert_wr_ok(world_create(&wc, &cw->w));
+    assert_wr_ok(wr_world_create(&wc, &cw->w));
 }
 
 static void counted_world_destroy(counted_world *cw)
 {
-    assert_wr_ok(world_destroy(cw->w));
-    assert_wr_ok(memory_manager_destroy(cw->manager));
-    assert_wr_ok(memory_allocator_destroy(cw->counting));
-    assert_wr_ok(memory_allocator_destroy(cw->heap));
+    assert_wr_ok(wr_world_destroy(cw->w));
+    assert_wr_ok(wr_memory_manager_destroy(cw->manager));
+    assert_wr_ok(wr_memory_allocator_destroy(cw->counting));
+    assert_wr_ok(wr_memory_allocator_destroy(cw->heap));
 }
 
 static uint64_t base_requests(const counted_world *cw)
 {
-    memory_allocator_counts c;
-    assert_wr_ok(memory_allocator_get_counts(cw->counting, &c));
+    wr_memory_allocator_counts c;
+    assert_wr_ok(wr_memory_allocator_get_counts(cw->counting, &c));
     return c.allocations;
 }
 
@@ -45,19 +45,19 @@ static void expect_steady(const char *scene, int warm, int steps)
 {
     counted_world cw;
     counted_world_create(&cw);
-    assert_wr_ok(scene_build(cw.w, scene));
-    assert_wr_ok(world_step(cw.w, warm));
+    assert_wr_ok(wr_scene_build(cw.w, scene));
+    assert_wr_ok(wr_world_step(cw.w, warm));
     uint64_t before = base_requests(&cw);
-    int counting = malloc_count_require("world_step with contacts allocates nothing");
+    int counting = malloc_count_require("wr_world_step with contacts allocates nothing");
     if (counting)
         malloc_count_begin();
-    assert_wr_ok(world_step(cw.w, steps));
+    assert_wr_ok(wr_world_step(cw.w, steps));
     if (counting) {
         malloc_count_stats ms = malloc_count_end();
         assert_int_equal(ms.allocations, 0);
     }
     assert_int_equal(base_requests(&cw), before);
-    collision_stats st;
+    wr_collision_stats st;
     if (contact_stats(cw.w, &st)) {
         print_message("%s: contacts %u rows %u, frame high-water %zu B of %zu B held, %llu frame growths, cache "
                       "%zu entries (%llu growths)\n",
@@ -92,27 +92,27 @@ static void test_budget_too_small_fails_cleanly(void **state)
     add_ground(cw.w, 0.0, 0.8, 0.0);
     for (int i = 0; i < 64; i++)
         add_box(cw.w, 0.1, 1.0, 0.5 * (i % 8), 0.5 * (i / 8), 0.1, 0.8);
-    memory_manager_stats ms;
-    assert_wr_ok(memory_manager_get_stats(cw.manager, &ms));
-    assert_wr_ok(memory_manager_set_budget(cw.manager, ms.bytes_reserved));
-    uint64_t hash = world_state_hash(cw.w);
-    wr_status s = world_step(cw.w, 1);
+    wr_memory_manager_stats ms;
+    assert_wr_ok(wr_memory_manager_get_stats(cw.manager, &ms));
+    assert_wr_ok(wr_memory_manager_set_budget(cw.manager, ms.bytes_reserved));
+    uint64_t hash = wr_world_state_hash(cw.w);
+    wr_status s = wr_world_step(cw.w, 1);
     assert_int_equal(s, WR_ERR_BUDGET);
     print_message("refused: %s\n", wr_last_error());
-    assert_true(world_state_hash(cw.w) == hash);
-    assert_int_equal(world_step_count(cw.w), 0);
-    assert_true(world_time(cw.w) == 0.0);
+    assert_true(wr_world_state_hash(cw.w) == hash);
+    assert_int_equal(wr_world_step_count(cw.w), 0);
+    assert_true(wr_world_time(cw.w) == 0.0);
     size_t n = 0;
-    assert_int_equal(collision_get_contacts(cw.w, NULL, 0, &n), WR_ERR_INVALID_STATE); /* nothing committed */
+    assert_int_equal(wr_collision_get_contacts(cw.w, NULL, 0, &n), WR_ERR_INVALID_STATE); /* nothing committed */
     /* A larger budget: the same step now succeeds, and the next ones too. */
-    assert_wr_ok(memory_manager_set_budget(cw.manager, 0));
-    assert_wr_ok(world_step(cw.w, 10));
-    assert_int_equal(world_step_count(cw.w), 10);
-    collision_stats st;
+    assert_wr_ok(wr_memory_manager_set_budget(cw.manager, 0));
+    assert_wr_ok(wr_world_step(cw.w, 10));
+    assert_int_equal(wr_world_step_count(cw.w), 10);
+    wr_collision_stats st;
     if (contact_stats(cw.w, &st)) {
         assert_int_equal(st.contacts, 256);
         assert_int_equal(st.warm_started, 256);
-        assert_wr_ok(collision_get_contacts(cw.w, NULL, 0, &n));
+        assert_wr_ok(wr_collision_get_contacts(cw.w, NULL, 0, &n));
         assert_int_equal(n, 256);
     }
     counted_world_destroy(&cw);
@@ -127,8 +127,8 @@ static void test_cache_grows_once_then_steady(void **state)
     add_ground(cw.w, 0.0, 0.8, 0.0);
     for (int i = 0; i < 70; i++)
         add_box(cw.w, 0.1, 1.0, 0.5 * (i % 10), 0.5 * (i / 10), 0.1, 0.8);
-    assert_wr_ok(world_step(cw.w, 20));
-    collision_stats st;
+    assert_wr_ok(wr_world_step(cw.w, 20));
+    wr_collision_stats st;
     if (!contact_stats(cw.w, &st)) {
         counted_world_destroy(&cw);
         return;
@@ -138,9 +138,9 @@ static void test_cache_grows_once_then_steady(void **state)
     assert_true(st.cache_capacity >= 280);
     assert_int_equal(st.warm_started, 280);
     uint64_t before = base_requests(&cw);
-    assert_wr_ok(world_step(cw.w, 100));
+    assert_wr_ok(wr_world_step(cw.w, 100));
     assert_int_equal(base_requests(&cw), before);
-    assert_wr_ok(collision_get_stats(cw.w, &st));
+    assert_wr_ok(wr_collision_get_stats(cw.w, &st));
     assert_int_equal(st.cache_growths, 1);
     counted_world_destroy(&cw);
 }
@@ -149,23 +149,23 @@ static void test_cache_grows_once_then_steady(void **state)
 static void test_settings(void **state)
 {
     (void)state;
-    world *w = make_world(0.001);
-    collision_settings s;
-    assert_int_equal(collision_get_settings(w, &s), WR_ERR_INVALID_STATE); /* no skeleton yet */
+    wr_world *w = make_world(0.001);
+    wr_collision_settings s;
+    assert_int_equal(wr_collision_get_settings(w, &s), WR_ERR_INVALID_STATE); /* no skeleton yet */
     add_ground(w, 0.0, 0.8, 0.0);
-    assert_wr_ok(collision_get_settings(w, &s));
+    assert_wr_ok(wr_collision_get_settings(w, &s));
     assert_int_equal(s.max_iterations, 40);
-    collision_settings bad = s;
+    wr_collision_settings bad = s;
     bad.erp = 1.5;
-    assert_int_equal(collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
     bad = s;
     bad.margin = NAN;
-    assert_int_equal(collision_set_settings(w, &bad), WR_ERR_NON_FINITE);
+    assert_int_equal(wr_collision_set_settings(w, &bad), WR_ERR_NON_FINITE);
     bad = s;
     bad.max_iterations = 0;
-    assert_int_equal(collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
-    collision_settings now;
-    assert_wr_ok(collision_get_settings(w, &now));
+    assert_int_equal(wr_collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
+    wr_collision_settings now;
+    assert_wr_ok(wr_collision_get_settings(w, &now));
     /* Field by field (padding is not part of the value). */
     assert_true(now.max_iterations == s.max_iterations && now.tolerance == s.tolerance && now.margin == s.margin &&
                 now.erp == s.erp && now.slop == s.slop && now.max_correction == s.max_correction &&
@@ -173,30 +173,30 @@ static void test_settings(void **state)
                 now.limit_margin == s.limit_margin && now.self_collision == s.self_collision &&
                 now.adjacent_collision == s.adjacent_collision);
     s.max_iterations = 10;
-    assert_wr_ok(collision_set_settings(w, &s));
-    assert_wr_ok(collision_get_settings(w, &now));
+    assert_wr_ok(wr_collision_set_settings(w, &s));
+    assert_wr_ok(wr_collision_get_settings(w, &now));
     assert_int_equal(now.max_iterations, 10);
-    assert_int_equal(collision_set_settings(NULL, &s), WR_ERR_INVALID_ARGUMENT);
-    assert_wr_ok(world_destroy(w));
+    assert_int_equal(wr_collision_set_settings(NULL, &s), WR_ERR_INVALID_ARGUMENT);
+    assert_wr_ok(wr_world_destroy(w));
 }
 
 /* Group/mask filtering: a box whose mask excludes the ground's group falls through it. */
 static void test_shape_filter(void **state)
 {
     (void)state;
-    world *w = make_world(0.001);
+    wr_world *w = make_world(0.001);
     add_ground(w, 0.0, 0.8, 0.0);
-    skeleton *box = add_box(w, 0.1, 1.0, 0, 0, 0.1, 0.8);
+    wr_skeleton *box = add_box(w, 0.1, 1.0, 0, 0, 0.1, 0.8);
     uint32_t g = 0, m = 0;
-    assert_wr_ok(collision_get_shape_filter(box, 0, &g, &m));
+    assert_wr_ok(wr_collision_get_shape_filter(box, 0, &g, &m));
     assert_int_equal(g, 1);
-    assert_wr_ok(collision_set_shape_filter(box, 0, 2, ~1u));
-    assert_int_equal(collision_set_shape_filter(box, 5, 1, 1), WR_ERR_NOT_FOUND);
-    assert_wr_ok(world_step(w, 200));
+    assert_wr_ok(wr_collision_set_shape_filter(box, 0, 2, ~1u));
+    assert_int_equal(wr_collision_set_shape_filter(box, 5, 1, 1), WR_ERR_NOT_FOUND);
+    assert_wr_ok(wr_world_step(w, 200));
     double p[3];
     body_position(box, 0, p);
     assert_true(p[2] < 0.0);
-    assert_wr_ok(world_destroy(w));
+    assert_wr_ok(wr_world_destroy(w));
 }
 
 int main(void)

@@ -5,14 +5,14 @@
 static void test_box_rests_on_plane(void **state)
 {
     (void)state;
-    world *w = make_world(0.001);
+    wr_world *w = make_world(0.001);
     add_ground(w, 0.0, 0.8, 0.0);
-    skeleton *box = add_box(w, 0.1, 1.0, 0.3, -0.2, 0.1, 0.8);
+    wr_skeleton *box = add_box(w, 0.1, 1.0, 0.3, -0.2, 0.1, 0.8);
     double p0[3], p[3];
     body_position(box, 0, p0);
     double worst_pen = 0;
     for (int k = 0; k < 10000; k++) {
-        assert_wr_ok(world_step(w, 1));
+        assert_wr_ok(wr_world_step(w, 1));
         body_position(box, 0, p);
         worst_pen = fmax(worst_pen, 0.1 - p[2]);
     }
@@ -21,7 +21,7 @@ static void test_box_rests_on_plane(void **state)
     assert_true(drift < 1e-3);
     assert_true(worst_pen < 1e-3);
     assert_true(max_speed(box) < 1e-3);
-    collision_stats st;
+    wr_collision_stats st;
     if (contact_stats(w, &st)) {
         assert_int_equal(st.contacts, 4);
         assert_int_equal(st.rows, 12);
@@ -30,9 +30,9 @@ static void test_box_rests_on_plane(void **state)
         assert_true(st.frame_high_water > 0);
     }
     /* The four corners carry the weight: the normal impulses of a step add up to m g dt. */
-    collision_contact_info ci[8];
+    wr_collision_contact_info ci[8];
     size_t n = 0;
-    assert_wr_ok(collision_get_contacts(w, ci, 8, &n));
+    assert_wr_ok(wr_collision_get_contacts(w, ci, 8, &n));
     assert_int_equal(n, 4);
     double sum = 0, f1 = 0, f2 = 0;
     for (size_t i = 0; i < n; i++) {
@@ -47,10 +47,10 @@ static void test_box_rests_on_plane(void **state)
     }
     assert_true(fabs(sum - 1.0 * 9.81 * 0.001) < 1e-6);
     assert_true(fabs(f1) < 1e-9 && fabs(f2) < 1e-9); /* friction may pull corners against each other, net zero */
-    assert_wr_ok(collision_get_contacts(w, NULL, 0, &n));
+    assert_wr_ok(wr_collision_get_contacts(w, NULL, 0, &n));
     assert_int_equal(n, 4);
-    assert_int_equal(collision_get_contacts(w, NULL, 1, &n), WR_ERR_INVALID_ARGUMENT);
-    assert_wr_ok(world_destroy(w));
+    assert_int_equal(wr_collision_get_contacts(w, NULL, 1, &n), WR_ERR_INVALID_ARGUMENT);
+    assert_wr_ok(wr_world_destroy(w));
 }
 
 /* A sphere dropped from 1 m with restitution e: the first rebound rises to e^2 of the drop height (5%). */
@@ -58,18 +58,18 @@ static void test_sphere_rebound(void **state)
 {
     (void)state;
     const double e = 0.7, r = 0.1, h0 = 1.0;
-    world *w = make_world(0.001);
+    wr_world *w = make_world(0.001);
     add_ground(w, 0.0, 0.8, 0.0);
     double size[3] = {r, 0, 0}, pos[3] = {0, 0, r + h0};
-    skeleton *ball = add_free_body(w, SHAPE_SPHERE, size, 1.0, pos, 0.0, 0.8, e);
+    wr_skeleton *ball = add_free_body(w, WR_SHAPE_SPHERE, size, 1.0, pos, 0.0, 0.8, e);
     double p[3], top = 0;
     int bounced = 0;
     double prev_vz = 0;
     for (int k = 0; k < 2000; k++) {
-        assert_wr_ok(world_step(w, 1));
+        assert_wr_ok(wr_world_step(w, 1));
         body_position(ball, 0, p);
         double v[6];
-        assert_wr_ok(skeleton_get_velocities(ball, v, 6));
+        assert_wr_ok(wr_skeleton_get_velocities(ball, v, 6));
         if (!bounced && v[5] > 0 && prev_vz < 0)
             bounced = 1;
         if (bounced)
@@ -81,31 +81,31 @@ static void test_sphere_rebound(void **state)
     print_message("rebound height %.4f m, ratio %.4f, e^2 = %.4f\n", top, top / h0, e * e);
     assert_true(bounced);
     assert_true(fabs(top / h0 - e * e) < 0.05 * e * e);
-    assert_wr_ok(world_destroy(w));
+    assert_wr_ok(wr_world_destroy(w));
 }
 
 /* Block on an incline: sticks when tan(angle) < mu, slides with g (sin - mu cos) otherwise (5%). */
 static double incline_acceleration(double angle, double mu, double *moved)
 {
-    world *w = make_world(0.001);
+    wr_world *w = make_world(0.001);
     add_ground(w, angle, mu, 0.0);
     /* A box resting on the tilted plane: centre 0.1 m along the plane normal (0, -sin, cos). */
     double half = 0.1;
     double size[3] = {half, half, half};
     double pos[3] = {0, -sin(angle) * half, cos(angle) * half};
-    skeleton *box = add_free_body(w, SHAPE_BOX, size, 1.0, pos, angle, mu, 0.0);
+    wr_skeleton *box = add_free_body(w, WR_SHAPE_BOX, size, 1.0, pos, angle, mu, 0.0);
     /* Settle 0.2 s, then measure the speed gained along the slope over 0.5 s. */
-    assert_wr_ok(world_step(w, 200));
+    assert_wr_ok(wr_world_step(w, 200));
     double p1[3], p2[3], v1[6], v2[6];
     body_position(box, 0, p1);
-    assert_wr_ok(skeleton_get_velocities(box, v1, 6));
-    assert_wr_ok(world_step(w, 500));
+    assert_wr_ok(wr_skeleton_get_velocities(box, v1, 6));
+    assert_wr_ok(wr_world_step(w, 500));
     body_position(box, 0, p2);
-    assert_wr_ok(skeleton_get_velocities(box, v2, 6));
+    assert_wr_ok(wr_skeleton_get_velocities(box, v2, 6));
     /* Linear velocity in the body frame; the body frame is rotated with the slope: local y is down-slope... up. */
     *moved = sqrt((p2[1] - p1[1]) * (p2[1] - p1[1]) + (p2[2] - p1[2]) * (p2[2] - p1[2]));
     double dv = sqrt(v2[3] * v2[3] + v2[4] * v2[4] + v2[5] * v2[5]) - sqrt(v1[3] * v1[3] + v1[4] * v1[4] + v1[5] * v1[5]);
-    assert_wr_ok(world_destroy(w));
+    assert_wr_ok(wr_world_destroy(w));
     return dv / 0.5;
 }
 

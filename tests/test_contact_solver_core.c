@@ -129,10 +129,10 @@ static int reject_0_1(void *ctx, uint32_t a, uint32_t b)
 static void test_broadphase(void **state)
 {
     (void)state;
-    memory_manager *m = NULL;
-    frame_allocator *f = NULL;
-    assert_wr_ok(memory_manager_create(NULL, &m));
-    assert_wr_ok(frame_allocator_create(m, 0, MEMORY_TAG_COLLISION, &f));
+    wr_memory_manager *m = NULL;
+    wr_frame_allocator *f = NULL;
+    assert_wr_ok(wr_memory_manager_create(NULL, &m));
+    assert_wr_ok(wr_frame_allocator_create(m, 0, WR_MEMORY_TAG_COLLISION, &f));
     broadphase_proxy p[5];
     memset(p, 0, sizeof(p));
     const double lo[4][3] = {{0, 0, 0}, {0.9, 0.5, 0.5}, {5, 5, 5}, {1.5, 0, 0}};
@@ -161,7 +161,7 @@ static void test_broadphase(void **state)
     assert_int_equal(planes, 4);
     assert_int_equal(n, 6);
     /* Group/mask: box 1 in group 2 which box 0 does not collide with. */
-    assert_wr_ok(frame_allocator_reset(f));
+    assert_wr_ok(wr_frame_allocator_reset(f));
     p[1].group = 2;
     p[0].mask = 1;
     assert_wr_ok(broadphase_find_pairs(f, p, 5, NULL, NULL, &pairs, &n));
@@ -169,29 +169,29 @@ static void test_broadphase(void **state)
     /* Filter callback. */
     p[1].group = 1;
     p[0].mask = ~0u;
-    assert_wr_ok(frame_allocator_reset(f));
+    assert_wr_ok(wr_frame_allocator_reset(f));
     assert_wr_ok(broadphase_find_pairs(f, p, 5, reject_0_1, NULL, &pairs, &n));
     assert_int_equal(n, 5);
     /* Two planes never pair. */
-    assert_wr_ok(frame_allocator_reset(f));
+    assert_wr_ok(wr_frame_allocator_reset(f));
     broadphase_proxy two[2];
     memset(two, 0, sizeof(two));
     two[0] = p[4];
     two[1] = p[4];
     assert_wr_ok(broadphase_find_pairs(f, two, 2, NULL, NULL, &pairs, &n));
     assert_int_equal(n, 0);
-    assert_wr_ok(frame_allocator_destroy(f));
-    assert_wr_ok(memory_manager_destroy(m));
+    assert_wr_ok(wr_frame_allocator_destroy(f));
+    assert_wr_ok(wr_memory_manager_destroy(m));
 }
 
 /* Many random boxes: the sweep finds exactly the overlapping pairs a brute-force check finds. */
 static void test_broadphase_matches_brute_force(void **state)
 {
     (void)state;
-    memory_manager *m = NULL;
-    frame_allocator *f = NULL;
-    assert_wr_ok(memory_manager_create(NULL, &m));
-    assert_wr_ok(frame_allocator_create(m, 0, MEMORY_TAG_COLLISION, &f));
+    wr_memory_manager *m = NULL;
+    wr_frame_allocator *f = NULL;
+    assert_wr_ok(wr_memory_manager_create(NULL, &m));
+    assert_wr_ok(wr_frame_allocator_create(m, 0, WR_MEMORY_TAG_COLLISION, &f));
     enum { N = 300 };
     static broadphase_proxy p[N];
     test_rng rng;
@@ -217,8 +217,8 @@ static void test_broadphase_matches_brute_force(void **state)
         }
     assert_int_equal(n, brute);
     assert_true(n > 100);
-    assert_wr_ok(frame_allocator_destroy(f));
-    assert_wr_ok(memory_manager_destroy(m));
+    assert_wr_ok(wr_frame_allocator_destroy(f));
+    assert_wr_ok(wr_memory_manager_destroy(m));
 }
 
 int main(void)

@@ -4,27 +4,27 @@
 #include <math.h>
 #include <string.h>
 
-static double total_energy(skeleton *s)
+static double total_energy(wr_skeleton *s)
 {
     double ke = 0, pe = 0;
-    assert_wr_ok(skeleton_kinetic_energy(s, &ke));
-    assert_wr_ok(skeleton_potential_energy(s, &pe));
+    assert_wr_ok(wr_skeleton_kinetic_energy(s, &ke));
+    assert_wr_ok(wr_skeleton_potential_energy(s, &pe));
     return ke + pe;
 }
 
 /* Largest |E(t) - E(0)| over `duration` seconds of chain:16 (no damping), relative to the potential drop m g h. */
 static double chain_energy_error(double dt, double duration)
 {
-    world_config c;
-    world_config_init(&c);
+    wr_world_config c;
+    wr_world_config_init(&c);
     c.time_step = dt;
-    world *w = NULL;
-    assert_wr_ok(world_create(&c, &w));
-    assert_wr_ok(scene_build(w, "chain:16"));
-    skeleton *s = world_get_skeleton(w, 0);
-    assert_int_equal(skeleton_dof_count(s), 16);
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_create(&c, &w));
+    assert_wr_ok(wr_scene_build(w, "chain:16"));
+    wr_skeleton *s = wr_world_get_skeleton(w, 0);
+    assert_int_equal(wr_skeleton_dof_count(s), 16);
     for (int i = 0; i < 16; i++) /* the scene damps its chains a little (stability of long chains): not here */
-        assert_wr_ok(skeleton_set_joint_damping(s, i, 0.0));
+        assert_wr_ok(wr_skeleton_set_joint_damping(s, i, 0.0));
     /* potential drop from horizontal to hanging straight down: sum over links of m g (0.1 i + 0.05) */
     double mgh = 0;
     for (int i = 0; i < 16; i++)
@@ -33,11 +33,11 @@ static double chain_energy_error(double dt, double duration)
     const int steps = (int)lround(duration / dt);
     double worst = 0;
     for (int k = 0; k < steps; k++) {
-        assert_wr_ok(world_step(w, 1));
+        assert_wr_ok(wr_world_step(w, 1));
         if (k % 10 == 9 || dt > 5e-5)
             worst = fmax(worst, fabs(total_energy(s) - e0));
     }
-    assert_wr_ok(world_destroy(w));
+    assert_wr_ok(wr_world_destroy(w));
     return worst / mgh;
 }
 
@@ -56,39 +56,39 @@ static void test_chain_energy(void **state)
 static void humanoid_momentum_drift(double dt, double duration, double *linear, double *angular, double *p_norm,
                                     double *l_norm)
 {
-    world_config c;
-    world_config_init(&c);
+    wr_world_config c;
+    wr_world_config_init(&c);
     c.time_step = dt;
     c.gravity[2] = 0.0;
-    world *w = NULL;
-    assert_wr_ok(world_create(&c, &w));
-    assert_wr_ok(scene_build(w, "humanoid"));
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_create(&c, &w));
+    assert_wr_ok(wr_scene_build(w, "humanoid"));
     /* no ground: nothing external touches the figure */
-    while (world_skeleton_count(w) > 1)
-        assert_wr_ok(world_remove_skeleton(w, world_get_skeleton(w, world_skeleton_count(w) - 1)));
-    skeleton *s = world_get_skeleton(w, 0);
-    assert_wr_ok(skeleton_find_body(s, "pelvis") == 0 ? WR_OK : WR_ERR_NOT_FOUND);
+    while (wr_world_skeleton_count(w) > 1)
+        assert_wr_ok(wr_world_remove_skeleton(w, wr_world_get_skeleton(w, wr_world_skeleton_count(w) - 1)));
+    wr_skeleton *s = wr_world_get_skeleton(w, 0);
+    assert_wr_ok(wr_skeleton_find_body(s, "pelvis") == 0 ? WR_OK : WR_ERR_NOT_FOUND);
     /* put the pelvis at the origin and give every joint a random velocity (fixed seed) */
     double q[64], v[64];
-    const int nq = skeleton_position_count(s), nv = skeleton_dof_count(s);
+    const int nq = wr_skeleton_position_count(s), nv = wr_skeleton_dof_count(s);
     assert_true(nv >= 20 && nq <= 64);
-    assert_wr_ok(skeleton_get_positions(s, q, (size_t)nq));
+    assert_wr_ok(wr_skeleton_get_positions(s, q, (size_t)nq));
     q[0] = q[1] = q[2] = 0.0;
-    assert_wr_ok(skeleton_set_positions(s, q, (size_t)nq));
+    assert_wr_ok(wr_skeleton_set_positions(s, q, (size_t)nq));
     test_rng r;
     test_rng_seed(&r, 2024);
     for (int k = 0; k < nv; k++)
         v[k] = test_rng_uniform(&r, -1.5, 1.5);
-    assert_wr_ok(skeleton_set_velocities(s, v, (size_t)nv));
+    assert_wr_ok(wr_skeleton_set_velocities(s, v, (size_t)nv));
     double p0[3], l0[3], p[3], l[3];
-    assert_wr_ok(skeleton_momentum(s, p0, l0));
+    assert_wr_ok(wr_skeleton_momentum(s, p0, l0));
     *p_norm = sqrt(p0[0] * p0[0] + p0[1] * p0[1] + p0[2] * p0[2]);
     *l_norm = sqrt(l0[0] * l0[0] + l0[1] * l0[1] + l0[2] * l0[2]);
     *linear = *angular = 0;
     const int steps = (int)lround(duration / dt);
     for (int k = 0; k < steps; k++) {
-        assert_wr_ok(world_step(w, 1));
-        assert_wr_ok(skeleton_momentum(s, p, l));
+        assert_wr_ok(wr_world_step(w, 1));
+        assert_wr_ok(wr_skeleton_momentum(s, p, l));
         double dp = 0, dl = 0;
         for (int i = 0; i < 3; i++) {
             dp += (p[i] - p0[i]) * (p[i] - p0[i]);
@@ -97,7 +97,7 @@ static void humanoid_momentum_drift(double dt, double duration, double *linear, 
         *linear = fmax(*linear, sqrt(dp));
         *angular = fmax(*angular, sqrt(dl));
     }
-    assert_wr_ok(world_destroy(w));
+    assert_wr_ok(wr_world_destroy(w));
 }
 
 static void test_humanoid_momentum(void **state)

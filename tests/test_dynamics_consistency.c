@@ -51,16 +51,16 @@ static void random_inertia(test_rng *r, double out[9])
     out[7] = out[5];
 }
 
-static skeleton *random_tree(test_rng *r, int bodies)
+static wr_skeleton *random_tree(test_rng *r, int bodies)
 {
-    skeleton *s = NULL;
-    assert_wr_ok(skeleton_create(NULL, "random", &s));
+    wr_skeleton *s = NULL;
+    assert_wr_ok(wr_skeleton_create(NULL, "random", &s));
     for (int i = 0; i < bodies; i++) {
-        body_desc b;
-        body_desc_init(&b);
+        wr_body_desc b;
+        wr_body_desc_init(&b);
         b.parent = (int)(test_rng_next(r) % (uint64_t)(i + 1)) - 1;
-        joint_type t = i == 0 ? JOINT_FREE : (joint_type)(test_rng_next(r) % JOINT_TYPE_COUNT);
-        joint_desc_init(&b.joint, t);
+        wr_joint_type t = i == 0 ? WR_JOINT_FREE : (wr_joint_type)(test_rng_next(r) % WR_JOINT_TYPE_COUNT);
+        wr_joint_desc_init(&b.joint, t);
         for (int k = 0; k < 3; k++)
             b.joint.axis[k] = test_rng_uniform(r, -1, 1);
         random_pose(r, &b.joint.parent_pose, 0.3);
@@ -69,20 +69,20 @@ static skeleton *random_tree(test_rng *r, int bodies)
         for (int k = 0; k < 3; k++)
             b.com[k] = test_rng_uniform(r, -0.2, 0.2);
         random_inertia(r, b.inertia);
-        assert_wr_ok(skeleton_add_body(s, &b, NULL));
+        assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
     }
     return s;
 }
 
-static void randomize_state(test_rng *r, skeleton *s)
+static void randomize_state(test_rng *r, wr_skeleton *s)
 {
     double q[MAX_NV], v[MAX_NV];
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
         double *p = q + b->q_offset;
-        if (b->type == JOINT_BALL) {
+        if (b->type == WR_JOINT_BALL) {
             random_unit_quat(r, p);
-        } else if (b->type == JOINT_FREE) {
+        } else if (b->type == WR_JOINT_FREE) {
             for (int k = 0; k < 3; k++)
                 p[k] = test_rng_uniform(r, -1, 1);
             random_unit_quat(r, p + 3);
@@ -92,18 +92,18 @@ static void randomize_state(test_rng *r, skeleton *s)
     }
     for (int k = 0; k < s->nv; k++)
         v[k] = test_rng_uniform(r, -2, 2);
-    assert_wr_ok(skeleton_set_positions(s, q, (size_t)s->nq));
-    assert_wr_ok(skeleton_set_velocities(s, v, (size_t)s->nv));
+    assert_wr_ok(wr_skeleton_set_positions(s, q, (size_t)s->nq));
+    assert_wr_ok(wr_skeleton_set_velocities(s, v, (size_t)s->nv));
     for (int i = 0; i < s->body_count; i++) {
         double f[3], t[3];
         for (int k = 0; k < 3; k++) {
             f[k] = test_rng_uniform(r, -5, 5);
             t[k] = test_rng_uniform(r, -1, 1);
         }
-        assert_wr_ok(skeleton_apply_body_wrench(s, i, f, t));
+        assert_wr_ok(wr_skeleton_apply_body_wrench(s, i, f, t));
     }
     double g[3] = {test_rng_uniform(r, -2, 2), test_rng_uniform(r, -2, 2), -9.81};
-    assert_wr_ok(skeleton_set_gravity(s, g));
+    assert_wr_ok(wr_skeleton_set_gravity(s, g));
 }
 
 /* Solve a x = b by Gaussian elimination with partial pivoting (a is destroyed). */
@@ -152,7 +152,7 @@ static void test_aba_matches_crba_rnea(void **state)
     test_rng_seed(&r, 12345);
     double worst_aba = 0, worst_rnea = 0, worst_m = 0;
     for (int trial = 0; trial < 40; trial++) {
-        skeleton *s = random_tree(&r, 2 + trial % 12);
+        wr_skeleton *s = random_tree(&r, 2 + trial % 12);
         randomize_state(&r, s);
         const int nv = s->nv;
         assert_true(nv <= MAX_NV);
@@ -162,9 +162,9 @@ static void test_aba_matches_crba_rnea(void **state)
             tau[k] = test_rng_uniform(&r, -3, 3);
             zero[k] = 0;
         }
-        assert_wr_ok(skeleton_forward_dynamics(s, tau, qdd, (size_t)nv));
-        assert_wr_ok(skeleton_mass_matrix(s, m, (size_t)nv * (size_t)nv));
-        assert_wr_ok(skeleton_inverse_dynamics(s, zero, c, (size_t)nv));
+        assert_wr_ok(wr_skeleton_forward_dynamics(s, tau, qdd, (size_t)nv));
+        assert_wr_ok(wr_skeleton_mass_matrix(s, m, (size_t)nv * (size_t)nv));
+        assert_wr_ok(wr_skeleton_inverse_dynamics(s, zero, c, (size_t)nv));
         for (int k = 0; k < nv; k++)
             rhs[k] = tau[k] - c[k];
         memcpy(a, m, sizeof(double) * (size_t)nv * (size_t)nv);
@@ -173,7 +173,7 @@ static void test_aba_matches_crba_rnea(void **state)
         for (int k = 0; k < nv; k++)
             worst_aba = fmax(worst_aba, fabs(rhs[k] - qdd[k]) / scale);
         /* RNEA(ABA(tau)) == tau */
-        assert_wr_ok(skeleton_inverse_dynamics(s, qdd, back, (size_t)nv));
+        assert_wr_ok(wr_skeleton_inverse_dynamics(s, qdd, back, (size_t)nv));
         double tscale = 1.0 + max_abs(tau, nv) + max_abs(c, nv);
         for (int k = 0; k < nv; k++)
             worst_rnea = fmax(worst_rnea, fabs(back[k] - tau[k]) / tscale);
@@ -182,7 +182,7 @@ static void test_aba_matches_crba_rnea(void **state)
             double e[MAX_NV], col[MAX_NV];
             memset(e, 0, sizeof(double) * (size_t)nv);
             e[k] = 1.0;
-            assert_wr_ok(skeleton_inverse_dynamics(s, e, col, (size_t)nv));
+            assert_wr_ok(wr_skeleton_inverse_dynamics(s, e, col, (size_t)nv));
             for (int j = 0; j < nv; j++) {
                 worst_m = fmax(worst_m, fabs(col[j] - c[j] - m[j * nv + k]));
                 worst_m = fmax(worst_m, fabs(m[j * nv + k] - m[k * nv + j]));
@@ -190,13 +190,13 @@ static void test_aba_matches_crba_rnea(void **state)
         }
         /* kinetic energy == v^T M v / 2 */
         double v[MAX_NV], ke = 0, vmv = 0;
-        assert_wr_ok(skeleton_get_velocities(s, v, (size_t)nv));
-        assert_wr_ok(skeleton_kinetic_energy(s, &ke));
+        assert_wr_ok(wr_skeleton_get_velocities(s, v, (size_t)nv));
+        assert_wr_ok(wr_skeleton_kinetic_energy(s, &ke));
         for (int j = 0; j < nv; j++)
             for (int k = 0; k < nv; k++)
                 vmv += v[j] * m[j * nv + k] * v[k];
         assert_true(fabs(ke - 0.5 * vmv) < 1e-9 * (1 + ke));
-        assert_wr_ok(skeleton_destroy(s));
+        assert_wr_ok(wr_skeleton_destroy(s));
     }
     print_message("worst relative error: ABA vs CRBA+RNEA %.2e, RNEA(ABA) %.2e, M vs RNEA columns %.2e\n",
                   worst_aba, worst_rnea, worst_m);
@@ -211,12 +211,12 @@ static void test_jacobian_and_mass_solve(void **state)
     test_rng r;
     test_rng_seed(&r, 777);
     for (int trial = 0; trial < 10; trial++) {
-        skeleton *s = random_tree(&r, 3 + trial);
+        wr_skeleton *s = random_tree(&r, 3 + trial);
         randomize_state(&r, s);
         const int nv = s->nv;
         double jl[3 * MAX_NV], ja[3 * MAX_NV], v[MAX_NV], q0[MAX_NV];
-        assert_wr_ok(skeleton_get_velocities(s, v, (size_t)nv));
-        assert_wr_ok(skeleton_get_positions(s, q0, (size_t)s->nq));
+        assert_wr_ok(wr_skeleton_get_velocities(s, v, (size_t)nv));
+        assert_wr_ok(wr_skeleton_get_positions(s, q0, (size_t)s->nq));
         dyn_forward_kinematics(s);
         const int body = s->body_count - 1;
         vec3 local = v3(0.1, -0.05, 0.2);
@@ -237,13 +237,13 @@ static void test_jacobian_and_mass_solve(void **state)
         dyn_integrate_positions(s, h);
         dyn_forward_kinematics(s);
         vec3 pp = tf_apply(dyn_body_transform(s, body), local);
-        assert_wr_ok(skeleton_set_positions(s, q0, (size_t)s->nq));
+        assert_wr_ok(wr_skeleton_set_positions(s, q0, (size_t)s->nq));
         dyn_integrate_positions(s, -h);
         dyn_forward_kinematics(s);
         vec3 pm = tf_apply(dyn_body_transform(s, body), local);
         vec3 fd = v3_scale(v3_sub(pp, pm), 0.5 / h);
         assert_true(v3_norm(v3_sub(fd, jv)) < 1e-5 * (1 + v3_norm(jv)));
-        assert_wr_ok(skeleton_set_positions(s, q0, (size_t)s->nq));
+        assert_wr_ok(wr_skeleton_set_positions(s, q0, (size_t)s->nq));
         dyn_forward_kinematics(s);
         /* M^-1 through the cached factor: M (M^-1 b) == b */
         double b[MAX_NV], x[MAX_NV];
@@ -265,7 +265,7 @@ static void test_jacobian_and_mass_solve(void **state)
             assert_true(k >= dyn_body_dof_offset(s, info.body) &&
                         k < dyn_body_dof_offset(s, info.body) + dyn_body_dof_count(s, info.body));
         }
-        assert_wr_ok(skeleton_destroy(s));
+        assert_wr_ok(wr_skeleton_destroy(s));
     }
 }
 
@@ -274,31 +274,31 @@ static void test_inertia_helpers(void **state)
     (void)state;
     double a[9], b[9];
     /* a capsule without a segment is a sphere */
-    assert_wr_ok(inertia_of_capsule(2.0, 0.3, 0.0, a));
-    assert_wr_ok(inertia_of_sphere(2.0, 0.3, b));
+    assert_wr_ok(wr_inertia_of_capsule(2.0, 0.3, 0.0, a));
+    assert_wr_ok(wr_inertia_of_sphere(2.0, 0.3, b));
     for (int k = 0; k < 9; k++)
         assert_true(fabs(a[k] - b[k]) < 1e-12);
     /* a cube: m (2h)^2 / 6 on every axis */
     const double he[3] = {0.5, 0.5, 0.5};
-    assert_wr_ok(inertia_of_box(3.0, he, a));
+    assert_wr_ok(wr_inertia_of_box(3.0, he, a));
     assert_true(fabs(a[0] - 3.0 / 6.0) < 1e-12 && fabs(a[4] - a[0]) < 1e-12 && a[1] == 0);
     /* a long thin cylinder tends to the rod m L^2 / 12, its axial moment is m r^2 / 2 */
-    assert_wr_ok(inertia_of_cylinder(1.0, 1e-4, 0.5, a));
+    assert_wr_ok(wr_inertia_of_cylinder(1.0, 1e-4, 0.5, a));
     assert_true(fabs(a[0] - 1.0 / 12.0) < 1e-8 && fabs(a[8] - 0.5e-8) < 1e-15);
     /* a long capsule approaches the cylinder of the same total length */
-    assert_wr_ok(inertia_of_capsule(1.0, 1e-4, 1.0, a));
-    assert_wr_ok(inertia_of_cylinder(1.0, 1e-4, 1.0, b));
+    assert_wr_ok(wr_inertia_of_capsule(1.0, 1e-4, 1.0, a));
+    assert_wr_ok(wr_inertia_of_cylinder(1.0, 1e-4, 1.0, b));
     assert_true(fabs(a[0] - b[0]) < 1e-3 * b[0]);
-    /* every helper's output is accepted by skeleton_add_body (SPD, triangle inequality) */
-    skeleton *s = NULL;
-    assert_wr_ok(skeleton_create(NULL, "shapes", &s));
-    body_desc d;
-    body_desc_init(&d);
-    assert_wr_ok(inertia_of_capsule(1.0, 0.05, 0.4, d.inertia));
-    assert_wr_ok(skeleton_add_body(s, &d, NULL));
-    assert_wr_ok(inertia_of_cylinder(1.0, 0.5, 0.01, d.inertia)); /* flat disc: Izz = Ixx + Iyy at the limit */
-    assert_wr_ok(skeleton_add_body(s, &d, NULL));
-    assert_wr_ok(skeleton_destroy(s));
+    /* every helper's output is accepted by wr_skeleton_add_body (SPD, triangle inequality) */
+    wr_skeleton *s = NULL;
+    assert_wr_ok(wr_skeleton_create(NULL, "shapes", &s));
+    wr_body_desc d;
+    wr_body_desc_init(&d);
+    assert_wr_ok(wr_inertia_of_capsule(1.0, 0.05, 0.4, d.inertia));
+    assert_wr_ok(wr_skeleton_add_body(s, &d, NULL));
+    assert_wr_ok(wr_inertia_of_cylinder(1.0, 0.5, 0.01, d.inertia)); /* flat disc: Izz = Ixx + Iyy at the limit */
+    assert_wr_ok(wr_skeleton_add_body(s, &d, NULL));
+    assert_wr_ok(wr_skeleton_destroy(s));
 }
 
 int main(void)

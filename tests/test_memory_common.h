@@ -1,5 +1,5 @@
 /* Helpers shared by the tests/test_memory_*.c programs: failure checks, block patterns, alignment sweeps and
- * fixed-seed random allocate/free sequences run through the memory_allocator interface. */
+ * fixed-seed random allocate/free sequences run through the wr_memory_allocator interface. */
 #ifndef WR_TEST_MEMORY_COMMON_H
 #define WR_TEST_MEMORY_COMMON_H
 
@@ -36,7 +36,7 @@ static inline void check(const void *p, size_t bytes, uint64_t id)
 }
 
 /* Every alignment 1..4096 with a few sizes; all blocks live at once, then freed. */
-static inline void check_alignments(memory_allocator *a, size_t max_bytes)
+static inline void check_alignments(wr_memory_allocator *a, size_t max_bytes)
 {
     static const size_t sizes[] = {1, 7, 16, 100, 1000, 5000};
     void *blocks[13 * 6];
@@ -46,7 +46,7 @@ static inline void check_alignments(memory_allocator *a, size_t max_bytes)
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; ++s) {
             if (sizes[s] > max_bytes)
                 continue;
-            assert_wr_ok(memory_allocator_allocate_aligned(a, sizes[s], alignment, &blocks[n]));
+            assert_wr_ok(wr_memory_allocator_allocate_aligned(a, sizes[s], alignment, &blocks[n]));
             assert_int_equal((uintptr_t)blocks[n] % alignment, 0);
             bytes[n] = sizes[s];
             fill(blocks[n], bytes[n], n);
@@ -55,7 +55,7 @@ static inline void check_alignments(memory_allocator *a, size_t max_bytes)
     }
     for (size_t i = 0; i < n; ++i) {
         check(blocks[i], bytes[i], i);
-        assert_wr_ok(memory_allocator_deallocate(a, blocks[i], bytes[i]));
+        assert_wr_ok(wr_memory_allocator_deallocate(a, blocks[i], bytes[i]));
     }
 }
 
@@ -93,7 +93,7 @@ static inline void check_no_overlap(void *const *ptr, const size_t *bytes, size_
 /* Random allocate/free with a fixed seed through the allocator interface; each block carries its own pattern,
  * checked before it is freed, and live blocks are checked for overlap every 512 steps. Alignments are mostly
  * 1..64, one request in eight up to 4096. */
-static inline void random_sequence(memory_allocator *a, uint64_t seed, int steps, size_t max_bytes)
+static inline void random_sequence(wr_memory_allocator *a, uint64_t seed, int steps, size_t max_bytes)
 {
     enum { SLOTS = 256 };
     void *ptr[SLOTS] = {0};
@@ -105,13 +105,13 @@ static inline void random_sequence(memory_allocator *a, uint64_t seed, int steps
         size_t s = (size_t)(test_rng_next(&rng) % SLOTS);
         if (ptr[s]) {
             check(ptr[s], bytes[s], id[s]);
-            assert_wr_ok(memory_allocator_deallocate(a, ptr[s], bytes[s]));
+            assert_wr_ok(wr_memory_allocator_deallocate(a, ptr[s], bytes[s]));
             ptr[s] = NULL;
         } else {
             bytes[s] = 1 + (size_t)(test_rng_next(&rng) % max_bytes);
             unsigned shift = (unsigned)(test_rng_next(&rng) % 64);
             size_t alignment = (size_t)1 << (shift < 56 ? shift % 7 : shift % 13);
-            assert_wr_ok(memory_allocator_allocate_aligned(a, bytes[s], alignment, &ptr[s]));
+            assert_wr_ok(wr_memory_allocator_allocate_aligned(a, bytes[s], alignment, &ptr[s]));
             assert_int_equal((uintptr_t)ptr[s] % alignment, 0);
             id[s] = (uint64_t)step;
             fill(ptr[s], bytes[s], id[s]);
@@ -123,7 +123,7 @@ static inline void random_sequence(memory_allocator *a, uint64_t seed, int steps
     for (size_t s = 0; s < SLOTS; ++s) {
         if (ptr[s]) {
             check(ptr[s], bytes[s], id[s]);
-            assert_wr_ok(memory_allocator_deallocate(a, ptr[s], bytes[s]));
+            assert_wr_ok(wr_memory_allocator_deallocate(a, ptr[s], bytes[s]));
         }
     }
 }

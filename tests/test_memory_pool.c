@@ -1,4 +1,4 @@
-/* pool_allocator: size classes, alignment, reuse, chunk accounting, statistics and argument checks. */
+/* wr_pool_allocator: size classes, alignment, reuse, chunk accounting, statistics and argument checks. */
 #include "test_support.h"
 #include "test_memory_common.h"
 
@@ -6,17 +6,17 @@
 #include "worldrunner/pool_allocator.h"
 
 typedef struct fixture {
-    memory_allocator *heap;
-    memory_allocator *counting;
-    pool_allocator *pool;
+    wr_memory_allocator *heap;
+    wr_memory_allocator *counting;
+    wr_pool_allocator *pool;
 } fixture;
 
 static int setup(void **state)
 {
     static fixture f;
-    assert_wr_ok(memory_allocator_create_heap(&f.heap));
-    assert_wr_ok(memory_allocator_create_counting(f.heap, &f.counting));
-    assert_wr_ok(pool_allocator_create(f.counting, 0, &f.pool));
+    assert_wr_ok(wr_memory_allocator_create_heap(&f.heap));
+    assert_wr_ok(wr_memory_allocator_create_counting(f.heap, &f.counting));
+    assert_wr_ok(wr_pool_allocator_create(f.counting, 0, &f.pool));
     *state = &f;
     return 0;
 }
@@ -25,27 +25,27 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     if (f->pool)
-        assert_wr_ok(pool_allocator_destroy(f->pool));
-    memory_allocator_counts counts;
-    assert_wr_ok(memory_allocator_get_counts(f->counting, &counts));
+        assert_wr_ok(wr_pool_allocator_destroy(f->pool));
+    wr_memory_allocator_counts counts;
+    assert_wr_ok(wr_memory_allocator_get_counts(f->counting, &counts));
     assert_int_equal(counts.bytes_outstanding, 0); /* every chunk went back to the base */
-    assert_wr_ok(memory_allocator_destroy(f->counting));
-    assert_wr_ok(memory_allocator_destroy(f->heap));
+    assert_wr_ok(wr_memory_allocator_destroy(f->counting));
+    assert_wr_ok(wr_memory_allocator_destroy(f->heap));
     return 0;
 }
 
 static void test_size_classes(void **state)
 {
     (void)state;
-    assert_int_equal(pool_allocator_block_size(0), 0);
-    assert_int_equal(pool_allocator_block_size(POOL_ALLOCATOR_MAX_BLOCK + 1), 0);
-    assert_int_equal(pool_allocator_block_size(1), 16);
-    assert_int_equal(pool_allocator_block_size(17), 32);
-    assert_int_equal(pool_allocator_block_size(256), 256);
-    assert_int_equal(pool_allocator_block_size(1024), 1024);
+    assert_int_equal(wr_pool_allocator_block_size(0), 0);
+    assert_int_equal(wr_pool_allocator_block_size(WR_POOL_ALLOCATOR_MAX_BLOCK + 1), 0);
+    assert_int_equal(wr_pool_allocator_block_size(1), 16);
+    assert_int_equal(wr_pool_allocator_block_size(17), 32);
+    assert_int_equal(wr_pool_allocator_block_size(256), 256);
+    assert_int_equal(wr_pool_allocator_block_size(1024), 1024);
     size_t previous = 0;
-    for (size_t bytes = 1; bytes <= POOL_ALLOCATOR_MAX_BLOCK; ++bytes) {
-        size_t block = pool_allocator_block_size(bytes);
+    for (size_t bytes = 1; bytes <= WR_POOL_ALLOCATOR_MAX_BLOCK; ++bytes) {
+        size_t block = wr_pool_allocator_block_size(bytes);
         assert_true(block >= bytes);
         assert_true(block >= previous);
         assert_int_equal(block % 16, 0);
@@ -57,14 +57,14 @@ static void test_size_classes(void **state)
 static void test_alignment(void **state)
 {
     fixture *f = *state;
-    check_alignments(pool_allocator_as_allocator(f->pool), POOL_ALLOCATOR_MAX_BLOCK);
+    check_alignments(wr_pool_allocator_as_allocator(f->pool), WR_POOL_ALLOCATOR_MAX_BLOCK);
     /* Every block at least 16-aligned, 32-aligned when asked, for every size. */
     for (size_t alignment = 16; alignment <= 32; alignment *= 2) {
-        for (size_t bytes = 1; bytes <= POOL_ALLOCATOR_MAX_BLOCK; bytes += 5) {
+        for (size_t bytes = 1; bytes <= WR_POOL_ALLOCATOR_MAX_BLOCK; bytes += 5) {
             void *p;
-            assert_wr_ok(pool_allocator_allocate(f->pool, bytes, alignment == 16 ? 0 : alignment, &p));
+            assert_wr_ok(wr_pool_allocator_allocate(f->pool, bytes, alignment == 16 ? 0 : alignment, &p));
             assert_int_equal((uintptr_t)p % alignment, 0);
-            assert_wr_ok(pool_allocator_deallocate(f->pool, p, bytes));
+            assert_wr_ok(wr_pool_allocator_deallocate(f->pool, p, bytes));
         }
     }
 }
@@ -72,13 +72,13 @@ static void test_alignment(void **state)
 static void test_random_no_overlap_debug_sees_no_leak(void **state)
 {
     fixture *f = *state;
-    memory_allocator *debug;
-    assert_wr_ok(memory_allocator_create_debug(pool_allocator_as_allocator(f->pool), &debug));
-    random_sequence(debug, 11, 30000, POOL_ALLOCATOR_MAX_BLOCK);
+    wr_memory_allocator *debug;
+    assert_wr_ok(wr_memory_allocator_create_debug(wr_pool_allocator_as_allocator(f->pool), &debug));
+    random_sequence(debug, 11, 30000, WR_POOL_ALLOCATOR_MAX_BLOCK);
     random_sequence(debug, 12, 30000, 96);
-    assert_wr_ok(memory_allocator_destroy(debug)); /* WR_OK: no leak */
-    pool_allocator_stats stats;
-    assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
+    assert_wr_ok(wr_memory_allocator_destroy(debug)); /* WR_OK: no leak */
+    wr_pool_allocator_stats stats;
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &stats));
     assert_int_equal(stats.bytes_in_use, 0);
     assert_int_equal(stats.allocations, stats.deallocations);
 }
@@ -87,13 +87,13 @@ static void test_reuse_is_lifo_per_class(void **state)
 {
     fixture *f = *state;
     void *a, *b, *c;
-    assert_wr_ok(pool_allocator_allocate(f->pool, 100, 0, &a));
-    assert_wr_ok(pool_allocator_allocate(f->pool, 100, 0, &b));
-    assert_wr_ok(pool_allocator_deallocate(f->pool, a, 100));
-    assert_wr_ok(pool_allocator_allocate(f->pool, 97, 0, &c)); /* same class (128): the block just freed */
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 100, 0, &a));
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 100, 0, &b));
+    assert_wr_ok(wr_pool_allocator_deallocate(f->pool, a, 100));
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 97, 0, &c)); /* same class (128): the block just freed */
     assert_ptr_equal(a, c);
-    assert_wr_ok(pool_allocator_deallocate(f->pool, b, 100));
-    assert_wr_ok(pool_allocator_deallocate(f->pool, c, 97));
+    assert_wr_ok(wr_pool_allocator_deallocate(f->pool, b, 100));
+    assert_wr_ok(wr_pool_allocator_deallocate(f->pool, c, 97));
 }
 
 static void test_statistics(void **state)
@@ -102,32 +102,32 @@ static void test_statistics(void **state)
     enum { N = 200 };
     void *small[N], *large[N];
     for (int i = 0; i < N; ++i) {
-        assert_wr_ok(pool_allocator_allocate(f->pool, 24, 0, &small[i]));
-        assert_wr_ok(pool_allocator_allocate(f->pool, 1000, 0, &large[i]));
+        assert_wr_ok(wr_pool_allocator_allocate(f->pool, 24, 0, &small[i]));
+        assert_wr_ok(wr_pool_allocator_allocate(f->pool, 1000, 0, &large[i]));
     }
-    pool_allocator_stats stats;
-    assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
+    wr_pool_allocator_stats stats;
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &stats));
     assert_int_equal(stats.bytes_in_use, N * (32 + 1024));
     assert_int_equal(stats.bytes_carved, N * (32 + 1024));
     assert_int_equal(stats.allocations, 2 * N);
     assert_int_equal(stats.classes[1].peak_blocks_in_use, N);
     assert_int_equal(stats.classes[1].block_bytes, 32);
     assert_int_equal(stats.classes[1].blocks_in_use, N);
-    assert_int_equal(stats.classes[POOL_ALLOCATOR_CLASS_COUNT - 1].block_bytes, 1024);
-    assert_int_equal(stats.classes[POOL_ALLOCATOR_CLASS_COUNT - 1].blocks_in_use, N);
-    assert_int_equal(stats.bytes_reserved, stats.chunks * POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES);
+    assert_int_equal(stats.classes[WR_POOL_ALLOCATOR_CLASS_COUNT - 1].block_bytes, 1024);
+    assert_int_equal(stats.classes[WR_POOL_ALLOCATOR_CLASS_COUNT - 1].blocks_in_use, N);
+    assert_int_equal(stats.bytes_reserved, stats.chunks * WR_POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES);
     assert_true(stats.bytes_reserved >= stats.bytes_in_use);
-    assert_true(stats.bytes_reserved < stats.bytes_in_use + stats.bytes_in_use / 8 + POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES);
-    memory_allocator_counts counts;
-    assert_wr_ok(memory_allocator_get_counts(f->counting, &counts));
+    assert_true(stats.bytes_reserved < stats.bytes_in_use + stats.bytes_in_use / 8 + WR_POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES);
+    wr_memory_allocator_counts counts;
+    assert_wr_ok(wr_memory_allocator_get_counts(f->counting, &counts));
     assert_int_equal(counts.bytes_outstanding, stats.bytes_reserved);
     assert_int_equal(counts.allocations, stats.base_requests);
 
     for (int i = 0; i < N; ++i) {
-        assert_wr_ok(pool_allocator_deallocate(f->pool, small[i], 24));
-        assert_wr_ok(pool_allocator_deallocate(f->pool, large[i], 1000));
+        assert_wr_ok(wr_pool_allocator_deallocate(f->pool, small[i], 24));
+        assert_wr_ok(wr_pool_allocator_deallocate(f->pool, large[i], 1000));
     }
-    assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &stats));
     assert_int_equal(stats.bytes_in_use, 0);
     assert_int_equal(stats.bytes_carved, N * (32 + 1024));
     assert_int_equal(stats.classes[1].peak_blocks_in_use, N);
@@ -135,16 +135,16 @@ static void test_statistics(void **state)
     assert_int_equal(stats.classes[1].blocks_in_use, 0);
     /* reuse carves nothing: the peaks stay */
     for (int i = 0; i < N / 2; ++i)
-        assert_wr_ok(pool_allocator_allocate(f->pool, 30, 0, &small[i]));
-    assert_wr_ok(pool_allocator_get_stats(f->pool, &stats));
+        assert_wr_ok(wr_pool_allocator_allocate(f->pool, 30, 0, &small[i]));
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &stats));
     assert_int_equal(stats.classes[1].blocks_in_use, N / 2);
     assert_int_equal(stats.classes[1].peak_blocks_in_use, N);
     assert_int_equal(stats.bytes_in_use, N / 2 * 32);
     for (int i = 0; i < N / 2; ++i)
-        assert_wr_ok(pool_allocator_deallocate(f->pool, small[i], 30));
+        assert_wr_ok(wr_pool_allocator_deallocate(f->pool, small[i], 30));
 
     size_t visited = 0;
-    assert_wr_ok(pool_allocator_visit_chunks(f->pool, count_chunk_bytes, &visited));
+    assert_wr_ok(wr_pool_allocator_visit_chunks(f->pool, count_chunk_bytes, &visited));
     assert_int_equal(visited, stats.bytes_reserved);
 }
 
@@ -153,22 +153,22 @@ static void test_fast_path_makes_no_heap_calls(void **state)
     fixture *f = *state;
     void *blocks[64];
     for (int i = 0; i < 64; ++i)
-        assert_wr_ok(pool_allocator_allocate(f->pool, 256, 0, &blocks[i]));
+        assert_wr_ok(wr_pool_allocator_allocate(f->pool, 256, 0, &blocks[i]));
     for (int i = 0; i < 64; ++i)
-        assert_wr_ok(pool_allocator_deallocate(f->pool, blocks[i], 256));
-    memory_allocator_counts before, after;
-    assert_wr_ok(memory_allocator_get_counts(f->counting, &before));
+        assert_wr_ok(wr_pool_allocator_deallocate(f->pool, blocks[i], 256));
+    wr_memory_allocator_counts before, after;
+    assert_wr_ok(wr_memory_allocator_get_counts(f->counting, &before));
     if (malloc_count_require("pool fast path allocates nothing"))
         malloc_count_begin();
     for (int round = 0; round < 100; ++round) {
         for (int i = 0; i < 64; ++i)
-            assert_wr_ok(pool_allocator_allocate(f->pool, 200 + (size_t)i % 50, 0, &blocks[i]));
+            assert_wr_ok(wr_pool_allocator_allocate(f->pool, 200 + (size_t)i % 50, 0, &blocks[i]));
         for (int i = 63; i >= 0; --i)
-            assert_wr_ok(pool_allocator_deallocate(f->pool, blocks[i], 200 + (size_t)i % 50));
+            assert_wr_ok(wr_pool_allocator_deallocate(f->pool, blocks[i], 200 + (size_t)i % 50));
     }
     if (malloc_count_available())
         assert_int_equal(malloc_count_end().allocations, 0);
-    assert_wr_ok(memory_allocator_get_counts(f->counting, &after));
+    assert_wr_ok(wr_memory_allocator_get_counts(f->counting, &after));
     assert_int_equal(after.allocations, before.allocations);
 }
 
@@ -176,8 +176,8 @@ static void test_leak_reported_chunks_returned(void **state)
 {
     fixture *f = *state;
     void *p;
-    assert_wr_ok(pool_allocator_allocate(f->pool, 48, 0, &p));
-    expect_failure(pool_allocator_destroy(f->pool), WR_ERR_LEAK, "1 pool blocks (64 bytes)");
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 48, 0, &p));
+    expect_failure(wr_pool_allocator_destroy(f->pool), WR_ERR_LEAK, "1 pool blocks (64 bytes)");
     f->pool = NULL; /* teardown checks that the chunk went back anyway */
 }
 
@@ -196,67 +196,67 @@ static wr_status refuse_deallocate(void *self, void *ptr, size_t bytes)
 static void test_base_refusal_changes_nothing(void **state)
 {
     (void)state;
-    memory_allocator_ops ops = {refuse_allocate, refuse_deallocate, NULL};
-    memory_allocator *refusing;
-    assert_wr_ok(memory_allocator_create_custom(&ops, NULL, "refusing", &refusing));
-    pool_allocator *pool;
-    assert_wr_ok(pool_allocator_create(refusing, 4096, &pool));
-    pool_allocator_stats before, after;
-    assert_wr_ok(pool_allocator_get_stats(pool, &before));
+    wr_memory_allocator_ops ops = {refuse_allocate, refuse_deallocate, NULL};
+    wr_memory_allocator *refusing;
+    assert_wr_ok(wr_memory_allocator_create_custom(&ops, NULL, "refusing", &refusing));
+    wr_pool_allocator *pool;
+    assert_wr_ok(wr_pool_allocator_create(refusing, 4096, &pool));
+    wr_pool_allocator_stats before, after;
+    assert_wr_ok(wr_pool_allocator_get_stats(pool, &before));
     void *p = (void *)0x1;
-    expect_failure(pool_allocator_allocate(pool, 64, 0, &p), WR_ERR_OUT_OF_MEMORY, "refused");
+    expect_failure(wr_pool_allocator_allocate(pool, 64, 0, &p), WR_ERR_OUT_OF_MEMORY, "refused");
     assert_ptr_equal(p, (void *)0x1);
-    assert_wr_ok(pool_allocator_get_stats(pool, &after));
+    assert_wr_ok(wr_pool_allocator_get_stats(pool, &after));
     assert_memory_equal(&before, &after, sizeof before);
-    assert_wr_ok(pool_allocator_destroy(pool));
-    assert_wr_ok(memory_allocator_destroy(refusing));
+    assert_wr_ok(wr_pool_allocator_destroy(pool));
+    assert_wr_ok(wr_memory_allocator_destroy(refusing));
 }
 
 static void test_bad_input(void **state)
 {
     fixture *f = *state;
-    pool_allocator *none = (pool_allocator *)0x1;
-    expect_failure(pool_allocator_create(NULL, 0, &none), WR_ERR_INVALID_ARGUMENT, "base is NULL");
-    expect_failure(pool_allocator_create(f->counting, 0, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    expect_failure(pool_allocator_create(f->counting, 100, &none), WR_ERR_INVALID_ARGUMENT, "chunk_bytes 100");
-    expect_failure(pool_allocator_create(f->counting, SIZE_MAX, &none), WR_ERR_INVALID_ARGUMENT, "chunk_bytes");
-    assert_ptr_equal(none, (pool_allocator *)0x1);
-    expect_failure(pool_allocator_destroy(NULL), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    wr_pool_allocator *none = (wr_pool_allocator *)0x1;
+    expect_failure(wr_pool_allocator_create(NULL, 0, &none), WR_ERR_INVALID_ARGUMENT, "base is NULL");
+    expect_failure(wr_pool_allocator_create(f->counting, 0, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    expect_failure(wr_pool_allocator_create(f->counting, 100, &none), WR_ERR_INVALID_ARGUMENT, "chunk_bytes 100");
+    expect_failure(wr_pool_allocator_create(f->counting, SIZE_MAX, &none), WR_ERR_INVALID_ARGUMENT, "chunk_bytes");
+    assert_ptr_equal(none, (wr_pool_allocator *)0x1);
+    expect_failure(wr_pool_allocator_destroy(NULL), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
 
     void *live;
-    assert_wr_ok(pool_allocator_allocate(f->pool, 40, 0, &live));
-    pool_allocator_stats before, after;
-    assert_wr_ok(pool_allocator_get_stats(f->pool, &before));
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 40, 0, &live));
+    wr_pool_allocator_stats before, after;
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &before));
     void *p = (void *)0x1;
-    expect_failure(pool_allocator_allocate(NULL, 8, 0, &p), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
-    expect_failure(pool_allocator_allocate(f->pool, 8, 0, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    expect_failure(pool_allocator_allocate(f->pool, 0, 0, &p), WR_ERR_INVALID_ARGUMENT, "bytes is 0");
-    expect_failure(pool_allocator_allocate(f->pool, 1025, 0, &p), WR_ERR_INVALID_ARGUMENT, "at most 1024 bytes");
-    expect_failure(pool_allocator_allocate(f->pool, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT, "size overflow");
-    expect_failure(pool_allocator_allocate(f->pool, 8, 48, &p), WR_ERR_INVALID_ARGUMENT, "not a power of two");
-    expect_failure(pool_allocator_allocate(f->pool, 8, 8192, &p), WR_ERR_INVALID_ARGUMENT, "above the page size");
-    expect_failure(memory_allocator_allocate(pool_allocator_as_allocator(f->pool), 2000, &p),
+    expect_failure(wr_pool_allocator_allocate(NULL, 8, 0, &p), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    expect_failure(wr_pool_allocator_allocate(f->pool, 8, 0, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    expect_failure(wr_pool_allocator_allocate(f->pool, 0, 0, &p), WR_ERR_INVALID_ARGUMENT, "bytes is 0");
+    expect_failure(wr_pool_allocator_allocate(f->pool, 1025, 0, &p), WR_ERR_INVALID_ARGUMENT, "at most 1024 bytes");
+    expect_failure(wr_pool_allocator_allocate(f->pool, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT, "size overflow");
+    expect_failure(wr_pool_allocator_allocate(f->pool, 8, 48, &p), WR_ERR_INVALID_ARGUMENT, "not a power of two");
+    expect_failure(wr_pool_allocator_allocate(f->pool, 8, 8192, &p), WR_ERR_INVALID_ARGUMENT, "above the page size");
+    expect_failure(wr_memory_allocator_allocate(wr_pool_allocator_as_allocator(f->pool), 2000, &p),
                    WR_ERR_INVALID_ARGUMENT, "at most 1024 bytes");
     assert_ptr_equal(p, (void *)0x1);
-    expect_failure(pool_allocator_deallocate(NULL, live, 40), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
-    expect_failure(pool_allocator_deallocate(f->pool, NULL, 40), WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
-    expect_failure(pool_allocator_deallocate(f->pool, live, 0), WR_ERR_INVALID_ARGUMENT, "bytes 0");
-    expect_failure(pool_allocator_deallocate(f->pool, live, 1025), WR_ERR_INVALID_ARGUMENT, "bytes 1025");
-    expect_failure(pool_allocator_deallocate(f->pool, (char *)live + 8, 40), WR_ERR_CORRUPTION, "not 16-byte");
-    assert_wr_ok(pool_allocator_get_stats(f->pool, &after));
+    expect_failure(wr_pool_allocator_deallocate(NULL, live, 40), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    expect_failure(wr_pool_allocator_deallocate(f->pool, NULL, 40), WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
+    expect_failure(wr_pool_allocator_deallocate(f->pool, live, 0), WR_ERR_INVALID_ARGUMENT, "bytes 0");
+    expect_failure(wr_pool_allocator_deallocate(f->pool, live, 1025), WR_ERR_INVALID_ARGUMENT, "bytes 1025");
+    expect_failure(wr_pool_allocator_deallocate(f->pool, (char *)live + 8, 40), WR_ERR_CORRUPTION, "not 16-byte");
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &after));
     assert_memory_equal(&before, &after, sizeof before);
 
-    expect_failure(pool_allocator_get_stats(NULL, &after), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
-    expect_failure(pool_allocator_get_stats(f->pool, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    expect_failure(wr_pool_allocator_get_stats(NULL, &after), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    expect_failure(wr_pool_allocator_get_stats(f->pool, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
     size_t visited = 0;
-    expect_failure(pool_allocator_visit_chunks(NULL, count_chunk_bytes, &visited), WR_ERR_INVALID_ARGUMENT,
+    expect_failure(wr_pool_allocator_visit_chunks(NULL, count_chunk_bytes, &visited), WR_ERR_INVALID_ARGUMENT,
                    "pool is NULL");
-    expect_failure(pool_allocator_visit_chunks(f->pool, NULL, &visited), WR_ERR_INVALID_ARGUMENT,
+    expect_failure(wr_pool_allocator_visit_chunks(f->pool, NULL, &visited), WR_ERR_INVALID_ARGUMENT,
                    "visitor is NULL");
-    assert_null(pool_allocator_as_allocator(NULL));
-    expect_failure(memory_allocator_destroy(pool_allocator_as_allocator(f->pool)), WR_ERR_INVALID_ARGUMENT,
+    assert_null(wr_pool_allocator_as_allocator(NULL));
+    expect_failure(wr_memory_allocator_destroy(wr_pool_allocator_as_allocator(f->pool)), WR_ERR_INVALID_ARGUMENT,
                    "belongs to the object");
-    assert_wr_ok(pool_allocator_deallocate(f->pool, live, 40));
+    assert_wr_ok(wr_pool_allocator_deallocate(f->pool, live, 40));
 }
 
 int main(void)

@@ -34,7 +34,7 @@ static void test_compare_on_synthetic_topology(void **state)
     }
     assert_int_equal(e.report.run_count, 3);
     assert_true(e.report.node_count >= 2); /* the topology's two nodes, whatever this machine has */
-    assert_int_equal(e.report.page_size, numa_pages_size());
+    assert_int_equal(e.report.page_size, wr_numa_pages_size());
     assert_non_null(strstr(e.report.topology, "synthetic package:2"));
     static const char *const policies[] = {"local", "remote", "default"};
     for (int r = 0; r < 3; r++) {
@@ -110,13 +110,13 @@ static void test_errors_come_back_as_messages(void **state)
                          "none"};
     options_for(&o, bad_scene, (int)(sizeof bad_scene / sizeof bad_scene[0]));
     assert_int_equal(numastat_experiment_run(&o, NULL, &e, message, sizeof message), -1);
-    assert_non_null(strstr(message, "world_runner_create_world"));
+    assert_non_null(strstr(message, "wr_world_runner_create_world"));
     assert_null(e.rows);
 
     char *too_many[] = {"numastat", "--topology", "package:1 [numa] core:2 pu:1", "--workers", "3", "--worlds", "1"};
     options_for(&o, too_many, (int)(sizeof too_many / sizeof too_many[0]));
     assert_int_equal(numastat_experiment_run(&o, NULL, &e, message, sizeof message), -1);
-    assert_non_null(strstr(message, "world_runner_create"));
+    assert_non_null(strstr(message, "wr_world_runner_create"));
 
     assert_int_equal(numastat_experiment_run(NULL, NULL, &e, message, sizeof message), -1);
 }

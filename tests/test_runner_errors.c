@@ -1,4 +1,4 @@
-/* world_runner bad input, busy status, failing worlds, budgets and fallbacks. */
+/* wr_world_runner bad input, busy status, failing worlds, budgets and fallbacks. */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include <math.h>
 #include <stdio.h>
@@ -8,177 +8,177 @@
 #include "test_support.h"
 #include "worldrunner/world_runner.h"
 
-static world_runner *make_runner(int workers, numa_placement placement)
+static wr_world_runner *make_runner(int workers, wr_numa_placement placement)
 {
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.workers = workers;
     c.placement = placement;
-    world_runner *r = NULL;
-    assert_wr_ok(world_runner_create(&c, &r));
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
     return r;
 }
 
-static world *add(world_runner *r, const char *scene)
+static wr_world *add(wr_world_runner *r, const char *scene)
 {
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = scene;
-    world *w = NULL;
-    assert_wr_ok(world_runner_create_world(r, &wc, &w));
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
     return w;
 }
 
 static void bad_config_is_refused(void **state)
 {
     (void)state;
-    world_runner *r = NULL;
-    world_runner_config c;
-    world_runner_config_init(&c);
-    assert_int_equal(world_runner_create(&c, NULL), WR_ERR_INVALID_ARGUMENT);
+    wr_world_runner *r = NULL;
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
+    assert_int_equal(wr_world_runner_create(&c, NULL), WR_ERR_INVALID_ARGUMENT);
     c.workers = -1;
-    assert_int_equal(world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
-    world_runner_config_init(&c);
-    c.backend = (world_runner_backend)9;
-    assert_int_equal(world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
-    world_runner_config_init(&c);
+    assert_int_equal(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
+    wr_world_runner_config_init(&c);
+    c.backend = (wr_world_runner_backend)9;
+    assert_int_equal(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
+    wr_world_runner_config_init(&c);
     c.arena_chunk_bytes = 1000;
-    assert_int_equal(world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
-    world_runner_config_init(&c);
+    assert_int_equal(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
+    wr_world_runner_config_init(&c);
     c.world_pool_chunk_bytes = 100;
-    assert_int_equal(world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
-    world_runner_config_init(&c);
-    c.topology_source = NUMA_TOPOLOGY_SYNTHETIC;
+    assert_int_equal(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
+    wr_world_runner_config_init(&c);
+    c.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
     c.topology_description = "no such thing";
-    assert_int_equal(world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
     assert_null(r);
-    assert_int_equal(world_runner_destroy(NULL), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_destroy(NULL), WR_ERR_INVALID_ARGUMENT);
 }
 
 /* More pinned workers than allowed cores is a clear error; placement none oversubscribes. */
 static void too_many_pinned_workers(void **state)
 {
     (void)state;
-    numa_topology *t = NULL;
-    assert_wr_ok(numa_topology_create(NULL, &t));
-    numa_topology_info info;
-    assert_wr_ok(numa_topology_get_info(t, &info));
-    assert_wr_ok(numa_topology_destroy(t));
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_numa_topology *t = NULL;
+    assert_wr_ok(wr_numa_topology_create(NULL, &t));
+    wr_numa_topology_info info;
+    assert_wr_ok(wr_numa_topology_get_info(t, &info));
+    assert_wr_ok(wr_numa_topology_destroy(t));
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.workers = info.allowed_core_count + 1;
-    world_runner *r = NULL;
-    assert_int_equal(world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
+    wr_world_runner *r = NULL;
+    assert_int_equal(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT);
     assert_non_null(strstr(wr_last_error(), "placement none"));
-    c.placement = NUMA_PLACEMENT_NONE;
-    assert_wr_ok(world_runner_create(&c, &r));
-    world_runner_stats s;
-    assert_wr_ok(world_runner_get_stats(r, &s));
+    c.placement = WR_NUMA_PLACEMENT_NONE;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    wr_world_runner_stats s;
+    assert_wr_ok(wr_world_runner_get_stats(r, &s));
     assert_int_equal(s.workers, info.allowed_core_count + 1);
     assert_int_equal(s.workers_pinned, 0);
     for (int k = 0; k < s.workers; ++k) {
-        world_runner_worker_stats ws;
-        assert_wr_ok(world_runner_get_worker_stats(r, k, &ws));
-        assert_int_equal(ws.pinning, NUMA_BINDING_NONE);
+        wr_world_runner_worker_stats ws;
+        assert_wr_ok(wr_world_runner_get_worker_stats(r, k, &ws));
+        assert_int_equal(ws.pinning, WR_NUMA_BINDING_NONE);
     }
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 static void bad_world_calls_are_refused(void **state)
 {
     (void)state;
-    world_runner *r = make_runner(1, NUMA_PLACEMENT_COMPACT);
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
-    world *w = NULL;
+    wr_world_runner *r = make_runner(1, WR_NUMA_PLACEMENT_COMPACT);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
+    wr_world *w = NULL;
     wc.scene = "nonsense:3";
-    assert_int_equal(world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
     wc.scene = NULL;
     wc.worker = 5;
-    assert_int_equal(world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
     wc.worker = -1;
-    memory_manager *m = NULL;
-    assert_wr_ok(memory_manager_create(NULL, &m));
-    world_config cfg;
-    world_config_init(&cfg);
+    wr_memory_manager *m = NULL;
+    assert_wr_ok(wr_memory_manager_create(NULL, &m));
+    wr_world_config cfg;
+    wr_world_config_init(&cfg);
     cfg.memory = m;
     wc.world = &cfg;
-    assert_int_equal(world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
-    assert_wr_ok(memory_manager_destroy(m));
+    assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
+    assert_wr_ok(wr_memory_manager_destroy(m));
     cfg.memory = NULL;
-    cfg.time_step = -1.0; /* refused by world_create, on the worker: the message comes back */
-    assert_int_equal(world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
+    cfg.time_step = -1.0; /* refused by wr_world_create, on the worker: the message comes back */
+    assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
     assert_non_null(strstr(wr_last_error(), "on worker 0"));
     assert_null(w);
-    assert_int_equal(world_runner_world_count(r), 0);
+    assert_int_equal(wr_world_runner_world_count(r), 0);
     wc.world = NULL;
     wc.cost = NAN;
-    assert_int_equal(world_runner_create_world(r, &wc, &w), WR_ERR_NON_FINITE);
-    assert_int_equal(world_runner_create_world(NULL, NULL, &w), WR_ERR_INVALID_ARGUMENT);
-    assert_int_equal(world_runner_create_world(r, NULL, NULL), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_NON_FINITE);
+    assert_int_equal(wr_world_runner_create_world(NULL, NULL, &w), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_create_world(r, NULL, NULL), WR_ERR_INVALID_ARGUMENT);
     /* A world that is not the runner's. */
-    world *stranger = NULL;
-    assert_wr_ok(world_create(NULL, &stranger));
-    assert_int_equal(world_runner_destroy_world(r, stranger), WR_ERR_NOT_FOUND);
-    assert_int_equal(world_runner_set_pre_step(r, stranger, NULL, NULL), WR_ERR_NOT_FOUND);
-    world_runner_world_info info;
-    assert_int_equal(world_runner_world_info_get(r, stranger, &info), WR_ERR_NOT_FOUND);
-    assert_wr_ok(world_destroy(stranger));
-    assert_int_equal(world_runner_step_all(r, 0), WR_ERR_INVALID_ARGUMENT);
-    assert_int_equal(world_runner_step_all(NULL, 1), WR_ERR_INVALID_ARGUMENT);
-    assert_int_equal(world_runner_step_wait(r), WR_ERR_INVALID_STATE); /* nothing begun */
-    world *out = NULL;
-    assert_int_equal(world_runner_world_at(r, 0, &out), WR_ERR_NOT_FOUND);
-    world_runner_worker_stats ws;
-    assert_int_equal(world_runner_get_worker_stats(r, 1, &ws), WR_ERR_NOT_FOUND);
+    wr_world *stranger = NULL;
+    assert_wr_ok(wr_world_create(NULL, &stranger));
+    assert_int_equal(wr_world_runner_destroy_world(r, stranger), WR_ERR_NOT_FOUND);
+    assert_int_equal(wr_world_runner_set_pre_step(r, stranger, NULL, NULL), WR_ERR_NOT_FOUND);
+    wr_world_runner_world_info info;
+    assert_int_equal(wr_world_runner_world_info_get(r, stranger, &info), WR_ERR_NOT_FOUND);
+    assert_wr_ok(wr_world_destroy(stranger));
+    assert_int_equal(wr_world_runner_step_all(r, 0), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_step_all(NULL, 1), WR_ERR_INVALID_ARGUMENT);
+    assert_int_equal(wr_world_runner_step_wait(r), WR_ERR_INVALID_STATE); /* nothing begun */
+    wr_world *out = NULL;
+    assert_int_equal(wr_world_runner_world_at(r, 0, &out), WR_ERR_NOT_FOUND);
+    wr_world_runner_worker_stats ws;
+    assert_int_equal(wr_world_runner_get_worker_stats(r, 1, &ws), WR_ERR_NOT_FOUND);
     /* An empty runner steps fine. */
-    assert_wr_ok(world_runner_step_all(r, 2));
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_step_all(r, 2));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
-static wr_status call_runner_from_callback(world *w, int step, void *user)
+static wr_status call_runner_from_callback(wr_world *w, int step, void *user)
 {
     (void)step;
-    world_runner *r = user;
-    world *other = NULL;
-    wr_status s = world_runner_create_world(r, NULL, &other);
+    wr_world_runner *r = user;
+    wr_world *other = NULL;
+    wr_status s = wr_world_runner_create_world(r, NULL, &other);
     if (s != WR_ERR_BUSY)
         return WR_ERR_CORRUPTION; /* would be a bug: surfaces as the world's status */
-    return world_runner_destroy_world(r, w) == WR_ERR_BUSY ? WR_OK : WR_ERR_CORRUPTION;
+    return wr_world_runner_destroy_world(r, w) == WR_ERR_BUSY ? WR_OK : WR_ERR_CORRUPTION;
 }
 
 static void host_calls_during_a_step_are_busy(void **state)
 {
     (void)state;
-    world_runner *r = make_runner(0, NUMA_PLACEMENT_COMPACT);
-    world *a = add(r, "chain:16");
-    world *b = add(r, "humanoid");
-    assert_wr_ok(world_runner_set_pre_step(r, a, call_runner_from_callback, r));
-    assert_wr_ok(world_runner_step_begin(r, 30));
-    assert_true(world_runner_is_busy(r));
-    world *w = NULL;
-    assert_int_equal(world_runner_create_world(r, NULL, &w), WR_ERR_BUSY);
-    assert_int_equal(world_runner_destroy_world(r, b), WR_ERR_BUSY);
-    assert_int_equal(world_runner_set_pre_step(r, b, NULL, NULL), WR_ERR_BUSY);
-    assert_int_equal(world_runner_step_all(r, 1), WR_ERR_BUSY);
-    assert_int_equal(world_runner_step_begin(r, 1), WR_ERR_BUSY);
-    assert_int_equal(world_runner_destroy(r), WR_ERR_BUSY);
-    world_runner_stats s;
-    assert_int_equal(world_runner_get_stats(r, &s), WR_ERR_BUSY);
-    world_runner_world_info info;
-    assert_int_equal(world_runner_world_info_get(r, a, &info), WR_ERR_BUSY);
-    assert_int_equal(world_runner_world_at(r, 0, &w), WR_ERR_BUSY);
-    assert_int_equal(world_runner_world_count(r), 2);
-    assert_wr_ok(world_runner_step_wait(r));
-    assert_false(world_runner_is_busy(r));
-    assert_int_equal(world_runner_step_wait(r), WR_ERR_INVALID_STATE);
-    assert_int_equal(world_step_count(a), 30);
-    assert_int_equal(world_step_count(b), 30);
-    assert_wr_ok(world_runner_destroy(r));
+    wr_world_runner *r = make_runner(0, WR_NUMA_PLACEMENT_COMPACT);
+    wr_world *a = add(r, "chain:16");
+    wr_world *b = add(r, "humanoid");
+    assert_wr_ok(wr_world_runner_set_pre_step(r, a, call_runner_from_callback, r));
+    assert_wr_ok(wr_world_runner_step_begin(r, 30));
+    assert_true(wr_world_runner_is_busy(r));
+    wr_world *w = NULL;
+    assert_int_equal(wr_world_runner_create_world(r, NULL, &w), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_destroy_world(r, b), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_set_pre_step(r, b, NULL, NULL), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_step_all(r, 1), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_step_begin(r, 1), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_destroy(r), WR_ERR_BUSY);
+    wr_world_runner_stats s;
+    assert_int_equal(wr_world_runner_get_stats(r, &s), WR_ERR_BUSY);
+    wr_world_runner_world_info info;
+    assert_int_equal(wr_world_runner_world_info_get(r, a, &info), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_world_at(r, 0, &w), WR_ERR_BUSY);
+    assert_int_equal(wr_world_runner_world_count(r), 2);
+    assert_wr_ok(wr_world_runner_step_wait(r));
+    assert_false(wr_world_runner_is_busy(r));
+    assert_int_equal(wr_world_runner_step_wait(r), WR_ERR_INVALID_STATE);
+    assert_int_equal(wr_world_step_count(a), 30);
+    assert_int_equal(wr_world_step_count(b), 30);
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 /* A failing world stops at the state before its failing step; the others go on. */
-static wr_status fail_at_step_3(world *w, int step, void *user)
+static wr_status fail_at_step_3(wr_world *w, int step, void *user)
 {
     (void)w;
     (void)user;
@@ -188,75 +188,75 @@ static wr_status fail_at_step_3(world *w, int step, void *user)
 static void a_failing_world_does_not_stop_the_others(void **state)
 {
     (void)state;
-    world_runner *r = make_runner(0, NUMA_PLACEMENT_COMPACT);
-    world *worlds[4];
+    wr_world_runner *r = make_runner(0, WR_NUMA_PLACEMENT_COMPACT);
+    wr_world *worlds[4];
     for (int i = 0; i < 4; ++i)
         worlds[i] = add(r, "chain:4");
-    assert_wr_ok(world_runner_set_pre_step(r, worlds[2], fail_at_step_3, NULL));
-    assert_int_equal(world_runner_step_all(r, 10), WR_ERR_INVALID_STATE);
+    assert_wr_ok(wr_world_runner_set_pre_step(r, worlds[2], fail_at_step_3, NULL));
+    assert_int_equal(wr_world_runner_step_all(r, 10), WR_ERR_INVALID_STATE);
     assert_non_null(strstr(wr_last_error(), "1 world(s) failed"));
     for (int i = 0; i < 4; ++i) {
-        world_runner_world_info info;
-        assert_wr_ok(world_runner_world_info_get(r, worlds[i], &info));
+        wr_world_runner_world_info info;
+        assert_wr_ok(wr_world_runner_world_info_get(r, worlds[i], &info));
         assert_int_equal(info.last_status, i == 2 ? WR_ERR_INVALID_STATE : WR_OK);
         assert_int_equal(info.last_steps_done, i == 2 ? 3 : 10);
-        assert_int_equal(world_step_count(worlds[i]), i == 2 ? 3 : 10);
+        assert_int_equal(wr_world_step_count(worlds[i]), i == 2 ? 3 : 10);
     }
     /* Removing the callback: the world steps again. */
-    assert_wr_ok(world_runner_set_pre_step(r, worlds[2], NULL, NULL));
-    assert_wr_ok(world_runner_step_all(r, 2));
-    assert_int_equal(world_step_count(worlds[2]), 5);
-    world_runner_stats s;
-    assert_wr_ok(world_runner_get_stats(r, &s));
+    assert_wr_ok(wr_world_runner_set_pre_step(r, worlds[2], NULL, NULL));
+    assert_wr_ok(wr_world_runner_step_all(r, 2));
+    assert_int_equal(wr_world_step_count(worlds[2]), 5);
+    wr_world_runner_stats s;
+    assert_wr_ok(wr_world_runner_get_stats(r, &s));
     assert_int_equal(s.world_steps, 3 * 10 + 3 + 4 * 2);
     assert_int_equal(s.ticks, 2);
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 /* A world's memory budget is its manager's budget: too small a budget fails creation cleanly. */
 static void budget_too_small_fails_creation(void **state)
 {
     (void)state;
-    world_runner *r = make_runner(1, NUMA_PLACEMENT_COMPACT);
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner *r = make_runner(1, WR_NUMA_PLACEMENT_COMPACT);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = "humanoid";
     wc.memory_budget = 8192;
-    world *w = NULL;
-    wr_status s = world_runner_create_world(r, &wc, &w);
+    wr_world *w = NULL;
+    wr_status s = wr_world_runner_create_world(r, &wc, &w);
     assert_true(s == WR_ERR_BUDGET || s == WR_ERR_OUT_OF_MEMORY);
-    assert_int_equal(world_runner_world_count(r), 0);
-    world_runner_worker_stats ws;
-    assert_wr_ok(world_runner_get_worker_stats(r, 0, &ws));
+    assert_int_equal(wr_world_runner_world_count(r), 0);
+    wr_world_runner_worker_stats ws;
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &ws));
     assert_int_equal(ws.arena.bytes_in_use, 0); /* everything went back to the arena */
     wc.memory_budget = 0;
-    assert_wr_ok(world_runner_create_world(r, &wc, &w));
-    assert_wr_ok(world_runner_destroy_world(r, w));
-    assert_wr_ok(world_runner_get_worker_stats(r, 0, &ws));
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
+    assert_wr_ok(wr_world_runner_destroy_world(r, w));
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &ws));
     assert_int_equal(ws.arena.bytes_in_use, 0);
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 /* On a one-node machine the arenas are plain, and the statistics say why. */
 static void fallbacks_are_reported(void **state)
 {
     (void)state;
-    world_runner_config c;
-    world_runner_config_init(&c);
-    c.topology_source = NUMA_TOPOLOGY_SYNTHETIC;
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
+    c.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
     c.topology_description = "package:1 numa:1 core:2 pu:1";
-    c.memory_policy = NUMA_MEMORY_REMOTE;
-    world_runner *r = NULL;
-    assert_wr_ok(world_runner_create(&c, &r));
-    world_runner_stats s;
-    assert_wr_ok(world_runner_get_stats(r, &s));
+    c.memory_policy = WR_NUMA_MEMORY_REMOTE;
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    wr_world_runner_stats s;
+    assert_wr_ok(wr_world_runner_get_stats(r, &s));
     assert_false(s.memory_bound);
     assert_non_null(strstr(s.fallback, "one NUMA node"));
     assert_non_null(strstr(s.fallback, "simulated"));
-    world_runner_worker_stats ws;
-    assert_wr_ok(world_runner_get_worker_stats(r, 0, &ws));
-    assert_int_equal(ws.memory_binding, NUMA_BINDING_NONE);
-    assert_wr_ok(world_runner_destroy(r));
+    wr_world_runner_worker_stats ws;
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &ws));
+    assert_int_equal(ws.memory_binding, WR_NUMA_BINDING_NONE);
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 /* A kernel that refuses the binding (here: a synthetic 2-node topology made "this system" with HWLOC_THISSYSTEM,
@@ -265,42 +265,42 @@ static void fallbacks_are_reported(void **state)
 static void refused_binding_is_reported(void **state)
 {
     (void)state;
-    numa_topology *t = NULL;
-    assert_wr_ok(numa_topology_create(NULL, &t));
-    numa_topology_info real;
-    assert_wr_ok(numa_topology_get_info(t, &real));
-    assert_wr_ok(numa_topology_destroy(t));
+    wr_numa_topology *t = NULL;
+    assert_wr_ok(wr_numa_topology_create(NULL, &t));
+    wr_numa_topology_info real;
+    assert_wr_ok(wr_numa_topology_get_info(t, &real));
+    assert_wr_ok(wr_numa_topology_destroy(t));
     if (real.node_count > 1 || real.allowed_core_count < 2 || !real.is_this_system) {
         print_message("SKIP refused binding: needs a one-node machine with two allowed cores\n");
         return;
     }
     setenv("HWLOC_THISSYSTEM", "1", 1);
-    world_runner_config c;
-    world_runner_config_init(&c);
-    c.topology_source = NUMA_TOPOLOGY_SYNTHETIC;
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
+    c.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
     c.topology_description = "package:2 numa:1 core:1 pu:1";
-    c.placement = NUMA_PLACEMENT_SCATTER;
-    world_runner *r = NULL;
-    wr_status created = world_runner_create(&c, &r);
+    c.placement = WR_NUMA_PLACEMENT_SCATTER;
+    wr_world_runner *r = NULL;
+    wr_status created = wr_world_runner_create(&c, &r);
     unsetenv("HWLOC_THISSYSTEM");
     assert_wr_ok(created);
-    world *a = add(r, "pendulum");
-    world *b = add(r, "pendulum");
-    assert_wr_ok(world_runner_step_all(r, 3));
-    assert_int_equal(world_step_count(a), 3);
-    assert_int_equal(world_step_count(b), 3);
-    world_runner_stats s;
-    assert_wr_ok(world_runner_get_stats(r, &s));
+    wr_world *a = add(r, "pendulum");
+    wr_world *b = add(r, "pendulum");
+    assert_wr_ok(wr_world_runner_step_all(r, 3));
+    assert_int_equal(wr_world_step_count(a), 3);
+    assert_int_equal(wr_world_step_count(b), 3);
+    wr_world_runner_stats s;
+    assert_wr_ok(wr_world_runner_get_stats(r, &s));
     assert_false(s.memory_bound);
     assert_false(s.pinning_simulated);
     assert_non_null(strstr(s.fallback, "refused"));
-    world_runner_worker_stats w0, w1;
-    assert_wr_ok(world_runner_get_worker_stats(r, 0, &w0));
-    assert_wr_ok(world_runner_get_worker_stats(r, 1, &w1));
-    assert_int_equal(w0.memory_binding, NUMA_BINDING_APPLIED); /* node 0 exists */
-    assert_int_equal(w1.memory_binding, NUMA_BINDING_REFUSED); /* node 1 does not */
-    assert_int_equal(w1.pinning, NUMA_BINDING_APPLIED);
-    assert_wr_ok(world_runner_destroy(r));
+    wr_world_runner_worker_stats w0, w1;
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &w0));
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 1, &w1));
+    assert_int_equal(w0.memory_binding, WR_NUMA_BINDING_APPLIED); /* node 0 exists */
+    assert_int_equal(w1.memory_binding, WR_NUMA_BINDING_REFUSED); /* node 1 does not */
+    assert_int_equal(w1.pinning, WR_NUMA_BINDING_APPLIED);
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 int main(void)

@@ -1,4 +1,4 @@
-/* world_runner placement: on the synthetic topology "package:2 numa:1 core:4 pu:1" the workers' cores, nodes and
+/* wr_world_runner placement: on the synthetic topology "package:2 numa:1 core:4 pu:1" the workers' cores, nodes and
  * arena nodes follow each placement and policy (pinning and binding simulated); worlds are balanced by cost; on the
  * real machine the pages of every world's memory are on the node its policy names (page query). */
 #define _GNU_SOURCE
@@ -12,222 +12,222 @@
 
 static const char *TWO_NODES = "package:2 numa:1 core:4 pu:1";
 
-static world_runner *synthetic_runner(int workers, numa_placement placement, numa_memory_policy policy)
+static wr_world_runner *synthetic_runner(int workers, wr_numa_placement placement, wr_numa_memory_policy policy)
 {
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.workers = workers;
     c.placement = placement;
     c.memory_policy = policy;
-    c.topology_source = NUMA_TOPOLOGY_SYNTHETIC;
+    c.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
     c.topology_description = TWO_NODES;
     c.arena_chunk_bytes = 256 * 1024;
-    world_runner *r = NULL;
-    assert_wr_ok(world_runner_create(&c, &r));
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
     return r;
 }
 
-static int node_os(const world_runner *r, int logical)
+static int node_os(const wr_world_runner *r, int logical)
 {
-    numa_node_info n;
-    assert_wr_ok(numa_topology_node(world_runner_topology(r), logical, &n));
+    wr_numa_node_info n;
+    assert_wr_ok(wr_numa_topology_node(wr_world_runner_topology(r), logical, &n));
     return n.os_index;
 }
 
 static void scatter_local_alternates_nodes_and_binds_locally(void **state)
 {
     (void)state;
-    world_runner *r = synthetic_runner(4, NUMA_PLACEMENT_SCATTER, NUMA_MEMORY_LOCAL);
-    world_runner_stats s;
-    assert_wr_ok(world_runner_get_stats(r, &s));
+    wr_world_runner *r = synthetic_runner(4, WR_NUMA_PLACEMENT_SCATTER, WR_NUMA_MEMORY_LOCAL);
+    wr_world_runner_stats s;
+    assert_wr_ok(wr_world_runner_get_stats(r, &s));
     assert_int_equal(s.workers, 4);
     assert_int_equal(s.node_count, 2);
     assert_true(s.pinning_simulated);
     assert_int_equal(s.workers_pinned, 0); /* nothing really pinned on a synthetic topology */
     assert_false(s.memory_bound);          /* nor bound */
     for (int k = 0; k < 4; ++k) {
-        world_runner_worker_stats w;
-        assert_wr_ok(world_runner_get_worker_stats(r, k, &w));
+        wr_world_runner_worker_stats w;
+        assert_wr_ok(wr_world_runner_get_worker_stats(r, k, &w));
         assert_int_equal(w.node_os_index, node_os(r, k % 2));
         assert_int_equal(w.memory_node_os_index, w.node_os_index);
-        assert_int_equal(w.pinning, NUMA_BINDING_SIMULATED);
-        assert_int_equal(w.memory_binding, NUMA_BINDING_SIMULATED);
+        assert_int_equal(w.pinning, WR_NUMA_BINDING_SIMULATED);
+        assert_int_equal(w.memory_binding, WR_NUMA_BINDING_SIMULATED);
     }
     /* Each world's memory follows its worker's node. */
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = "pendulum";
     for (int i = 0; i < 8; ++i) {
-        world *w = NULL;
-        assert_wr_ok(world_runner_create_world(r, &wc, &w));
-        world_runner_world_info info;
-        assert_wr_ok(world_runner_world_info_get(r, w, &info));
+        wr_world *w = NULL;
+        assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
+        wr_world_runner_world_info info;
+        assert_wr_ok(wr_world_runner_world_info_get(r, w, &info));
         assert_int_equal(info.worker, i % 4); /* equal costs: round robin */
         assert_int_equal(info.memory_node_os_index, node_os(r, info.worker % 2));
         assert_non_null(info.memory);
     }
-    assert_wr_ok(world_runner_step_all(r, 3));
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_step_all(r, 3));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 static void remote_binds_to_the_other_node(void **state)
 {
     (void)state;
-    world_runner *r = synthetic_runner(8, NUMA_PLACEMENT_COMPACT, NUMA_MEMORY_REMOTE);
+    wr_world_runner *r = synthetic_runner(8, WR_NUMA_PLACEMENT_COMPACT, WR_NUMA_MEMORY_REMOTE);
     for (int k = 0; k < 8; ++k) {
-        world_runner_worker_stats w;
-        assert_wr_ok(world_runner_get_worker_stats(r, k, &w));
+        wr_world_runner_worker_stats w;
+        assert_wr_ok(wr_world_runner_get_worker_stats(r, k, &w));
         assert_int_equal(w.core, k);
         assert_int_equal(w.node_os_index, node_os(r, k / 4));
         assert_int_equal(w.memory_node_os_index, node_os(r, 1 - k / 4));
     }
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 static void unbound_policies_have_no_memory_node(void **state)
 {
     (void)state;
-    const numa_memory_policy policies[] = {NUMA_MEMORY_INTERLEAVE, NUMA_MEMORY_FIRST_TOUCH, NUMA_MEMORY_DEFAULT};
-    const numa_binding expected[] = {NUMA_BINDING_SIMULATED, NUMA_BINDING_NONE, NUMA_BINDING_NONE};
+    const wr_numa_memory_policy policies[] = {WR_NUMA_MEMORY_INTERLEAVE, WR_NUMA_MEMORY_FIRST_TOUCH, WR_NUMA_MEMORY_DEFAULT};
+    const wr_numa_binding expected[] = {WR_NUMA_BINDING_SIMULATED, WR_NUMA_BINDING_NONE, WR_NUMA_BINDING_NONE};
     for (size_t p = 0; p < 3; ++p) {
-        world_runner *r = synthetic_runner(2, NUMA_PLACEMENT_SCATTER, policies[p]);
+        wr_world_runner *r = synthetic_runner(2, WR_NUMA_PLACEMENT_SCATTER, policies[p]);
         for (int k = 0; k < 2; ++k) {
-            world_runner_worker_stats w;
-            assert_wr_ok(world_runner_get_worker_stats(r, k, &w));
+            wr_world_runner_worker_stats w;
+            assert_wr_ok(wr_world_runner_get_worker_stats(r, k, &w));
             assert_int_equal(w.memory_node_os_index, -1);
             assert_int_equal(w.memory_binding, expected[p]);
-            if (policies[p] == NUMA_MEMORY_DEFAULT)
+            if (policies[p] == WR_NUMA_MEMORY_DEFAULT)
                 assert_int_equal(w.arena.chunk_bytes, 0); /* the heap, no arena */
             else
                 assert_int_equal(w.arena.chunk_bytes, 256 * 1024);
         }
-        assert_wr_ok(world_runner_destroy(r));
+        assert_wr_ok(wr_world_runner_destroy(r));
     }
 }
 
 static void worlds_are_balanced_by_cost(void **state)
 {
     (void)state;
-    world_runner *r = synthetic_runner(2, NUMA_PLACEMENT_SCATTER, NUMA_MEMORY_LOCAL);
+    wr_world_runner *r = synthetic_runner(2, WR_NUMA_PLACEMENT_SCATTER, WR_NUMA_MEMORY_LOCAL);
     /* humanoid (42) then five pendulums (2 each): the pendulums all go to the other worker. */
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = "humanoid";
-    world *h = NULL;
-    assert_wr_ok(world_runner_create_world(r, &wc, &h));
+    wr_world *h = NULL;
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &h));
     wc.scene = "pendulum";
     for (int i = 0; i < 5; ++i) {
-        world *w = NULL;
-        assert_wr_ok(world_runner_create_world(r, &wc, &w));
-        world_runner_world_info info;
-        assert_wr_ok(world_runner_world_info_get(r, w, &info));
+        wr_world *w = NULL;
+        assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
+        wr_world_runner_world_info info;
+        assert_wr_ok(wr_world_runner_world_info_get(r, w, &info));
         assert_int_equal(info.worker, 1);
         assert_true(info.cost == 2.0);
     }
     /* An explicit cost and an explicit worker are honoured. */
     wc.cost = 100.0;
     wc.worker = 1;
-    world *heavy = NULL;
-    assert_wr_ok(world_runner_create_world(r, &wc, &heavy));
-    world_runner_worker_stats w0, w1;
-    assert_wr_ok(world_runner_get_worker_stats(r, 0, &w0));
-    assert_wr_ok(world_runner_get_worker_stats(r, 1, &w1));
+    wr_world *heavy = NULL;
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &heavy));
+    wr_world_runner_worker_stats w0, w1;
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &w0));
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 1, &w1));
     assert_true(w0.cost == 42.0);
     assert_true(w1.cost == 110.0);
     assert_int_equal(w1.worlds, 6);
-    assert_int_equal(world_runner_world_count(r), 7);
+    assert_int_equal(wr_world_runner_world_count(r), 7);
     /* Destroying a world takes its cost off its worker. */
-    assert_wr_ok(world_runner_destroy_world(r, heavy));
-    assert_wr_ok(world_runner_get_worker_stats(r, 1, &w1));
+    assert_wr_ok(wr_world_runner_destroy_world(r, heavy));
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 1, &w1));
     assert_true(w1.cost == 10.0);
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 /* Real machine: each world's pages are on the node its policy names. */
 static void real_pages_follow_the_policy(void **state)
 {
     (void)state;
-    numa_topology *t = NULL;
-    assert_wr_ok(numa_topology_create(NULL, &t));
-    numa_topology_info ti;
-    assert_wr_ok(numa_topology_get_info(t, &ti));
+    wr_numa_topology *t = NULL;
+    assert_wr_ok(wr_numa_topology_create(NULL, &t));
+    wr_numa_topology_info ti;
+    assert_wr_ok(wr_numa_topology_get_info(t, &ti));
     if (!ti.can_query_pages) {
         print_message("SKIP page placement: the kernel does not answer move_pages here\n");
-        assert_wr_ok(numa_topology_destroy(t));
+        assert_wr_ok(wr_numa_topology_destroy(t));
         return;
     }
-    const numa_memory_policy policies[] = {NUMA_MEMORY_LOCAL, NUMA_MEMORY_REMOTE, NUMA_MEMORY_FIRST_TOUCH,
-                                           NUMA_MEMORY_INTERLEAVE};
+    const wr_numa_memory_policy policies[] = {WR_NUMA_MEMORY_LOCAL, WR_NUMA_MEMORY_REMOTE, WR_NUMA_MEMORY_FIRST_TOUCH,
+                                           WR_NUMA_MEMORY_INTERLEAVE};
     for (size_t p = 0; p < 4; ++p) {
-        world_runner_config c;
-        world_runner_config_init(&c);
-        c.placement = NUMA_PLACEMENT_SCATTER;
+        wr_world_runner_config c;
+        wr_world_runner_config_init(&c);
+        c.placement = WR_NUMA_PLACEMENT_SCATTER;
         c.memory_policy = policies[p];
         c.topology = t;
-        world_runner *r = NULL;
-        assert_wr_ok(world_runner_create(&c, &r));
-        world_runner_stats rs;
-        assert_wr_ok(world_runner_get_stats(r, &rs));
+        wr_world_runner *r = NULL;
+        assert_wr_ok(wr_world_runner_create(&c, &r));
+        wr_world_runner_stats rs;
+        assert_wr_ok(wr_world_runner_get_stats(r, &rs));
         print_message("policy %s: %d workers, %d pinned, memory bound %d, fallback \"%s\"\n",
-                      numa_memory_policy_name(policies[p]), rs.workers, rs.workers_pinned, (int)rs.memory_bound,
+                      wr_numa_memory_policy_name(policies[p]), rs.workers, rs.workers_pinned, (int)rs.memory_bound,
                       rs.fallback);
-        world_runner_world_config wc;
-        world_runner_world_config_init(&wc);
+        wr_world_runner_world_config wc;
+        wr_world_runner_world_config_init(&wc);
         wc.scene = "chain:16";
         for (int i = 0; i < 2 * rs.workers; ++i) {
-            world *w = NULL;
-            assert_wr_ok(world_runner_create_world(r, &wc, &w));
+            wr_world *w = NULL;
+            assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
         }
-        assert_wr_ok(world_runner_step_all(r, 5));
-        for (size_t i = 0; i < world_runner_world_count(r); ++i) {
-            world *w = NULL;
-            assert_wr_ok(world_runner_world_at(r, i, &w));
-            world_runner_world_info info;
-            assert_wr_ok(world_runner_world_info_get(r, w, &info));
-            size_t by_node[NUMA_MAX_NODES], unplaced = 0;
-            assert_wr_ok(world_runner_world_memory_by_node(r, w, by_node, &unplaced));
+        assert_wr_ok(wr_world_runner_step_all(r, 5));
+        for (size_t i = 0; i < wr_world_runner_world_count(r); ++i) {
+            wr_world *w = NULL;
+            assert_wr_ok(wr_world_runner_world_at(r, i, &w));
+            wr_world_runner_world_info info;
+            assert_wr_ok(wr_world_runner_world_info_get(r, w, &info));
+            size_t by_node[WR_NUMA_MAX_NODES], unplaced = 0;
+            assert_wr_ok(wr_world_runner_world_memory_by_node(r, w, by_node, &unplaced));
             size_t placed = 0;
-            for (int n = 0; n < NUMA_MAX_NODES; ++n)
+            for (int n = 0; n < WR_NUMA_MAX_NODES; ++n)
                 placed += by_node[n];
             assert_true(placed > 0);
             /* The node the policy names: its memory node when bound, else (first touch) the worker's node. */
             int expected = info.memory_node_os_index >= 0 && rs.memory_bound ? info.memory_node_os_index
                                                                               : info.node_os_index;
             bool first_touch_unpinned = rs.workers_pinned < rs.workers && rs.node_count > 1;
-            if (policies[p] == NUMA_MEMORY_INTERLEAVE && rs.memory_bound)
+            if (policies[p] == WR_NUMA_MEMORY_INTERLEAVE && rs.memory_bound)
                 continue; /* spread over nodes: checked in test_numa_memory */
             if (first_touch_unpinned)
                 continue; /* an unpinned worker may touch pages anywhere */
             assert_int_equal(by_node[expected], placed);
         }
-        assert_wr_ok(world_runner_destroy(r));
+        assert_wr_ok(wr_world_runner_destroy(r));
     }
-    assert_wr_ok(numa_topology_destroy(t));
+    assert_wr_ok(wr_numa_topology_destroy(t));
 }
 
 /* Issue 4's memory target: a chain:16 world reserves less than 256 KiB in total (MuJoCo's mjData: 14 MB). */
 static void chain16_world_reserves_under_256_kib(void **state)
 {
     (void)state;
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.workers = 1;
-    world_runner *r = NULL;
-    assert_wr_ok(world_runner_create(&c, &r));
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = "chain:16";
-    world *w = NULL;
-    assert_wr_ok(world_runner_create_world(r, &wc, &w));
-    assert_wr_ok(world_runner_step_all(r, 200));
-    world_runner_world_info info;
-    assert_wr_ok(world_runner_world_info_get(r, w, &info));
-    memory_manager_stats ms;
-    assert_wr_ok(memory_manager_get_stats(info.memory, &ms));
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
+    assert_wr_ok(wr_world_runner_step_all(r, 200));
+    wr_world_runner_world_info info;
+    assert_wr_ok(wr_world_runner_world_info_get(r, w, &info));
+    wr_memory_manager_stats ms;
+    assert_wr_ok(wr_memory_manager_get_stats(info.memory, &ms));
     print_message("chain:16: %zu bytes reserved, %zu peak in use, %zu chunks\n", ms.bytes_reserved,
                   ms.peak_bytes_in_use, ms.chunks);
     assert_true(ms.bytes_reserved < 256 * 1024);
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 /* host_as_worker pins the creating thread to worker 0's core while the runner lives, and destroy restores it. */
@@ -236,22 +236,22 @@ static void host_as_worker_pins_then_restores_the_host(void **state)
     (void)state;
     cpu_set_t before, during, after;
     assert_int_equal(sched_getaffinity(0, sizeof before, &before), 0);
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.host_as_worker = true;
-    world_runner *r = NULL;
-    assert_wr_ok(world_runner_create(&c, &r));
-    world_runner_worker_stats w0;
-    assert_wr_ok(world_runner_get_worker_stats(r, 0, &w0));
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    wr_world_runner_worker_stats w0;
+    assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &w0));
     assert_int_equal(sched_getaffinity(0, sizeof during, &during), 0);
-    if (w0.pinning == NUMA_BINDING_APPLIED) {
+    if (w0.pinning == WR_NUMA_BINDING_APPLIED) {
         assert_int_equal(CPU_COUNT(&during), 1);
         assert_true(CPU_ISSET(w0.cpu_os_index, &during));
     }
-    world *w = NULL;
-    assert_wr_ok(world_runner_create_world(r, NULL, &w));
-    assert_wr_ok(world_runner_step_all(r, 2));
-    assert_wr_ok(world_runner_destroy(r));
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_runner_create_world(r, NULL, &w));
+    assert_wr_ok(wr_world_runner_step_all(r, 2));
+    assert_wr_ok(wr_world_runner_destroy(r));
     assert_int_equal(sched_getaffinity(0, sizeof after, &after), 0);
     assert_true(CPU_EQUAL(&before, &after));
 }

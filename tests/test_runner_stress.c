@@ -1,4 +1,4 @@
-/* world_runner stress (sized for ThreadSanitizer): many worlds, thousands of ticks, async begin/wait with host work
+/* wr_world_runner stress (sized for ThreadSanitizer): many worlds, thousands of ticks, async begin/wait with host work
  * in between, pre-step callbacks, and worlds created and destroyed between ticks. Every surviving world must have
  * taken exactly the steps the host asked for, and every callback must have run on the world's own worker. */
 #include <pthread.h>
@@ -18,7 +18,7 @@ enum { MAX_WORLDS = 32, TICKS = 1500, CHURN_EVERY = 50 };
 
 /* Per world, written only by the callback on the world's worker, read by the host between ticks. */
 typedef struct tracked {
-    world *w;
+    wr_world *w;
     uint64_t expected_steps;     /* steps the host asked for since creation */
     uint64_t callback_calls;
     pthread_t thread;            /* the thread the callbacks ran on */
@@ -28,7 +28,7 @@ typedef struct tracked {
     bool alive;
 } tracked;
 
-static wr_status count_callback(world *w, int step, void *user)
+static wr_status count_callback(wr_world *w, int step, void *user)
 {
     (void)w;
     (void)step;
@@ -50,17 +50,17 @@ static const char *scene_of(int i)
     return scenes[i % 4];
 }
 
-static void add_world(world_runner *r, tracked *slot, int i)
+static void add_world(wr_world_runner *r, tracked *slot, int i)
 {
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = scene_of(i);
     memset(slot, 0, sizeof *slot);
-    assert_wr_ok(world_runner_create_world(r, &wc, &slot->w));
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &slot->w));
     slot->alive = true;
     slot->has_callback = i % 3 == 0;
     if (slot->has_callback)
-        assert_wr_ok(world_runner_set_pre_step(r, slot->w, count_callback, slot));
+        assert_wr_ok(wr_world_runner_set_pre_step(r, slot->w, count_callback, slot));
 }
 
 /* Without host_as_worker a world's callbacks always run on one thread, its worker's. With it, worker 0's worlds
@@ -69,7 +69,7 @@ static bool g_one_thread_per_world;
 
 static void check_world(const tracked *t)
 {
-    assert_int_equal(world_step_count(t->w), t->expected_steps);
+    assert_int_equal(wr_world_step_count(t->w), t->expected_steps);
     if (t->has_callback) {
         assert_int_equal(t->callback_calls, t->expected_steps);
         if (g_one_thread_per_world)
@@ -77,18 +77,18 @@ static void check_world(const tracked *t)
     }
 }
 
-static void stress(world_runner_backend backend, int workers, numa_placement placement, bool host_as_worker)
+static void stress(wr_world_runner_backend backend, int workers, wr_numa_placement placement, bool host_as_worker)
 {
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.host_as_worker = host_as_worker;
     g_one_thread_per_world = !host_as_worker;
     c.backend = backend;
     c.workers = workers;
     c.placement = placement;
     c.arena_chunk_bytes = 256 * 1024;
-    world_runner *r = NULL;
-    assert_wr_ok(world_runner_create(&c, &r));
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
     /* Slots stay put (callbacks hold their address); a destroyed world frees its slot. */
     static tracked worlds[MAX_WORLDS];
     memset(worlds, 0, sizeof worlds);
@@ -101,15 +101,15 @@ static void stress(world_runner_backend backend, int workers, numa_placement pla
     for (int tick = 0; tick < TICKS; ++tick) {
         int steps = 1 + (int)(test_rng_next(&rng) % 2);
         if (tick % 2 == 0) {
-            assert_wr_ok(world_runner_step_all(r, steps));
+            assert_wr_ok(wr_world_runner_step_all(r, steps));
         } else {
-            assert_wr_ok(world_runner_step_begin(r, steps));
-            assert_true(world_runner_is_busy(r));
-            world *extra = NULL;
-            assert_int_equal(world_runner_create_world(r, NULL, &extra), WR_ERR_BUSY);
+            assert_wr_ok(wr_world_runner_step_begin(r, steps));
+            assert_true(wr_world_runner_is_busy(r));
+            wr_world *extra = NULL;
+            assert_int_equal(wr_world_runner_create_world(r, NULL, &extra), WR_ERR_BUSY);
             for (int k = 0; k < 200; ++k)
                 host_work += (uint64_t)k * (uint64_t)tick; /* the host "renders" meanwhile */
-            assert_wr_ok(world_runner_step_wait(r));
+            assert_wr_ok(wr_world_runner_step_wait(r));
         }
         for (int i = 0; i < MAX_WORLDS; ++i)
             worlds[i].expected_steps += worlds[i].alive ? (uint64_t)steps : 0;
@@ -120,7 +120,7 @@ static void stress(world_runner_backend backend, int workers, numa_placement pla
         while (!worlds[victim].alive)
             victim = (victim + 1) % MAX_WORLDS;
         check_world(&worlds[victim]);
-        assert_wr_ok(world_runner_destroy_world(r, worlds[victim].w));
+        assert_wr_ok(wr_world_runner_destroy_world(r, worlds[victim].w));
         worlds[victim].alive = false;
         --count;
         int adds = 1 + (int)(test_rng_next(&rng) % 2);
@@ -136,45 +136,45 @@ static void stress(world_runner_backend backend, int workers, numa_placement pla
         if (worlds[i].alive)
             check_world(&worlds[i]);
     }
-    assert_int_equal(world_runner_world_count(r), count);
-    world_runner_stats s;
-    assert_wr_ok(world_runner_get_stats(r, &s));
+    assert_int_equal(wr_world_runner_world_count(r), count);
+    wr_world_runner_stats s;
+    assert_wr_ok(wr_world_runner_get_stats(r, &s));
     assert_int_equal(s.ticks, TICKS);
     print_message("%s, %d workers: %d worlds left, %llu world-steps, imbalance %.2f (host work %llu)\n",
-                  world_runner_backend_name(backend), s.workers, count, (unsigned long long)s.world_steps,
+                  wr_world_runner_backend_name(backend), s.workers, count, (unsigned long long)s.world_steps,
                   s.imbalance, (unsigned long long)(host_work % 7));
-    assert_wr_ok(world_runner_destroy(r));
+    assert_wr_ok(wr_world_runner_destroy(r));
 }
 
 static void stress_pthreads(void **state)
 {
     (void)state;
-    stress(WORLD_RUNNER_BACKEND_PTHREADS, 0, NUMA_PLACEMENT_COMPACT, false);
+    stress(WR_WORLD_RUNNER_BACKEND_PTHREADS, 0, WR_NUMA_PLACEMENT_COMPACT, false);
 }
 
 /* The host steps worker 0's worlds in synchronous ticks; worker 0's thread does async ticks and world jobs. */
 static void stress_pthreads_host_as_worker(void **state)
 {
     (void)state;
-    stress(WORLD_RUNNER_BACKEND_PTHREADS, 0, NUMA_PLACEMENT_COMPACT, true);
+    stress(WR_WORLD_RUNNER_BACKEND_PTHREADS, 0, WR_NUMA_PLACEMENT_COMPACT, true);
 }
 
 static void stress_pthreads_oversubscribed(void **state)
 {
     (void)state;
-    stress(WORLD_RUNNER_BACKEND_PTHREADS, 3, NUMA_PLACEMENT_NONE, false);
+    stress(WR_WORLD_RUNNER_BACKEND_PTHREADS, 3, WR_NUMA_PLACEMENT_NONE, false);
 }
 
 static void stress_openmp(void **state)
 {
     (void)state;
-    if (!world_runner_has_openmp() || OPENMP_UNDER_TSAN_SKIP) {
-        print_message("SKIP OpenMP stress: %s\n", world_runner_has_openmp()
+    if (!wr_world_runner_has_openmp() || OPENMP_UNDER_TSAN_SKIP) {
+        print_message("SKIP OpenMP stress: %s\n", wr_world_runner_has_openmp()
                                                        ? "gcc's libgomp is not ThreadSanitizer-clean"
                                                        : "no OpenMP in this build");
         return;
     }
-    stress(WORLD_RUNNER_BACKEND_OPENMP, 0, NUMA_PLACEMENT_COMPACT, true);
+    stress(WR_WORLD_RUNNER_BACKEND_OPENMP, 0, WR_NUMA_PLACEMENT_COMPACT, true);
 }
 
 int main(void)

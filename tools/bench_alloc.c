@@ -2,7 +2,7 @@
  * glibc malloc and (when installed) jemalloc, mimalloc and tcmalloc, all measured in the same run.
  *
  *   (a) solver temporaries: per frame 200 blocks of 16..4096 bytes (fixed seed), each touched, then all released
- *       (frame_allocator_reset / bump reset; free() of every block for the heaps).
+ *       (wr_frame_allocator_reset / bump reset; free() of every block for the heaps).
  *   (b) 256-byte objects: 1000 allocated (first word written), then freed in LIFO order, or in a fixed random
  *       order.
  *   (c) (a) and (b) again on 2 threads at once, each with its own allocator: ns per allocation per thread.
@@ -155,11 +155,11 @@ static void load_heaps(void)
 typedef enum variant {
     V_BUMP,          /* (a) bare bump pointer inlined into the loop (its cursor lives in registers) */
     V_BUMP_CALL,     /* (a) the same bump pointer behind a function call, cursor in memory, as a library has it */
-    V_FRAME,         /* (a) frame_allocator_allocate + reset */
-    V_FRAME_IFACE,   /* (a) the frame through the memory_allocator interface */
+    V_FRAME,         /* (a) wr_frame_allocator_allocate + reset */
+    V_FRAME_IFACE,   /* (a) the frame through the wr_memory_allocator interface */
     V_TRIVIAL_LIST,  /* (b) a bare singly linked free list of 256-byte blocks */
-    V_POOL,          /* (b) pool_allocator_allocate / deallocate */
-    V_MANAGER,       /* (a) and (b) memory_manager_allocate / deallocate */
+    V_POOL,          /* (b) wr_pool_allocator_allocate / deallocate */
+    V_MANAGER,       /* (a) and (b) wr_memory_manager_allocate / deallocate */
     V_HEAP           /* (a) and (b) a general-purpose heap: + heap index */
 } variant;
 
@@ -173,11 +173,11 @@ static const char *case_name(bench_case c)
     switch (c.kind) {
     case V_BUMP: return "bare bump pointer (inline)";
     case V_BUMP_CALL: return "bare bump pointer (call)";
-    case V_FRAME: return "frame_allocator";
-    case V_FRAME_IFACE: return "frame via memory_allocator";
+    case V_FRAME: return "wr_frame_allocator";
+    case V_FRAME_IFACE: return "frame via wr_memory_allocator";
     case V_TRIVIAL_LIST: return "trivial free list";
-    case V_POOL: return "pool_allocator";
-    case V_MANAGER: return "memory_manager";
+    case V_POOL: return "wr_pool_allocator";
+    case V_MANAGER: return "wr_memory_manager";
     case V_HEAP: return heaps[c.heap].name;
     }
     return "?";
@@ -225,8 +225,8 @@ static double run_frames(bench_case c, int frames)
 {
     void *blocks[FRAME_BLOCKS];
     uint64_t sum = 0;
-    memory_manager *manager = NULL;
-    frame_allocator *frame = NULL;
+    wr_memory_manager *manager = NULL;
+    wr_frame_allocator *frame = NULL;
     bump b = {0};
     wr_status status;
     static _Thread_local bump call_bump; /* separate, so the inline case's cursor never escapes */
@@ -237,12 +237,12 @@ static double run_frames(bench_case c, int frames)
         call_bump.base = call_bump.cur = aligned_alloc(64, 1 << 20);
         call_bump.end = call_bump.base + (1 << 20);
     } else if (c.kind == V_FRAME || c.kind == V_FRAME_IFACE || c.kind == V_MANAGER) {
-        if ((status = memory_manager_create(NULL, &manager)) != WR_OK)
-            die("memory_manager_create", status);
-        if (c.kind != V_MANAGER && (status = frame_allocator_create(manager, 0, MEMORY_TAG_SOLVER, &frame)) != WR_OK)
-            die("frame_allocator_create", status);
+        if ((status = wr_memory_manager_create(NULL, &manager)) != WR_OK)
+            die("wr_memory_manager_create", status);
+        if (c.kind != V_MANAGER && (status = wr_frame_allocator_create(manager, 0, WR_MEMORY_TAG_SOLVER, &frame)) != WR_OK)
+            die("wr_frame_allocator_create", status);
     }
-    memory_allocator *iface = frame ? frame_allocator_as_allocator(frame) : NULL;
+    wr_memory_allocator *iface = frame ? wr_frame_allocator_as_allocator(frame) : NULL;
     /* Two untimed passes over the frame sets: the frame reaches and consolidates its high-water buffer and has
      * touched all of it, the heaps reach their steady state. */
     double start = 0;
@@ -263,28 +263,28 @@ static double run_frames(bench_case c, int frames)
             break;
         case V_FRAME:
             for (int i = 0; i < FRAME_BLOCKS; ++i) {
-                if (frame_allocator_allocate(frame, sizes[i], 0, &blocks[i]) != WR_OK)
-                    die("frame_allocator_allocate", WR_ERR_OUT_OF_MEMORY);
+                if (wr_frame_allocator_allocate(frame, sizes[i], 0, &blocks[i]) != WR_OK)
+                    die("wr_frame_allocator_allocate", WR_ERR_OUT_OF_MEMORY);
                 sum += touch(blocks[i], sizes[i]);
             }
-            frame_allocator_reset(frame);
+            wr_frame_allocator_reset(frame);
             break;
         case V_FRAME_IFACE:
             for (int i = 0; i < FRAME_BLOCKS; ++i) {
-                if (memory_allocator_allocate_aligned(iface, sizes[i], 32, &blocks[i]) != WR_OK)
-                    die("memory_allocator_allocate_aligned", WR_ERR_OUT_OF_MEMORY);
+                if (wr_memory_allocator_allocate_aligned(iface, sizes[i], 32, &blocks[i]) != WR_OK)
+                    die("wr_memory_allocator_allocate_aligned", WR_ERR_OUT_OF_MEMORY);
                 sum += touch(blocks[i], sizes[i]);
             }
-            frame_allocator_reset(frame);
+            wr_frame_allocator_reset(frame);
             break;
         case V_MANAGER:
             for (int i = 0; i < FRAME_BLOCKS; ++i) {
-                if (memory_manager_allocate(manager, sizes[i], 32, MEMORY_TAG_SOLVER, &blocks[i]) != WR_OK)
-                    die("memory_manager_allocate", WR_ERR_OUT_OF_MEMORY);
+                if (wr_memory_manager_allocate(manager, sizes[i], 32, WR_MEMORY_TAG_SOLVER, &blocks[i]) != WR_OK)
+                    die("wr_memory_manager_allocate", WR_ERR_OUT_OF_MEMORY);
                 sum += touch(blocks[i], sizes[i]);
             }
             for (int i = 0; i < FRAME_BLOCKS; ++i)
-                memory_manager_deallocate(manager, blocks[i], sizes[i], 32, MEMORY_TAG_SOLVER);
+                wr_memory_manager_deallocate(manager, blocks[i], sizes[i], 32, WR_MEMORY_TAG_SOLVER);
             break;
         case V_HEAP: {
             const heap_api *h = &heaps[c.heap];
@@ -304,9 +304,9 @@ static double run_frames(bench_case c, int frames)
     double elapsed = now_ns() - start;
     sink += sum;
     if (frame)
-        frame_allocator_destroy(frame);
+        wr_frame_allocator_destroy(frame);
     if (manager)
-        memory_manager_destroy(manager);
+        wr_memory_manager_destroy(manager);
     free(b.base);
     if (c.kind == V_BUMP_CALL)
         free(call_bump.base);
@@ -338,19 +338,19 @@ static double run_objects(bench_case c, int rounds, int random_order)
 {
     static _Thread_local void *objects[OBJECTS];
     uint64_t sum = 0;
-    memory_manager *manager = NULL;
-    pool_allocator *pool = NULL;
-    memory_allocator *heap = NULL;
+    wr_memory_manager *manager = NULL;
+    wr_pool_allocator *pool = NULL;
+    wr_memory_allocator *heap = NULL;
     trivial_node *list = NULL;
     char *slab = NULL;
     wr_status status;
     if (c.kind == V_POOL) {
-        if ((status = memory_allocator_create_heap(&heap)) != WR_OK ||
-            (status = pool_allocator_create(heap, 0, &pool)) != WR_OK)
-            die("pool_allocator_create", status);
+        if ((status = wr_memory_allocator_create_heap(&heap)) != WR_OK ||
+            (status = wr_pool_allocator_create(heap, 0, &pool)) != WR_OK)
+            die("wr_pool_allocator_create", status);
     } else if (c.kind == V_MANAGER) {
-        if ((status = memory_manager_create(NULL, &manager)) != WR_OK)
-            die("memory_manager_create", status);
+        if ((status = wr_memory_manager_create(NULL, &manager)) != WR_OK)
+            die("wr_memory_manager_create", status);
     } else if (c.kind == V_TRIVIAL_LIST) {
         slab = aligned_alloc(64, (size_t)OBJECTS * OBJECT_BYTES);
         for (int i = OBJECTS - 1; i >= 0; --i) {
@@ -379,22 +379,22 @@ static double run_objects(bench_case c, int rounds, int random_order)
             break;
         case V_POOL:
             for (int i = 0; i < OBJECTS; ++i) {
-                if (pool_allocator_allocate(pool, OBJECT_BYTES, 0, &objects[i]) != WR_OK)
-                    die("pool_allocator_allocate", WR_ERR_OUT_OF_MEMORY);
+                if (wr_pool_allocator_allocate(pool, OBJECT_BYTES, 0, &objects[i]) != WR_OK)
+                    die("wr_pool_allocator_allocate", WR_ERR_OUT_OF_MEMORY);
                 sum += touch_first(objects[i]);
             }
             for (int k = 0; k < OBJECTS; ++k)
-                pool_allocator_deallocate(pool, objects[free_index(random_order, k)], OBJECT_BYTES);
+                wr_pool_allocator_deallocate(pool, objects[free_index(random_order, k)], OBJECT_BYTES);
             break;
         case V_MANAGER:
             for (int i = 0; i < OBJECTS; ++i) {
-                if (memory_manager_allocate(manager, OBJECT_BYTES, 0, MEMORY_TAG_WORLD, &objects[i]) != WR_OK)
-                    die("memory_manager_allocate", WR_ERR_OUT_OF_MEMORY);
+                if (wr_memory_manager_allocate(manager, OBJECT_BYTES, 0, WR_MEMORY_TAG_WORLD, &objects[i]) != WR_OK)
+                    die("wr_memory_manager_allocate", WR_ERR_OUT_OF_MEMORY);
                 sum += touch_first(objects[i]);
             }
             for (int k = 0; k < OBJECTS; ++k)
-                memory_manager_deallocate(manager, objects[free_index(random_order, k)], OBJECT_BYTES, 0,
-                                          MEMORY_TAG_WORLD);
+                wr_memory_manager_deallocate(manager, objects[free_index(random_order, k)], OBJECT_BYTES, 0,
+                                          WR_MEMORY_TAG_WORLD);
             break;
         case V_HEAP: {
             const heap_api *h = &heaps[c.heap];
@@ -414,11 +414,11 @@ static double run_objects(bench_case c, int rounds, int random_order)
     double elapsed = now_ns() - start;
     sink += sum;
     if (pool)
-        pool_allocator_destroy(pool);
+        wr_pool_allocator_destroy(pool);
     if (heap)
-        memory_allocator_destroy(heap);
+        wr_memory_allocator_destroy(heap);
     if (manager)
-        memory_manager_destroy(manager);
+        wr_memory_manager_destroy(manager);
     free(slab);
     return elapsed;
 }

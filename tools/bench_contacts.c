@@ -53,37 +53,37 @@ static int check(wr_status s, const char *what)
 
 static int bench_scene(const char *scene, int steps, shim_read_fn shim)
 {
-    memory_allocator *heap = NULL, *counting = NULL;
-    memory_manager *manager = NULL;
-    world *w = NULL;
-    int ok = check(memory_allocator_create_heap(&heap), "heap") &&
-             check(memory_allocator_create_counting(heap, &counting), "counting allocator");
-    memory_manager_config mc;
-    memory_manager_config_init(&mc);
+    wr_memory_allocator *heap = NULL, *counting = NULL;
+    wr_memory_manager *manager = NULL;
+    wr_world *w = NULL;
+    int ok = check(wr_memory_allocator_create_heap(&heap), "heap") &&
+             check(wr_memory_allocator_create_counting(heap, &counting), "counting allocator");
+    wr_memory_manager_config mc;
+    wr_memory_manager_config_init(&mc);
     mc.base = counting;
-    ok = ok && check(memory_manager_create(&mc, &manager), "memory manager");
-    world_config wc;
-    world_config_init(&wc);
+    ok = ok && check(wr_memory_manager_create(&mc, &manager), "memory manager");
+    wr_world_config wc;
+    wr_world_config_init(&wc);
     wc.time_step = 0.001;
     wc.memory = manager;
-    ok = ok && check(world_create(&wc, &w), "world") && check(scene_build(w, scene), scene) &&
-         check(world_step(w, 3000), "settling");
+    ok = ok && check(wr_world_create(&wc, &w), "world") && check(wr_scene_build(w, scene), scene) &&
+         check(wr_world_step(w, 3000), "settling");
     enum { RUNS = 5 };
     double rate[RUNS], cpu_rate[RUNS];
-    memory_allocator_counts c0, c1;
+    wr_memory_allocator_counts c0, c1;
     shim_counts h0 = {0, 0, 0}, h1 = {0, 0, 0};
-    ok = ok && check(memory_allocator_get_counts(counting, &c0), "counts");
+    ok = ok && check(wr_memory_allocator_get_counts(counting, &c0), "counts");
     if (shim)
         shim(&h0);
     for (int r = 0; ok && r < RUNS; r++) {
         double t0 = now_seconds(), c0s = cpu_seconds();
-        ok = check(world_step(w, steps), "step");
+        ok = check(wr_world_step(w, steps), "step");
         rate[r] = steps / (now_seconds() - t0);
         cpu_rate[r] = steps / (cpu_seconds() - c0s);
     }
     if (shim)
         shim(&h1);
-    ok = ok && check(memory_allocator_get_counts(counting, &c1), "counts");
+    ok = ok && check(wr_memory_allocator_get_counts(counting, &c1), "counts");
     if (ok) {
         qsort(rate, RUNS, sizeof(double), compare_doubles);
         qsort(cpu_rate, RUNS, sizeof(double), compare_doubles);
@@ -93,9 +93,9 @@ static int bench_scene(const char *scene, int steps, shim_read_fn shim)
             snprintf(heap_text, sizeof heap_text, "%.3f", (double)(h1.allocations - h0.allocations) / total);
         else
             snprintf(heap_text, sizeof heap_text, "n/a");
-        collision_stats st;
+        wr_collision_stats st;
         memset(&st, 0, sizeof st);
-        int have_stats = collision_get_stats(w, &st) == WR_OK;
+        int have_stats = wr_collision_get_stats(w, &st) == WR_OK;
         printf("%-10s %7.0f steps/s wall (median of %d x %d; min %.0f max %.0f)  %7.0f steps per CPU-second  "
                "mallocs/step %s  base requests/step %.3f",
                scene, rate[RUNS / 2], RUNS, steps, rate[0], rate[RUNS - 1], cpu_rate[RUNS / 2], heap_text,
@@ -106,13 +106,13 @@ static int bench_scene(const char *scene, int steps, shim_read_fn shim)
         printf("\n");
     }
     if (w)
-        world_destroy(w);
+        wr_world_destroy(w);
     if (manager)
-        memory_manager_destroy(manager);
+        wr_memory_manager_destroy(manager);
     if (counting)
-        memory_allocator_destroy(counting);
+        wr_memory_allocator_destroy(counting);
     if (heap)
-        memory_allocator_destroy(heap);
+        wr_memory_allocator_destroy(heap);
     return ok;
 }
 

@@ -2,7 +2,7 @@
  *
  *   bench_dynamics [--seconds S] [--mujoco PATH]
  *
- * For chain:16, chain:64, arm7 and humanoid at dt = 1 ms: one world on this thread, R rounds of timed world_step
+ * For chain:16, chain:64, arm7 and humanoid at dt = 1 ms: one world on this thread, R rounds of timed wr_world_step
  * calls (each round starts from the same snapshot so long runs never drift into whips), median steps/s and
  * microseconds per step; the share of the dynamics alone (forward kinematics + ABA + integration, no constraint
  * stage); the bytes the world's memory manager reserves from its base allocator and has in use; and the base
@@ -52,14 +52,14 @@ typedef struct result {
     int dofs;
 } result;
 
-/* Dynamics alone, as world_step runs it for each skeleton, minus the constraint stage. */
-static double time_dynamics_only(world *w, int steps)
+/* Dynamics alone, as wr_world_step runs it for each skeleton, minus the constraint stage. */
+static double time_dynamics_only(wr_world *w, int steps)
 {
-    const double dt = world_time_step(w);
+    const double dt = wr_world_time_step(w);
     double t0 = now();
     for (int k = 0; k < steps; k++) {
-        for (int i = 0; i < world_skeleton_count(w); i++) {
-            skeleton *s = world_get_skeleton(w, i);
+        for (int i = 0; i < wr_world_skeleton_count(w); i++) {
+            wr_skeleton *s = wr_world_get_skeleton(w, i);
             dyn_passive_and_commands(s);
             s->implicit_dt = dt;
             dyn_aba(s);
@@ -76,22 +76,22 @@ static result bench_scene(const char *name, double seconds)
 {
     result r;
     memset(&r, 0, sizeof r);
-    world *w = NULL;
-    wr_status st = world_create(NULL, &w);
-    if (st != WR_OK || (st = scene_build(w, name)) != WR_OK)
+    wr_world *w = NULL;
+    wr_status st = wr_world_create(NULL, &w);
+    if (st != WR_OK || (st = wr_scene_build(w, name)) != WR_OK)
         die(name, st);
-    r.dofs = (int)world_dof_count(w);
-    if ((st = world_step(w, 10)) != WR_OK)
+    r.dofs = (int)wr_world_dof_count(w);
+    if ((st = wr_world_step(w, 10)) != WR_OK)
         die("warm-up", st);
-    const size_t snap_bytes = world_snapshot_size(w);
+    const size_t snap_bytes = wr_world_snapshot_size(w);
     void *snap = malloc(snap_bytes);
-    if (!snap || world_save_snapshot(w, snap, snap_bytes) != WR_OK)
+    if (!snap || wr_world_save_snapshot(w, snap, snap_bytes) != WR_OK)
         die("snapshot", WR_ERR_OUT_OF_MEMORY);
     /* calibrate a round to ~seconds / ROUNDS, at most 2 s of simulated time */
     double t0 = now();
     int probe = 0;
     while (now() - t0 < 0.05 && probe < 2000) {
-        if ((st = world_step(w, 10)) != WR_OK)
+        if ((st = wr_world_step(w, 10)) != WR_OK)
             die("calibrate", st);
         probe += 10;
     }
@@ -104,24 +104,24 @@ static result bench_scene(const char *name, double seconds)
     int repeats = (int)(seconds / ROUNDS / (per_step * steps));
     if (repeats < 1)
         repeats = 1;
-    memory_manager_stats m0, m1;
-    memory_manager_get_stats(world_get_memory_manager(w), &m0);
+    wr_memory_manager_stats m0, m1;
+    wr_memory_manager_get_stats(wr_world_get_memory_manager(w), &m0);
     double rates[ROUNDS], dyn[ROUNDS];
     for (int round = 0; round < ROUNDS; round++) {
         double elapsed = 0, dyn_elapsed = 0;
         for (int k = 0; k < repeats; k++) {
-            world_restore_snapshot(w, snap, snap_bytes);
+            wr_world_restore_snapshot(w, snap, snap_bytes);
             double a = now();
-            if ((st = world_step(w, steps)) != WR_OK)
-                die("world_step", st);
+            if ((st = wr_world_step(w, steps)) != WR_OK)
+                die("wr_world_step", st);
             elapsed += now() - a;
-            world_restore_snapshot(w, snap, snap_bytes);
+            wr_world_restore_snapshot(w, snap, snap_bytes);
             dyn_elapsed += time_dynamics_only(w, steps);
         }
         rates[round] = (double)steps * repeats / elapsed;
         dyn[round] = 1e6 * dyn_elapsed / ((double)steps * repeats);
     }
-    memory_manager_get_stats(world_get_memory_manager(w), &m1);
+    wr_memory_manager_get_stats(wr_world_get_memory_manager(w), &m1);
     r.steps_per_s = median(rates, ROUNDS);
     r.us_per_step = 1e6 / r.steps_per_s;
     r.dyn_us_per_step = median(dyn, ROUNDS);
@@ -129,7 +129,7 @@ static result bench_scene(const char *name, double seconds)
     r.in_use = m1.bytes_in_use;
     r.base_requests = (unsigned long long)(m1.base_requests - m0.base_requests);
     free(snap);
-    world_destroy(w);
+    wr_world_destroy(w);
     return r;
 }
 

@@ -1,4 +1,4 @@
-/* bench_runner — what world_runner_step_all costs and gains, measured against baselines in the same run.
+/* bench_runner — what wr_world_runner_step_all costs and gains, measured against baselines in the same run.
  *
  *  1. World-steps per second for 64 chain:16 and 64 humanoid worlds on 1 and 2 workers (the speedup), for each
  *     backend, with and without host_as_worker, with 1 and 50 steps per tick; an OpenMP parallel-for and a
@@ -54,46 +54,46 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-static world_runner *make_runner_mode(int workers, world_runner_backend backend, numa_memory_policy policy,
+static wr_world_runner *make_runner_mode(int workers, wr_world_runner_backend backend, wr_numa_memory_policy policy,
                                      bool host_as_worker)
 {
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.workers = workers;
     c.backend = backend;
     c.memory_policy = policy;
     c.host_as_worker = host_as_worker;
-    world_runner *r = NULL;
-    check(world_runner_create(&c, &r), "world_runner_create");
+    wr_world_runner *r = NULL;
+    check(wr_world_runner_create(&c, &r), "wr_world_runner_create");
     return r;
 }
 
-static world_runner *make_runner(int workers, world_runner_backend backend, numa_memory_policy policy)
+static wr_world_runner *make_runner(int workers, wr_world_runner_backend backend, wr_numa_memory_policy policy)
 {
     return make_runner_mode(workers, backend, policy, false);
 }
 
-static void add_worlds(world_runner *r, const char *scene, int count)
+static void add_worlds(wr_world_runner *r, const char *scene, int count)
 {
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     wc.scene = scene;
     for (int i = 0; i < count; ++i) {
-        world *w = NULL;
-        check(world_runner_create_world(r, &wc, &w), "world_runner_create_world");
+        wr_world *w = NULL;
+        check(wr_world_runner_create_world(r, &wc, &w), "wr_world_runner_create_world");
     }
 }
 
 /* ---- 1. throughput -------------------------------------------------------------------------------------------- */
 
 /* Median world-steps/s of `runner` with `steps` steps per tick, each sample about g_seconds long. */
-static double runner_throughput(world_runner *r, int worlds, int steps)
+static double runner_throughput(wr_world_runner *r, int worlds, int steps)
 {
-    check(world_runner_step_all(r, steps), "warm-up");
+    check(wr_world_runner_step_all(r, steps), "warm-up");
     double t0 = now_s();
     int calib = 0;
     while (now_s() - t0 < 0.1 * g_seconds) {
-        check(world_runner_step_all(r, steps), "step_all");
+        check(wr_world_runner_step_all(r, steps), "step_all");
         ++calib;
     }
     int ticks = (int)((double)calib * 10.0) + 1;
@@ -101,21 +101,21 @@ static double runner_throughput(world_runner *r, int worlds, int steps)
     for (int s = 0; s < SAMPLES; ++s) {
         double start = now_s();
         for (int t = 0; t < ticks; ++t)
-            check(world_runner_step_all(r, steps), "step_all");
+            check(wr_world_runner_step_all(r, steps), "step_all");
         samples[s] = (double)ticks * steps * worlds / (now_s() - start);
     }
     return median(samples, SAMPLES);
 }
 
-typedef uint64_t (*baseline_fn)(world **, size_t, int, int);
+typedef uint64_t (*baseline_fn)(wr_world **, size_t, int, int);
 
 /* Median world-steps/s of a baseline stepping plain worlds (heap managers) with `threads` threads. */
 static double baseline_throughput(baseline_fn fn, const char *scene, int threads)
 {
-    world *worlds[WORLDS];
+    wr_world *worlds[WORLDS];
     for (int i = 0; i < WORLDS; ++i) {
-        check(world_create(NULL, &worlds[i]), "world_create");
-        check(scene_build(worlds[i], scene), "scene_build");
+        check(wr_world_create(NULL, &worlds[i]), "wr_world_create");
+        check(wr_scene_build(worlds[i], scene), "wr_scene_build");
     }
     uint64_t calib_ns = fn(worlds, WORLDS, threads, 5);
     if (calib_ns == 0)
@@ -125,7 +125,7 @@ static double baseline_throughput(baseline_fn fn, const char *scene, int threads
     for (int s = 0; s < SAMPLES; ++s)
         samples[s] = (double)ticks * WORLDS / (1e-9 * (double)fn(worlds, WORLDS, threads, ticks));
     for (int i = 0; i < WORLDS; ++i)
-        world_destroy(worlds[i]);
+        wr_world_destroy(worlds[i]);
     return median(samples, SAMPLES);
 }
 
@@ -140,20 +140,20 @@ static void throughput_section(int cores)
     for (int sc = 0; sc < 2; ++sc) {
         for (int v = 0; v < 6; ++v) {
             /* v: 0 pthreads, 1 openmp, 2 pthreads+host, 3 openmp+host (1 step per tick); 4, 5: 50 steps per tick */
-            world_runner_backend backend = v % 2 ? WORLD_RUNNER_BACKEND_OPENMP : WORLD_RUNNER_BACKEND_PTHREADS;
+            wr_world_runner_backend backend = v % 2 ? WR_WORLD_RUNNER_BACKEND_OPENMP : WR_WORLD_RUNNER_BACKEND_PTHREADS;
             bool host_mode = v == 2 || v == 3;
             int steps = v >= 4 ? 50 : 1;
-            if (backend == WORLD_RUNNER_BACKEND_OPENMP && !world_runner_has_openmp())
+            if (backend == WR_WORLD_RUNNER_BACKEND_OPENMP && !wr_world_runner_has_openmp())
                 continue;
             double ws[2];
             for (int k = 0; k < 2; ++k) {
-                world_runner *r = make_runner_mode(k ? two : 1, backend, NUMA_MEMORY_LOCAL, host_mode);
+                wr_world_runner *r = make_runner_mode(k ? two : 1, backend, WR_NUMA_MEMORY_LOCAL, host_mode);
                 add_worlds(r, scenes[sc], WORLDS);
                 ws[k] = runner_throughput(r, WORLDS, steps);
-                check(world_runner_destroy(r), "world_runner_destroy");
+                check(wr_world_runner_destroy(r), "wr_world_runner_destroy");
             }
             char name[48];
-            snprintf(name, sizeof name, "runner/%s%s%s", world_runner_backend_name(backend), host_mode ? "+host" : "",
+            snprintf(name, sizeof name, "runner/%s%s%s", wr_world_runner_backend_name(backend), host_mode ? "+host" : "",
                      steps > 1 ? " x50" : "");
             printf("%-10s %-22s %14.0f %14.0f %8.2fx\n", scenes[sc], name, ws[0], ws[1], ws[1] / ws[0]);
         }
@@ -172,34 +172,34 @@ static void throughput_section(int cores)
 
 /* ---- 2. per-tick overhead --------------------------------------------------------------------------------------- */
 
-static double runner_tick_ns(world_runner_backend backend, int workers, bool host_mode)
+static double runner_tick_ns(wr_world_runner_backend backend, int workers, bool host_mode)
 {
-    world_runner *r = make_runner_mode(workers, backend, NUMA_MEMORY_LOCAL, host_mode);
+    wr_world_runner *r = make_runner_mode(workers, backend, WR_NUMA_MEMORY_LOCAL, host_mode);
     add_worlds(r, NULL, workers); /* empty worlds: a step does almost nothing */
     for (int t = 0; t < 1000; ++t)
-        check(world_runner_step_all(r, 1), "step_all");
+        check(wr_world_runner_step_all(r, 1), "step_all");
     double samples[OVERHEAD_SAMPLES];
     for (int s = 0; s < OVERHEAD_SAMPLES; ++s) {
         double start = now_s();
         for (int t = 0; t < g_overhead_ticks; ++t)
-            check(world_runner_step_all(r, 1), "step_all");
+            check(wr_world_runner_step_all(r, 1), "step_all");
         samples[s] = 1e9 * (now_s() - start) / g_overhead_ticks;
     }
-    check(world_runner_destroy(r), "world_runner_destroy");
+    check(wr_world_runner_destroy(r), "wr_world_runner_destroy");
     return median(samples, OVERHEAD_SAMPLES);
 }
 
 static double baseline_tick_ns(baseline_fn fn, int threads)
 {
-    world *worlds[8];
+    wr_world *worlds[8];
     for (int i = 0; i < threads; ++i)
-        check(world_create(NULL, &worlds[i]), "world_create");
+        check(wr_world_create(NULL, &worlds[i]), "wr_world_create");
     fn(worlds, (size_t)threads, threads, 1000);
     double samples[OVERHEAD_SAMPLES];
     for (int s = 0; s < OVERHEAD_SAMPLES; ++s)
         samples[s] = (double)fn(worlds, (size_t)threads, threads, g_overhead_ticks) / g_overhead_ticks;
     for (int i = 0; i < threads; ++i)
-        world_destroy(worlds[i]);
+        wr_world_destroy(worlds[i]);
     return median(samples, OVERHEAD_SAMPLES);
 }
 
@@ -213,20 +213,20 @@ static void overhead_section(int cores)
     int threads = cores >= 2 ? 2 : 1;
     printf("\n== 2. per-tick overhead: %d empty worlds on %d threads, %d ticks (median of %d) ==\n", threads, threads,
            g_overhead_ticks, OVERHEAD_SAMPLES);
-    bool omp_ok = world_runner_has_openmp();
+    bool omp_ok = wr_world_runner_has_openmp();
     double omp = omp_ok ? baseline_tick_ns(runner_baseline_openmp_for, threads) : 0.0;
     printf("%-44s %10s %12s\n", "stepper", "ns/tick", "vs omp for");
     overhead_row("omp parallel-for (host in the team)", omp, omp);
     overhead_row("pthread_barrier team (host in it, 2 waits)", baseline_tick_ns(runner_baseline_pthread_barrier,
                                                                                 threads), omp);
-    overhead_row("world_runner pthreads (host waits)", runner_tick_ns(WORLD_RUNNER_BACKEND_PTHREADS, threads, false),
+    overhead_row("wr_world_runner pthreads (host waits)", runner_tick_ns(WR_WORLD_RUNNER_BACKEND_PTHREADS, threads, false),
                  omp);
-    overhead_row("world_runner pthreads, host_as_worker", runner_tick_ns(WORLD_RUNNER_BACKEND_PTHREADS, threads,
+    overhead_row("wr_world_runner pthreads, host_as_worker", runner_tick_ns(WR_WORLD_RUNNER_BACKEND_PTHREADS, threads,
                                                                          true), omp);
     if (omp_ok) {
-        overhead_row("world_runner openmp (driver thread)", runner_tick_ns(WORLD_RUNNER_BACKEND_OPENMP, threads,
+        overhead_row("wr_world_runner openmp (driver thread)", runner_tick_ns(WR_WORLD_RUNNER_BACKEND_OPENMP, threads,
                                                                            false), omp);
-        overhead_row("world_runner openmp, host_as_worker", runner_tick_ns(WORLD_RUNNER_BACKEND_OPENMP, threads,
+        overhead_row("wr_world_runner openmp, host_as_worker", runner_tick_ns(WR_WORLD_RUNNER_BACKEND_OPENMP, threads,
                                                                            true), omp);
     }
 }
@@ -239,18 +239,18 @@ static void bytes_section(void)
     printf("%-10s %12s %12s %12s %12s %8s\n", "scene", "reserved", "peak in use", "touched", "chunks", "mgr reqs");
     const char *scenes[] = {"pendulum", "chain:16", "arm7", "humanoid", "boxes:8"};
     for (int sc = 0; sc < 5; ++sc) {
-        world_runner *r = make_runner(1, WORLD_RUNNER_BACKEND_PTHREADS, NUMA_MEMORY_FIRST_TOUCH);
+        wr_world_runner *r = make_runner(1, WR_WORLD_RUNNER_BACKEND_PTHREADS, WR_NUMA_MEMORY_FIRST_TOUCH);
         add_worlds(r, scenes[sc], 1);
-        check(world_runner_step_all(r, 200), "step_all");
-        world *w = NULL;
-        check(world_runner_world_at(r, 0, &w), "world_at");
-        world_runner_world_info info;
-        check(world_runner_world_info_get(r, w, &info), "world_info");
-        memory_manager_stats ms;
-        check(memory_manager_get_stats(info.memory, &ms), "manager stats");
-        size_t by_node[NUMA_MAX_NODES], unplaced = 0, touched = 0;
-        if (world_runner_world_memory_by_node(r, w, by_node, &unplaced) == WR_OK) {
-            for (int n = 0; n < NUMA_MAX_NODES; ++n)
+        check(wr_world_runner_step_all(r, 200), "step_all");
+        wr_world *w = NULL;
+        check(wr_world_runner_world_at(r, 0, &w), "world_at");
+        wr_world_runner_world_info info;
+        check(wr_world_runner_world_info_get(r, w, &info), "world_info");
+        wr_memory_manager_stats ms;
+        check(wr_memory_manager_get_stats(info.memory, &ms), "manager stats");
+        size_t by_node[WR_NUMA_MAX_NODES], unplaced = 0, touched = 0;
+        if (wr_world_runner_world_memory_by_node(r, w, by_node, &unplaced) == WR_OK) {
+            for (int n = 0; n < WR_NUMA_MAX_NODES; ++n)
                 touched += by_node[n];
         }
         printf("%-10s %12zu %12zu %12zu %12zu %8llu\n", scenes[sc], ms.bytes_reserved, ms.peak_bytes_in_use,
@@ -259,7 +259,7 @@ static void bytes_section(void)
             printf("%-10s %12s   (MuJoCo 2.2.2 mjData of the same chain, issue 4: 14 MB = 3.3 MB buffer + 10.7 MB "
                    "stack; chain:16 here: %.1f%% of it; target < 262144)\n",
                    "", "", 100.0 * (double)ms.bytes_reserved / (14.0 * 1024 * 1024));
-        check(world_runner_destroy(r), "world_runner_destroy");
+        check(wr_world_runner_destroy(r), "wr_world_runner_destroy");
     }
 }
 
@@ -279,16 +279,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_runner: --seconds and --ticks must be positive\n");
         return 2;
     }
-    numa_topology *t = NULL;
-    check(numa_topology_create(NULL, &t), "numa_topology_create");
-    numa_topology_info info;
-    check(numa_topology_get_info(t, &info), "topology info");
-    check(numa_topology_destroy(t), "numa_topology_destroy");
+    wr_numa_topology *t = NULL;
+    check(wr_numa_topology_create(NULL, &t), "wr_numa_topology_create");
+    wr_numa_topology_info info;
+    check(wr_numa_topology_get_info(t, &info), "topology info");
+    check(wr_numa_topology_destroy(t), "wr_numa_topology_destroy");
     double load[3] = {0, 0, 0};
     getloadavg(load, 3);
     printf("bench_runner: %d allowed cores, %d NUMA node(s), OpenMP backend %s; load average %.2f (other processes "
            "share these cores: compare rows of one run)\n",
-           info.allowed_core_count, info.node_count, world_runner_has_openmp() ? "yes" : "no", load[0]);
+           info.allowed_core_count, info.node_count, wr_world_runner_has_openmp() ? "yes" : "no", load[0]);
     overhead_section(info.allowed_core_count);
     throughput_section(info.allowed_core_count);
     bytes_section();

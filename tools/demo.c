@@ -1,4 +1,4 @@
-/* demo — the main job: many independent worlds stepped in parallel with world_runner_step_all.
+/* demo — the main job: many independent worlds stepped in parallel with wr_world_runner_step_all.
  *
  * Creates a mix of worlds (by default 256: chain:16, boxes:4, arm7, humanoid, pendulum), each on a pinned worker
  * with its own memory manager over the worker's NUMA-local arena, steps them for a few seconds (or a fixed number
@@ -28,9 +28,9 @@ typedef struct options {
     int ticks;                   /* > 0: run exactly this many ticks */
     int steps;
     int workers;
-    world_runner_backend backend;
-    numa_placement placement;
-    numa_memory_policy policy;
+    wr_world_runner_backend backend;
+    wr_numa_placement placement;
+    wr_numa_memory_policy policy;
     const char *topology;
     bool host_worker;
 } options;
@@ -74,8 +74,8 @@ static options parse(int argc, char **argv)
     static const char *const backends[] = {"pthreads", "openmp"};
     static const char *const placements[] = {"compact", "scatter", "none"};
     static const char *const policies[] = {"local", "interleave", "first-touch", "remote", "default"};
-    options o = {.worlds = 256, .seconds = 3.0, .steps = 1, .backend = WORLD_RUNNER_BACKEND_PTHREADS,
-                 .placement = NUMA_PLACEMENT_COMPACT, .policy = NUMA_MEMORY_LOCAL, .host_worker = false};
+    options o = {.worlds = 256, .seconds = 3.0, .steps = 1, .backend = WR_WORLD_RUNNER_BACKEND_PTHREADS,
+                 .placement = WR_NUMA_PLACEMENT_COMPACT, .policy = WR_NUMA_MEMORY_LOCAL, .host_worker = false};
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -97,11 +97,11 @@ static options parse(int argc, char **argv)
         else if (strcmp(a, "--workers") == 0)
             o.workers = atoi(v);
         else if (strcmp(a, "--backend") == 0)
-            o.backend = (world_runner_backend)parse_enum(v, backends, 2, argv[0]);
+            o.backend = (wr_world_runner_backend)parse_enum(v, backends, 2, argv[0]);
         else if (strcmp(a, "--placement") == 0)
-            o.placement = (numa_placement)parse_enum(v, placements, 3, argv[0]);
+            o.placement = (wr_numa_placement)parse_enum(v, placements, 3, argv[0]);
         else if (strcmp(a, "--policy") == 0)
-            o.policy = (numa_memory_policy)parse_enum(v, policies, 5, argv[0]);
+            o.policy = (wr_numa_memory_policy)parse_enum(v, policies, 5, argv[0]);
         else if (strcmp(a, "--topology") == 0)
             o.topology = v;
         else
@@ -112,38 +112,38 @@ static options parse(int argc, char **argv)
     return o;
 }
 
-static world_runner *make_runner(const options *o)
+static wr_world_runner *make_runner(const options *o)
 {
-    world_runner_config c;
-    world_runner_config_init(&c);
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
     c.workers = o->workers;
     c.backend = o->backend;
     c.placement = o->placement;
     c.memory_policy = o->policy;
     c.host_as_worker = o->host_worker;
     if (o->topology) {
-        c.topology_source = NUMA_TOPOLOGY_SYNTHETIC;
+        c.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
         c.topology_description = o->topology;
     }
-    world_runner *r = NULL;
-    wr_status s = world_runner_create(&c, &r);
+    wr_world_runner *r = NULL;
+    wr_status s = wr_world_runner_create(&c, &r);
     if (s != WR_OK)
-        fail("world_runner_create", s);
+        fail("wr_world_runner_create", s);
     return r;
 }
 
-static void print_header(const world_runner *r, const options *o, const int *per_scene)
+static void print_header(const wr_world_runner *r, const options *o, const int *per_scene)
 {
-    world_runner_stats s;
-    world_runner_get_stats(r, &s);
+    wr_world_runner_stats s;
+    wr_world_runner_get_stats(r, &s);
     printf("worldrunner demo: %d worlds (", o->worlds);
     for (int k = 0; k < SCENE_KINDS; ++k)
         printf("%s%d %s", k ? ", " : "", per_scene[k], SCENE_NAMES[k]);
     printf(") on %d workers\n", s.workers);
     printf("topology: %s, %d NUMA node(s), %d allowed cores; backend %s%s, placement %s, memory policy %s\n",
-           s.topology_source == NUMA_TOPOLOGY_SYSTEM ? "this machine" : "synthetic", s.node_count,
-           s.allowed_core_count, world_runner_backend_name(s.backend), o->host_worker ? " (host is worker 0)" : "",
-           numa_placement_name(s.placement), numa_memory_policy_name(s.memory_policy));
+           s.topology_source == WR_NUMA_TOPOLOGY_SYSTEM ? "this machine" : "synthetic", s.node_count,
+           s.allowed_core_count, wr_world_runner_backend_name(s.backend), o->host_worker ? " (host is worker 0)" : "",
+           wr_numa_placement_name(s.placement), wr_numa_memory_policy_name(s.memory_policy));
     printf("pinned: %d of %d workers%s; memory bound to nodes: %s%s%s\n", s.workers_pinned, s.workers,
            s.pinning_simulated ? " (simulated)" : "", s.memory_bound ? "yes" : "no",
            s.fallback[0] ? " -- " : "", s.fallback);
@@ -153,38 +153,38 @@ enum { MAX_WORKERS = 1024 };
 static uint64_t g_busy_before[MAX_WORKERS], g_steps_before[MAX_WORKERS];
 
 /* Per worker: busy time and world steps so far (to subtract the warm-up). */
-static void worker_totals(const world_runner *r, uint64_t *busy, uint64_t *steps)
+static void worker_totals(const wr_world_runner *r, uint64_t *busy, uint64_t *steps)
 {
-    world_runner_stats s;
-    world_runner_get_stats(r, &s);
+    wr_world_runner_stats s;
+    wr_world_runner_get_stats(r, &s);
     for (int k = 0; k < s.workers && k < MAX_WORKERS; ++k) {
-        world_runner_worker_stats w;
-        world_runner_get_worker_stats(r, k, &w);
+        wr_world_runner_worker_stats w;
+        wr_world_runner_get_worker_stats(r, k, &w);
         busy[k] = w.busy_ns;
         steps[k] = 0;
     }
-    for (size_t i = 0; i < world_runner_world_count(r); ++i) {
-        world *wd = NULL;
-        world_runner_world_info info;
-        world_runner_world_at(r, i, &wd);
-        world_runner_world_info_get(r, wd, &info);
+    for (size_t i = 0; i < wr_world_runner_world_count(r); ++i) {
+        wr_world *wd = NULL;
+        wr_world_runner_world_info info;
+        wr_world_runner_world_at(r, i, &wd);
+        wr_world_runner_world_info_get(r, wd, &info);
         if (info.worker < MAX_WORKERS)
             steps[info.worker] += info.steps;
     }
 }
 
-static void print_workers(const world_runner *r, double wall)
+static void print_workers(const wr_world_runner *r, double wall)
 {
     static uint64_t busy[MAX_WORKERS], steps[MAX_WORKERS];
     worker_totals(r, busy, steps);
-    world_runner_stats s;
-    world_runner_get_stats(r, &s);
+    wr_world_runner_stats s;
+    wr_world_runner_get_stats(r, &s);
     printf("\nper worker (busy = time stepping its worlds / wall time):\n");
     printf("%6s %5s %5s %5s %8s %7s %9s %6s %12s %10s\n", "worker", "core", "cpu", "node", "mem-node", "worlds",
            "cost", "busy%", "steps/s", "pinning");
     for (int k = 0; k < s.workers; ++k) {
-        world_runner_worker_stats w;
-        world_runner_get_worker_stats(r, k, &w);
+        wr_world_runner_worker_stats w;
+        wr_world_runner_get_worker_stats(r, k, &w);
         if (k >= MAX_WORKERS)
             break;
         char mem[16];
@@ -192,7 +192,7 @@ static void print_workers(const world_runner *r, double wall)
         printf("%6d %5d %5d %5d %8s %7zu %9.0f %5.1f%% %12.0f %10s\n", k, w.core, w.cpu_os_index, w.node_os_index,
                w.memory_node_os_index >= 0 ? mem : "-", w.worlds, w.cost,
                100.0 * 1e-9 * (double)(busy[k] - g_busy_before[k]) / wall,
-               (double)(steps[k] - g_steps_before[k]) / wall, numa_binding_name(w.pinning));
+               (double)(steps[k] - g_steps_before[k]) / wall, wr_numa_binding_name(w.pinning));
     }
     printf("imbalance (max/mean busy): %.3f over all ticks, %.3f in the last\n", s.imbalance, s.last_imbalance);
 }
@@ -204,19 +204,19 @@ typedef struct scene_memory {
     size_t touched;
 } scene_memory;
 
-static void print_memory(const world_runner *r, world **worlds, const int *scene_of_world, int count)
+static void print_memory(const wr_world_runner *r, wr_world **worlds, const int *scene_of_world, int count)
 {
-    size_t by_node[NUMA_MAX_NODES] = {0}, unplaced = 0, reserved = 0;
+    size_t by_node[WR_NUMA_MAX_NODES] = {0}, unplaced = 0, reserved = 0;
     scene_memory per_scene[SCENE_KINDS] = {{0}};
     bool query_ok = true;
     for (int i = 0; i < count; ++i) {
-        world_runner_world_info info;
-        world_runner_world_info_get(r, worlds[i], &info);
-        memory_manager_stats ms;
-        memory_manager_get_stats(info.memory, &ms);
-        size_t nodes[NUMA_MAX_NODES], un = 0, touched = 0;
-        if (world_runner_world_memory_by_node(r, worlds[i], nodes, &un) == WR_OK) {
-            for (int n = 0; n < NUMA_MAX_NODES; ++n) {
+        wr_world_runner_world_info info;
+        wr_world_runner_world_info_get(r, worlds[i], &info);
+        wr_memory_manager_stats ms;
+        wr_memory_manager_get_stats(info.memory, &ms);
+        size_t nodes[WR_NUMA_MAX_NODES], un = 0, touched = 0;
+        if (wr_world_runner_world_memory_by_node(r, worlds[i], nodes, &un) == WR_OK) {
+            for (int n = 0; n < WR_NUMA_MAX_NODES; ++n) {
                 by_node[n] += nodes[n];
                 touched += nodes[n];
             }
@@ -235,14 +235,14 @@ static void print_memory(const world_runner *r, world **worlds, const int *scene
     if (!query_ok) {
         printf("  page query unavailable here (no kernel NUMA support)\n");
     } else {
-        for (int n = 0; n < NUMA_MAX_NODES; ++n) {
+        for (int n = 0; n < WR_NUMA_MAX_NODES; ++n) {
             if (by_node[n])
                 printf("  node %d: %8.2f MiB touched\n", n, (double)by_node[n] / (1 << 20));
         }
         printf("  not yet touched (reserved, no page): %.2f MiB\n", (double)unplaced / (1 << 20));
     }
-    world_runner_stats s;
-    world_runner_get_stats(r, &s);
+    wr_world_runner_stats s;
+    wr_world_runner_get_stats(r, &s);
     printf("  all worlds' managers: %.2f MiB reserved; worker arenas: %.2f MiB reserved, %.2f MiB handed out\n",
            (double)reserved / (1 << 20), (double)s.arena_bytes_reserved / (1 << 20),
            (double)s.arena_bytes_in_use / (1 << 20));
@@ -260,28 +260,28 @@ static void print_memory(const world_runner *r, world **worlds, const int *scene
 int main(int argc, char **argv)
 {
     options o = parse(argc, argv);
-    world_runner *r = make_runner(&o);
-    world **worlds = calloc((size_t)o.worlds, sizeof *worlds);
+    wr_world_runner *r = make_runner(&o);
+    wr_world **worlds = calloc((size_t)o.worlds, sizeof *worlds);
     int *scene_of_world = calloc((size_t)o.worlds, sizeof *scene_of_world);
     if (!worlds || !scene_of_world) {
         fprintf(stderr, "demo: out of memory\n");
         return 1;
     }
     int per_scene[SCENE_KINDS] = {0};
-    world_runner_world_config wc;
-    world_runner_world_config_init(&wc);
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
     for (int i = 0; i < o.worlds; ++i) {
         scene_of_world[i] = SCENE_OF_SLOT[i % 8];
         wc.scene = SCENE_NAMES[scene_of_world[i]];
-        wr_status s = world_runner_create_world(r, &wc, &worlds[i]);
+        wr_status s = wr_world_runner_create_world(r, &wc, &worlds[i]);
         if (s != WR_OK)
-            fail("world_runner_create_world", s);
+            fail("wr_world_runner_create_world", s);
         per_scene[scene_of_world[i]]++;
     }
     print_header(r, &o, per_scene);
-    wr_status s = world_runner_step_all(r, o.steps); /* warm-up: frame buffers reach their size */
+    wr_status s = wr_world_runner_step_all(r, o.steps); /* warm-up: frame buffers reach their size */
     if (s != WR_OK)
-        fail("world_runner_step_all", s);
+        fail("wr_world_runner_step_all", s);
     if (o.ticks)
         printf("\nstepping %d ticks of %d step(s) ...\n", o.ticks, o.steps);
     else
@@ -291,9 +291,9 @@ int main(int argc, char **argv)
     double start = now_s(), wall = 0;
     uint64_t ticks = 0;
     while (o.ticks ? ticks < (uint64_t)o.ticks : wall < o.seconds) {
-        s = world_runner_step_all(r, o.steps);
+        s = wr_world_runner_step_all(r, o.steps);
         if (s != WR_OK)
-            fail("world_runner_step_all", s);
+            fail("wr_world_runner_step_all", s);
         ++ticks;
         wall = now_s() - start;
     }
@@ -301,8 +301,8 @@ int main(int argc, char **argv)
     double sim_seconds = 0;
     uint64_t combined = 1469598103934665603ull;
     for (int i = 0; i < o.worlds; ++i) {
-        sim_seconds += (double)ticks * o.steps * world_time_step(worlds[i]);
-        combined = (combined ^ world_state_hash(worlds[i])) * 1099511628211ull;
+        sim_seconds += (double)ticks * o.steps * wr_world_time_step(worlds[i]);
+        combined = (combined ^ wr_world_state_hash(worlds[i])) * 1099511628211ull;
     }
     double load[3] = {0, 0, 0};
     getloadavg(load, 3);
@@ -311,12 +311,12 @@ int main(int argc, char **argv)
            sim_seconds / (wall + 1e-12));
     printf("load average: %.2f (on a shared machine other processes take their share of the cores)\n", load[0]);
     printf("combined state hash after %llu steps per world: %016llx\n",
-           (unsigned long long)world_step_count(worlds[0]), (unsigned long long)combined);
+           (unsigned long long)wr_world_step_count(worlds[0]), (unsigned long long)combined);
     print_workers(r, wall);
     print_memory(r, worlds, scene_of_world, o.worlds);
-    s = world_runner_destroy(r);
+    s = wr_world_runner_destroy(r);
     if (s != WR_OK)
-        fail("world_runner_destroy", s);
+        fail("wr_world_runner_destroy", s);
     free(worlds);
     free(scene_of_world);
     return 0;

@@ -1,6 +1,6 @@
 /* worldrunner/collision.h — collision filtering, contact-solver settings, per-world statistics and contacts.
  *
- * Every world_step detects contacts between the shapes of its skeletons (sweep and prune, then exact or sampled
+ * Every wr_world_step detects contacts between the shapes of its skeletons (sweep and prune, then exact or sampled
  * narrowphase per shape pair), builds velocity-level constraint rows (a normal and two friction rows per contact
  * point, joint position and velocity limits), and solves them per island by projected Gauss-Seidel with warm
  * starting. All per-step data lives in the world's frame allocator; the warm-start cache (and a per-skeleton M^-1
@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Solver parameters of one world. */
-typedef struct collision_settings {
+typedef struct wr_collision_settings {
     int max_iterations;            /* PGS sweeps per island per step, 1..10000; default 40 */
     double tolerance;              /* stop an island when no impulse changed more than this (N s); default 1e-7 */
     double margin;                 /* contacts are made this far before touching (m), >= 0; default 0.005 */
@@ -40,10 +40,10 @@ typedef struct collision_settings {
     double limit_margin;           /* joint-limit rows are made this close to a limit (rad or m), >= 0; 0.05 */
     int self_collision;            /* 1: bodies of one skeleton collide with each other (groups/masks apply); 1 */
     int adjacent_collision;        /* 1: also a body with its parent (the two bodies of a joint); default 0 */
-} collision_settings;
+} wr_collision_settings;
 
 /* What the last step of a world found and did (counted also when the step failed). */
-typedef struct collision_stats {
+typedef struct wr_collision_stats {
     uint32_t shapes;               /* shapes taking part (bounded and planes) */
     uint32_t pairs;                /* candidate shape pairs from the broadphase */
     uint32_t contacts;             /* contact points */
@@ -61,34 +61,34 @@ typedef struct collision_stats {
     uint64_t cache_growths;        /* times the warm-start cache grew (cold path, memory-manager request) */
     uint64_t mass_cache_growths;   /* times the per-skeleton inverse-mass cache grew (cold path; a new skeleton) */
     uint64_t steps;                /* constraint stages run */
-} collision_stats;
+} wr_collision_stats;
 
 /* One contact point of the last step. */
-typedef struct collision_contact_info {
+typedef struct wr_collision_contact_info {
     int skeleton_a, body_a, shape_a; /* skeleton index in the world; body and shape index in that skeleton */
     int skeleton_b, body_b, shape_b;
     double point[3];               /* world frame, midway between the two surfaces (m) */
     double normal[3];              /* unit, from shape a towards shape b */
     double depth;                  /* penetration (m); < 0: a gap still within the margin */
     double impulse[3];             /* normal impulse, then the two friction impulses of the step (N s) */
-} collision_contact_info;
+} wr_collision_contact_info;
 
 /* Defaults. */
-void collision_settings_init(collision_settings *settings);
+void wr_collision_settings_init(wr_collision_settings *settings);
 /* Read / replace the world's settings (checked: every field in range, finite; WR_ERR_INVALID_ARGUMENT unchanged).
  * WR_ERR_INVALID_STATE if the world has no skeleton yet (the solver is created with the first one). */
-wr_status collision_get_settings(const world *w, collision_settings *out);
-wr_status collision_set_settings(world *w, const collision_settings *settings);
+wr_status wr_collision_get_settings(const wr_world *w, wr_collision_settings *out);
+wr_status wr_collision_set_settings(wr_world *w, const wr_collision_settings *settings);
 /* Statistics of the world's last constraint stage. */
-wr_status collision_get_stats(const world *w, collision_stats *out);
+wr_status wr_collision_get_stats(const wr_world *w, wr_collision_stats *out);
 /* The contacts of the world's last step, if it committed (valid until the next step): *count receives how many
  * there are, and min(count, capacity) are written to `out` (out may be NULL when capacity is 0).
  * WR_ERR_INVALID_STATE if the last step failed or none was taken. */
-wr_status collision_get_contacts(const world *w, collision_contact_info *out, size_t capacity, size_t *count);
+wr_status wr_collision_get_contacts(const wr_world *w, wr_collision_contact_info *out, size_t capacity, size_t *count);
 
 /* Group and mask bits of shape `shape` of skeleton `s` (see above). */
-wr_status collision_set_shape_filter(skeleton *s, int shape, uint32_t group, uint32_t mask);
-wr_status collision_get_shape_filter(const skeleton *s, int shape, uint32_t *group, uint32_t *mask);
+wr_status wr_collision_set_shape_filter(wr_skeleton *s, int shape, uint32_t group, uint32_t mask);
+wr_status wr_collision_get_shape_filter(const wr_skeleton *s, int shape, uint32_t *group, uint32_t *mask);
 
 #ifdef __cplusplus
 }

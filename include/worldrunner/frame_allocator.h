@@ -1,7 +1,7 @@
 /* worldrunner/frame_allocator.h — per-step bump allocator (the seed's FrameAllocator).
  *
  * All per-step temporaries (contacts, Jacobians, constraint rows) are bumped from one buffer taken from a memory
- * manager, and released together by frame_allocator_reset() at the start of the next step, in O(1). When a frame
+ * manager, and released together by wr_frame_allocator_reset() at the start of the next step, in O(1). When a frame
  * needs more than the buffer, another chunk is chained; at the next reset the chain is replaced by one buffer of the
  * high-water size, so the steady state asks the manager for nothing. deallocate is a no-op.
  *
@@ -21,11 +21,11 @@
 extern "C" {
 #endif
 
-#define FRAME_ALLOCATOR_DEFAULT_ALIGNMENT 32u
+#define WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT 32u
 
-typedef struct frame_allocator frame_allocator;
+typedef struct wr_frame_allocator wr_frame_allocator;
 
-typedef struct frame_allocator_stats {
+typedef struct wr_frame_allocator_stats {
     size_t capacity_bytes;       /* bytes held from the manager now (all chained chunks) */
     size_t used_bytes;           /* bytes bumped in the current frame (with alignment padding) */
     size_t peak_frame_bytes;     /* the largest frame so far (high-water mark) */
@@ -33,26 +33,26 @@ typedef struct frame_allocator_stats {
     uint64_t growths;            /* chunks chained because a frame outgrew the buffer */
     uint64_t manager_requests;   /* buffers obtained from the memory manager since creation */
     uint64_t allocations;        /* allocations since creation */
-} frame_allocator_stats;
+} wr_frame_allocator_stats;
 
 /* Create over `manager` with an initial buffer of `initial_bytes` (0 = 16 KiB), tagged `tag`. */
-wr_status frame_allocator_create(memory_manager *manager, size_t initial_bytes, memory_tag tag,
-                                 frame_allocator **out);
+wr_status wr_frame_allocator_create(wr_memory_manager *manager, size_t initial_bytes, wr_memory_tag tag,
+                                 wr_frame_allocator **out);
 /* Return the buffer(s) to the manager and free the allocator. */
-wr_status frame_allocator_destroy(frame_allocator *frame);
+wr_status wr_frame_allocator_destroy(wr_frame_allocator *frame);
 /* Bump `bytes` (> 0) aligned to `alignment` (power of two <= 4096; 0 = 32). May chain a chunk (manager request);
  * WR_ERR_BUDGET / WR_ERR_OUT_OF_MEMORY if the manager refuses, and then nothing changed. */
-wr_status frame_allocator_allocate(frame_allocator *frame, size_t bytes, size_t alignment, void **out);
+wr_status wr_frame_allocator_allocate(wr_frame_allocator *frame, size_t bytes, size_t alignment, void **out);
 /* Release everything allocated since the last reset, in O(1); consolidates a chain into one buffer of the
  * high-water size (one manager request, only after growth). If the manager refuses that buffer (budget) and the
  * initial size too, the status is returned and the frame is left empty but usable: the next allocate asks again. */
-wr_status frame_allocator_reset(frame_allocator *frame);
+wr_status wr_frame_allocator_reset(wr_frame_allocator *frame);
 /* Current position, and rewinding to it (LIFO scopes inside a frame). */
-size_t frame_allocator_mark(const frame_allocator *frame);
-wr_status frame_allocator_rewind(frame_allocator *frame, size_t mark);
-wr_status frame_allocator_get_stats(const frame_allocator *frame, frame_allocator_stats *out);
-/* This frame allocator seen as a memory_allocator (deallocate is a no-op). The handle belongs to the frame. */
-memory_allocator *frame_allocator_as_allocator(frame_allocator *frame);
+size_t wr_frame_allocator_mark(const wr_frame_allocator *frame);
+wr_status wr_frame_allocator_rewind(wr_frame_allocator *frame, size_t mark);
+wr_status wr_frame_allocator_get_stats(const wr_frame_allocator *frame, wr_frame_allocator_stats *out);
+/* This frame allocator seen as a wr_memory_allocator (deallocate is a no-op). The handle belongs to the frame. */
+wr_memory_allocator *wr_frame_allocator_as_allocator(wr_frame_allocator *frame);
 
 #ifdef __cplusplus
 }

@@ -5,7 +5,7 @@
  * freed block merges with free neighbours at once: freeing everything leaves each chunk as one free block. Free
  * blocks sit in size bins (powers of two) with a bitmap of non-empty bins; allocation takes the first block that
  * fits (a few blocks of the request's own bin, then the next non-empty larger bin). Chunks are kept when they
- * empty, so a steady alloc/free pattern never asks the base again; free_list_allocator_trim() returns the empty
+ * empty, so a steady alloc/free pattern never asks the base again; wr_free_list_allocator_trim() returns the empty
  * ones, and destroy returns all.
  *
  * Ownership: the creator destroys it; the allocator never destroys its base. Threads: one thread at a time.
@@ -23,11 +23,11 @@
 extern "C" {
 #endif
 
-#define FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES (64u * 1024u)
+#define WR_FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES (64u * 1024u)
 
-typedef struct free_list_allocator free_list_allocator;
+typedef struct wr_free_list_allocator wr_free_list_allocator;
 
-typedef struct free_list_allocator_stats {
+typedef struct wr_free_list_allocator_stats {
     size_t bytes_in_use;         /* requested bytes live */
     size_t peak_bytes_in_use;
     size_t block_bytes_in_use;   /* bytes of live blocks, headers and padding included */
@@ -41,26 +41,26 @@ typedef struct free_list_allocator_stats {
     uint64_t deallocations;
     uint64_t base_requests;      /* chunk requests made to the base since creation */
     uint64_t chunks_returned;    /* chunks given back to the base by trim */
-} free_list_allocator_stats;
+} wr_free_list_allocator_stats;
 
-typedef void (*free_list_allocator_chunk_visitor)(const void *chunk, size_t bytes, void *context);
+typedef void (*wr_free_list_allocator_chunk_visitor)(const void *chunk, size_t bytes, void *context);
 
 /* Create over `base` (required) with chunks of at least `chunk_bytes` (0 = 64 KiB; at least 4 KiB). */
-wr_status free_list_allocator_create(memory_allocator *base, size_t chunk_bytes, free_list_allocator **out);
+wr_status wr_free_list_allocator_create(wr_memory_allocator *base, size_t chunk_bytes, wr_free_list_allocator **out);
 /* Return every chunk to the base and free the allocator. WR_ERR_LEAK if blocks were still in use (still freed). */
-wr_status free_list_allocator_destroy(free_list_allocator *allocator);
+wr_status wr_free_list_allocator_destroy(wr_free_list_allocator *allocator);
 /* Allocate `bytes` (> 0) aligned to `alignment` (power of two <= 4096; 0 = 16). */
-wr_status free_list_allocator_allocate(free_list_allocator *allocator, size_t bytes, size_t alignment, void **out);
+wr_status wr_free_list_allocator_allocate(wr_free_list_allocator *allocator, size_t bytes, size_t alignment, void **out);
 /* Return a block; `bytes` is the size it was allocated with (checked against the block's header). */
-wr_status free_list_allocator_deallocate(free_list_allocator *allocator, void *ptr, size_t bytes);
+wr_status wr_free_list_allocator_deallocate(wr_free_list_allocator *allocator, void *ptr, size_t bytes);
 /* Return every completely free chunk to the base. Cold path. */
-wr_status free_list_allocator_trim(free_list_allocator *allocator);
+wr_status wr_free_list_allocator_trim(wr_free_list_allocator *allocator);
 /* Statistics; walks the free blocks (cost proportional to their number). */
-wr_status free_list_allocator_get_stats(const free_list_allocator *allocator, free_list_allocator_stats *out);
-wr_status free_list_allocator_visit_chunks(const free_list_allocator *allocator,
-                                           free_list_allocator_chunk_visitor visitor, void *context);
-/* This allocator seen as a memory_allocator. The handle belongs to the allocator. */
-memory_allocator *free_list_allocator_as_allocator(free_list_allocator *allocator);
+wr_status wr_free_list_allocator_get_stats(const wr_free_list_allocator *allocator, wr_free_list_allocator_stats *out);
+wr_status wr_free_list_allocator_visit_chunks(const wr_free_list_allocator *allocator,
+                                           wr_free_list_allocator_chunk_visitor visitor, void *context);
+/* This allocator seen as a wr_memory_allocator. The handle belongs to the allocator. */
+wr_memory_allocator *wr_free_list_allocator_as_allocator(wr_free_list_allocator *allocator);
 
 #ifdef __cplusplus
 }

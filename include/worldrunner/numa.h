@@ -1,14 +1,14 @@
 /* worldrunner/numa.h — machine topology, node-bound base allocators, per-worker arenas and page-placement queries.
  *
  * A thin, honest layer over hwloc (and the Linux move_pages/mbind calls):
- *  - numa_topology: cores, NUMA nodes and the cores this process may use (its CPU binding: taskset, cgroups), read
+ *  - wr_numa_topology: cores, NUMA nodes and the cores this process may use (its CPU binding: taskset, cgroups), read
  *    from the running system, from an hwloc synthetic description ("package:2 numa:1 core:4 pu:1") or from an hwloc
  *    XML file. On a synthetic or XML topology nothing can really be bound: pinning and memory binding are simulated,
  *    the decisions are still made and recorded, and every "applied" flag says false.
- *  - numa_plan_workers(): the pure placement plan (worker -> core -> node, and the node its memory is bound to).
- *  - numa_node_allocator: a thread-safe memory_allocator that maps page-aligned chunks bound to one node (or
+ *  - wr_numa_plan_workers(): the pure placement plan (worker -> core -> node, and the node its memory is bound to).
+ *  - wr_numa_node_allocator: a thread-safe wr_memory_allocator that maps page-aligned chunks bound to one node (or
  *    interleaved, or left to first touch) and unmaps them on deallocate; it says whether binding really happened.
- *  - numa_arena: a memory_allocator that carves blocks out of large chunks of a source allocator; one arena per
+ *  - wr_numa_arena: a wr_memory_allocator that carves blocks out of large chunks of a source allocator; one arena per
  *    worker, used only by that worker's thread, so it does not lock.
  *  - numa_pages_*: which node holds each page of a range (move_pages with no target nodes).
  *
@@ -32,22 +32,22 @@ extern "C" {
 #endif
 
 /* Largest NUMA node OS index + 1 that per-node arrays in worldrunner statistics cover. */
-#define NUMA_MAX_NODES 64
+#define WR_NUMA_MAX_NODES 64
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Topology
  * ------------------------------------------------------------------------------------------------------------- */
 
-typedef struct numa_topology numa_topology;
+typedef struct wr_numa_topology wr_numa_topology;
 
-typedef enum numa_topology_source {
-    NUMA_TOPOLOGY_SYSTEM = 0,    /* the running machine (honours HWLOC_SYNTHETIC / HWLOC_XMLFILE like any hwloc app) */
-    NUMA_TOPOLOGY_SYNTHETIC,     /* hwloc synthetic description, e.g. "package:2 numa:1 core:4 pu:1" */
-    NUMA_TOPOLOGY_XML            /* path of an hwloc XML file (lstopo --of xml) */
-} numa_topology_source;
+typedef enum wr_numa_topology_source {
+    WR_NUMA_TOPOLOGY_SYSTEM = 0,    /* the running machine (honours HWLOC_SYNTHETIC / HWLOC_XMLFILE like any hwloc app) */
+    WR_NUMA_TOPOLOGY_SYNTHETIC,     /* hwloc synthetic description, e.g. "package:2 numa:1 core:4 pu:1" */
+    WR_NUMA_TOPOLOGY_XML            /* path of an hwloc XML file (lstopo --of xml) */
+} wr_numa_topology_source;
 
-typedef struct numa_topology_info {
-    numa_topology_source source;
+typedef struct wr_numa_topology_info {
+    wr_numa_topology_source source;
     bool is_this_system;         /* binding calls reach the kernel (false for synthetic/XML: binding is simulated) */
     bool can_pin_threads;        /* is_this_system and hwloc supports binding the calling thread */
     bool can_bind_memory;        /* is_this_system and hwloc supports binding a memory area to nodes */
@@ -56,79 +56,79 @@ typedef struct numa_topology_info {
     int node_count;              /* NUMA nodes (>= 1) */
     int core_count;              /* cores in the topology */
     int allowed_core_count;      /* cores this process may run on (its CPU binding) */
-} numa_topology_info;
+} wr_numa_topology_info;
 
-typedef struct numa_core_info {
+typedef struct wr_numa_core_info {
     int index;                   /* 0 .. core_count-1, topology order */
     int cpu_os_index;            /* OS index of its first allowed PU (first PU if none is allowed) */
     int node;                    /* logical index of its NUMA node (0 .. node_count-1) */
     int node_os_index;           /* OS index of that node */
     int package;                 /* logical index of its package, -1 if unknown */
     bool allowed;                /* the process may run on it */
-} numa_core_info;
+} wr_numa_core_info;
 
-typedef struct numa_node_info {
+typedef struct wr_numa_node_info {
     int index;                   /* logical index */
     int os_index;                /* the kernel's node number (what move_pages reports) */
     uint64_t memory_bytes;       /* local memory; 0 if unknown */
     int core_count;              /* cores whose PUs belong to this node */
     int allowed_core_count;
-} numa_node_info;
+} wr_numa_node_info;
 
-typedef struct numa_topology_config {
-    numa_topology_source source;
+typedef struct wr_numa_topology_config {
+    wr_numa_topology_source source;
     const char *description;     /* synthetic description or XML path; ignored for SYSTEM */
-} numa_topology_config;
+} wr_numa_topology_config;
 
-void numa_topology_config_init(numa_topology_config *config);
+void wr_numa_topology_config_init(wr_numa_topology_config *config);
 /* Load a topology; config NULL = the running system. */
-wr_status numa_topology_create(const numa_topology_config *config, numa_topology **out);
-wr_status numa_topology_destroy(numa_topology *topology);
-wr_status numa_topology_get_info(const numa_topology *topology, numa_topology_info *out);
-wr_status numa_topology_core(const numa_topology *topology, int core, numa_core_info *out);
-wr_status numa_topology_node(const numa_topology *topology, int node, numa_node_info *out);
+wr_status wr_numa_topology_create(const wr_numa_topology_config *config, wr_numa_topology **out);
+wr_status wr_numa_topology_destroy(wr_numa_topology *topology);
+wr_status wr_numa_topology_get_info(const wr_numa_topology *topology, wr_numa_topology_info *out);
+wr_status wr_numa_topology_core(const wr_numa_topology *topology, int core, wr_numa_core_info *out);
+wr_status wr_numa_topology_node(const wr_numa_topology *topology, int node, wr_numa_node_info *out);
 /* Logical node index of an OS node number, or -1. */
-int numa_topology_node_from_os_index(const numa_topology *topology, int os_index);
+int wr_numa_topology_node_from_os_index(const wr_numa_topology *topology, int os_index);
 
 /* How a pin or bind request ended. */
-typedef enum numa_binding {
-    NUMA_BINDING_APPLIED = 0,    /* the kernel accepted it */
-    NUMA_BINDING_SIMULATED,      /* synthetic/XML topology: recorded only */
-    NUMA_BINDING_UNSUPPORTED,    /* this system or build cannot bind */
-    NUMA_BINDING_REFUSED,        /* the kernel refused (container, cgroup, missing node) */
-    NUMA_BINDING_NONE            /* nothing was asked (unpinned worker, first-touch or heap memory) */
-} numa_binding;
+typedef enum wr_numa_binding {
+    WR_NUMA_BINDING_APPLIED = 0,    /* the kernel accepted it */
+    WR_NUMA_BINDING_SIMULATED,      /* synthetic/XML topology: recorded only */
+    WR_NUMA_BINDING_UNSUPPORTED,    /* this system or build cannot bind */
+    WR_NUMA_BINDING_REFUSED,        /* the kernel refused (container, cgroup, missing node) */
+    WR_NUMA_BINDING_NONE            /* nothing was asked (unpinned worker, first-touch or heap memory) */
+} wr_numa_binding;
 
-const char *numa_binding_name(numa_binding binding);
+const char *wr_numa_binding_name(wr_numa_binding binding);
 
 /* Pin the calling thread to `core` (its allowed PUs). WR_OK with *result APPLIED or SIMULATED; WR_OK with
  * UNSUPPORTED or REFUSED too (the thread keeps running unpinned; callers report it). */
-wr_status numa_topology_pin_current_thread(const numa_topology *topology, int core, numa_binding *result);
+wr_status wr_numa_topology_pin_current_thread(const wr_numa_topology *topology, int core, wr_numa_binding *result);
 /* Let the calling thread run on every allowed core again (undo a pin). */
-wr_status numa_topology_unpin_current_thread(const numa_topology *topology);
+wr_status wr_numa_topology_unpin_current_thread(const wr_numa_topology *topology);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Placement plan (pure: depends only on the topology and the arguments; tested on synthetic topologies)
  * ------------------------------------------------------------------------------------------------------------- */
 
-typedef enum numa_placement {
-    NUMA_PLACEMENT_COMPACT = 0,  /* fill the allowed cores in topology order (node 0 first) */
-    NUMA_PLACEMENT_SCATTER,      /* round-robin over nodes: worker i on node i % nodes */
-    NUMA_PLACEMENT_NONE          /* no pinning; may oversubscribe (more workers than allowed cores) */
-} numa_placement;
+typedef enum wr_numa_placement {
+    WR_NUMA_PLACEMENT_COMPACT = 0,  /* fill the allowed cores in topology order (node 0 first) */
+    WR_NUMA_PLACEMENT_SCATTER,      /* round-robin over nodes: worker i on node i % nodes */
+    WR_NUMA_PLACEMENT_NONE          /* no pinning; may oversubscribe (more workers than allowed cores) */
+} wr_numa_placement;
 
-typedef enum numa_memory_policy {
-    NUMA_MEMORY_LOCAL = 0,       /* bound to the worker's node */
-    NUMA_MEMORY_INTERLEAVE,      /* pages interleaved over every node */
-    NUMA_MEMORY_FIRST_TOUCH,     /* no binding: the kernel places a page where it is first touched (by the worker) */
-    NUMA_MEMORY_REMOTE,          /* bound to another node than the worker's (experiments); local on one node */
-    NUMA_MEMORY_DEFAULT          /* the C heap, no arena */
-} numa_memory_policy;
+typedef enum wr_numa_memory_policy {
+    WR_NUMA_MEMORY_LOCAL = 0,       /* bound to the worker's node */
+    WR_NUMA_MEMORY_INTERLEAVE,      /* pages interleaved over every node */
+    WR_NUMA_MEMORY_FIRST_TOUCH,     /* no binding: the kernel places a page where it is first touched (by the worker) */
+    WR_NUMA_MEMORY_REMOTE,          /* bound to another node than the worker's (experiments); local on one node */
+    WR_NUMA_MEMORY_DEFAULT          /* the C heap, no arena */
+} wr_numa_memory_policy;
 
-const char *numa_placement_name(numa_placement placement);
-const char *numa_memory_policy_name(numa_memory_policy policy);
+const char *wr_numa_placement_name(wr_numa_placement placement);
+const char *wr_numa_memory_policy_name(wr_numa_memory_policy policy);
 
-typedef struct numa_worker_plan {
+typedef struct wr_numa_worker_plan {
     int core;                    /* topology core index the worker is placed on (nominal for NONE) */
     int cpu_os_index;            /* OS index of that core's first allowed PU */
     int node;                    /* logical node of that core */
@@ -137,57 +137,57 @@ typedef struct numa_worker_plan {
     int memory_node;             /* logical node its arena is bound to; -1 = interleave / first touch / heap */
     int memory_node_os_index;    /* OS index of memory_node, -1 likewise */
     bool remote_unavailable;     /* REMOTE was asked but there is one node: memory is local */
-} numa_worker_plan;
+} wr_numa_worker_plan;
 
 /* The worker count a request resolves to: `requested` (> 0), or every allowed core when 0. */
-int numa_plan_resolve_workers(const numa_topology *topology, int requested);
+int wr_numa_plan_resolve_workers(const wr_numa_topology *topology, int requested);
 /* Plan `workers` workers (>= 1). COMPACT/SCATTER with more workers than allowed cores: WR_ERR_INVALID_ARGUMENT.
  * NONE accepts any count (nominal cores wrap around). `plan` has room for `workers` entries. */
-wr_status numa_plan_workers(const numa_topology *topology, numa_placement placement, numa_memory_policy policy,
-                            int workers, numa_worker_plan *plan);
+wr_status wr_numa_plan_workers(const wr_numa_topology *topology, wr_numa_placement placement, wr_numa_memory_policy policy,
+                            int workers, wr_numa_worker_plan *plan);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Node-bound base allocator (thread-safe; every allocate is an mmap and an mbind: cold path only)
  * ------------------------------------------------------------------------------------------------------------- */
 
-typedef struct numa_node_allocator numa_node_allocator;
+typedef struct wr_numa_node_allocator wr_numa_node_allocator;
 
-typedef enum numa_bind_mode {
-    NUMA_BIND_NODE = 0,          /* bind every chunk to `node` (strict) */
-    NUMA_BIND_INTERLEAVE,        /* interleave every chunk over all nodes */
-    NUMA_BIND_FIRST_TOUCH        /* plain mapping, no policy */
-} numa_bind_mode;
+typedef enum wr_numa_bind_mode {
+    WR_NUMA_BIND_NODE = 0,          /* bind every chunk to `node` (strict) */
+    WR_NUMA_BIND_INTERLEAVE,        /* interleave every chunk over all nodes */
+    WR_NUMA_BIND_FIRST_TOUCH        /* plain mapping, no policy */
+} wr_numa_bind_mode;
 
-typedef struct numa_node_allocator_stats {
-    numa_bind_mode mode;
-    int node;                    /* logical node for NUMA_BIND_NODE, else -1 */
+typedef struct wr_numa_node_allocator_stats {
+    wr_numa_bind_mode mode;
+    int node;                    /* logical node for WR_NUMA_BIND_NODE, else -1 */
     int node_os_index;
-    numa_binding binding;        /* APPLIED only if every chunk so far was bound; SIMULATED on a synthetic topology */
+    wr_numa_binding binding;        /* APPLIED only if every chunk so far was bound; SIMULATED on a synthetic topology */
     uint64_t requests;           /* allocate calls (each maps a chunk) */
     uint64_t releases;           /* deallocate calls */
     uint64_t bind_failures;      /* chunks that could not be bound (kept, unbound) */
     size_t bytes_mapped;         /* bytes mapped now (page-rounded) */
     size_t peak_bytes_mapped;
-} numa_node_allocator_stats;
+} wr_numa_node_allocator_stats;
 
-wr_status numa_node_allocator_create(const numa_topology *topology, numa_bind_mode mode, int node,
-                                     numa_node_allocator **out);
+wr_status wr_numa_node_allocator_create(const wr_numa_topology *topology, wr_numa_bind_mode mode, int node,
+                                     wr_numa_node_allocator **out);
 /* Refused with WR_ERR_BUSY while chunks are still mapped. */
-wr_status numa_node_allocator_destroy(numa_node_allocator *allocator);
+wr_status wr_numa_node_allocator_destroy(wr_numa_node_allocator *allocator);
 /* The allocator handle (name "numa-node-N", "numa-interleave" or "numa-first-touch"); belongs to the allocator. */
-memory_allocator *numa_node_allocator_as_allocator(numa_node_allocator *allocator);
-wr_status numa_node_allocator_get_stats(const numa_node_allocator *allocator, numa_node_allocator_stats *out);
+wr_memory_allocator *wr_numa_node_allocator_as_allocator(wr_numa_node_allocator *allocator);
+wr_status wr_numa_node_allocator_get_stats(const wr_numa_node_allocator *allocator, wr_numa_node_allocator_stats *out);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Arena: blocks carved from large chunks of a source allocator (one thread at a time, no lock)
  * ------------------------------------------------------------------------------------------------------------- */
 
-typedef struct numa_arena numa_arena;
+typedef struct wr_numa_arena wr_numa_arena;
 
-#define NUMA_ARENA_DEFAULT_CHUNK_BYTES ((size_t)1 << 20)
-#define NUMA_ARENA_PAGE_BYTES 4096u
+#define WR_NUMA_ARENA_DEFAULT_CHUNK_BYTES ((size_t)1 << 20)
+#define WR_NUMA_ARENA_PAGE_BYTES 4096u
 
-typedef struct numa_arena_stats {
+typedef struct wr_numa_arena_stats {
     size_t chunk_bytes;          /* size of the chunks taken from the source */
     size_t bytes_reserved;       /* held from the source (chunks + dedicated large blocks) */
     size_t bytes_in_use;         /* handed out (page-rounded) */
@@ -197,30 +197,30 @@ typedef struct numa_arena_stats {
     uint64_t source_requests;    /* allocate calls made to the source */
     size_t chunks;               /* chunks held */
     size_t dedicated_blocks;     /* blocks larger than half a chunk, taken from the source directly */
-} numa_arena_stats;
+} wr_numa_arena_stats;
 
 /* Arena over `source` (borrowed, must outlive the arena) taking chunks of `chunk_bytes` (0 = 1 MiB; a multiple of
- * NUMA_ARENA_PAGE_BYTES). Blocks are page-rounded and page-aligned. */
-wr_status numa_arena_create(memory_allocator *source, size_t chunk_bytes, numa_arena **out);
+ * WR_NUMA_ARENA_PAGE_BYTES). Blocks are page-rounded and page-aligned. */
+wr_status wr_numa_arena_create(wr_memory_allocator *source, size_t chunk_bytes, wr_numa_arena **out);
 /* Return every chunk to the source. WR_ERR_LEAK if blocks were still in use (still freed). */
-wr_status numa_arena_destroy(numa_arena *arena);
-/* The arena seen as a memory_allocator (name "arena(<source>)"); belongs to the arena. */
-memory_allocator *numa_arena_as_allocator(numa_arena *arena);
-wr_status numa_arena_get_stats(const numa_arena *arena, numa_arena_stats *out);
+wr_status wr_numa_arena_destroy(wr_numa_arena *arena);
+/* The arena seen as a wr_memory_allocator (name "arena(<source>)"); belongs to the arena. */
+wr_memory_allocator *wr_numa_arena_as_allocator(wr_numa_arena *arena);
+wr_status wr_numa_arena_get_stats(const wr_numa_arena *arena, wr_numa_arena_stats *out);
 
 /* ---------------------------------------------------------------------------------------------------------------
  * Page placement queries (syscalls: cold path)
  * ------------------------------------------------------------------------------------------------------------- */
 
 /* Size of the pages the queries report on (the system page size). */
-size_t numa_pages_size(void);
+size_t wr_numa_pages_size(void);
 /* For each page overlapping [addr, addr + bytes): the OS node holding it, or -1 if it is not backed yet (never
  * touched), or -2 if the kernel could not say. Fills at most `capacity` entries and sets *pages to the number of
  * pages of the range. WR_ERR_UNSUPPORTED if the kernel does not answer (no NUMA support). */
-wr_status numa_pages_query(const void *addr, size_t bytes, int *nodes, size_t capacity, size_t *pages);
-/* Add the bytes of every page of the range to bytes_by_node[os node] (array of NUMA_MAX_NODES entries) or, for
+wr_status wr_numa_pages_query(const void *addr, size_t bytes, int *nodes, size_t capacity, size_t *pages);
+/* Add the bytes of every page of the range to bytes_by_node[os node] (array of WR_NUMA_MAX_NODES entries) or, for
  * pages not backed yet (or unknown), to *unplaced_bytes. Does not clear the arrays first, so ranges can be summed. */
-wr_status numa_pages_count_by_node(const void *addr, size_t bytes, size_t bytes_by_node[NUMA_MAX_NODES],
+wr_status wr_numa_pages_count_by_node(const void *addr, size_t bytes, size_t bytes_by_node[WR_NUMA_MAX_NODES],
                                    size_t *unplaced_bytes);
 
 #ifdef __cplusplus

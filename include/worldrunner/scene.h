@@ -15,9 +15,9 @@ extern "C" {
 #endif
 
 /* Add the skeletons of scene `name` to `w`. Unknown or malformed name: WR_ERR_INVALID_ARGUMENT, world unchanged. */
-wr_status scene_build(world *w, const char *name);
+wr_status wr_scene_build(wr_world *w, const char *name);
 /* A rough cost of stepping the scene once (for load balancing): DOFs + shapes. 0 for an unknown name. */
-double scene_cost_estimate(const char *name);
+double wr_scene_cost_estimate(const char *name);
 
 #ifdef __cplusplus
 }

@@ -3,9 +3,9 @@
  * A skeleton is a tree of rigid bodies, each attached to its parent (or to the world) by one joint. Bodies are added
  * parent first, so a body's parent index is always smaller than its own. Everything a skeleton holds (its header,
  * its body_node_pool: one contiguous, 32-byte-aligned array of fixed-size body slots, its shapes and its state and
- * scratch arrays) comes from one memory manager: the one given to skeleton_create(), or a default one the skeleton
+ * scratch arrays) comes from one memory manager: the one given to wr_skeleton_create(), or a default one the skeleton
  * creates and owns. Bodies, joints and shapes refer to each other by index, so a skeleton moves between managers by
- * copying (world_add_skeleton does that when the managers differ).
+ * copying (wr_world_add_skeleton does that when the managers differ).
  *
  * Generalized coordinates, per joint, in body order:
  *   weld       nq 0  nv 0
@@ -17,7 +17,7 @@
  * The pose of a body in its parent's frame is parent_pose * J(q) * inverse(child_pose).
  *
  * Ownership: the creator destroys a skeleton unless it was added to a world; then the world owns it
- * (world_remove_skeleton destroys it). Threads: one thread at a time (the thread of its world).
+ * (wr_world_remove_skeleton destroys it). Threads: one thread at a time (the thread of its world).
  */
 #ifndef WORLDRUNNER_SKELETON_H
 #define WORLDRUNNER_SKELETON_H
@@ -33,26 +33,26 @@
 extern "C" {
 #endif
 
-#define SKELETON_MAX_JOINT_DOFS 6
-#define SKELETON_NAME_MAX 32 /* names longer than 31 characters are cut */
+#define WR_SKELETON_MAX_JOINT_DOFS 6
+#define WR_SKELETON_NAME_MAX 32 /* names longer than 31 characters are cut */
 
-typedef enum joint_type {
-    JOINT_WELD = 0,
-    JOINT_REVOLUTE,
-    JOINT_PRISMATIC,
-    JOINT_BALL,
-    JOINT_FREE,
-    JOINT_TYPE_COUNT
-} joint_type;
+typedef enum wr_joint_type {
+    WR_JOINT_WELD = 0,
+    WR_JOINT_REVOLUTE,
+    WR_JOINT_PRISMATIC,
+    WR_JOINT_BALL,
+    WR_JOINT_FREE,
+    WR_JOINT_TYPE_COUNT
+} wr_joint_type;
 
-typedef enum shape_type {
-    SHAPE_SPHERE = 0, /* size[0] = radius */
-    SHAPE_BOX,        /* size = half extents */
-    SHAPE_CAPSULE,    /* size[0] = radius, size[1] = half length of the segment along local z */
-    SHAPE_CYLINDER,   /* size[0] = radius, size[1] = half height along local z */
-    SHAPE_PLANE,      /* the local z = 0 plane, normal +z; only on static bodies */
-    SHAPE_TYPE_COUNT
-} shape_type;
+typedef enum wr_shape_type {
+    WR_SHAPE_SPHERE = 0, /* size[0] = radius */
+    WR_SHAPE_BOX,        /* size = half extents */
+    WR_SHAPE_CAPSULE,    /* size[0] = radius, size[1] = half length of the segment along local z */
+    WR_SHAPE_CYLINDER,   /* size[0] = radius, size[1] = half height along local z */
+    WR_SHAPE_PLANE,      /* the local z = 0 plane, normal +z; only on static bodies */
+    WR_SHAPE_TYPE_COUNT
+} wr_shape_type;
 
 /* A rigid pose: position (m) and unit quaternion (w, x, y, z). */
 typedef struct wr_pose {
@@ -60,8 +60,8 @@ typedef struct wr_pose {
     double rotation[4];
 } wr_pose;
 
-typedef struct joint_desc {
-    joint_type type;
+typedef struct wr_joint_desc {
+    wr_joint_type type;
     double axis[3];            /* revolute/prismatic axis in the joint frame (normalized on add); default +z */
     wr_pose parent_pose;       /* joint frame in the parent body frame (world frame for a root body) */
     wr_pose child_pose;        /* joint frame in the child body frame */
@@ -71,120 +71,120 @@ typedef struct joint_desc {
     double rest_position;      /* revolute/prismatic only */
     /* Per dof (first nv entries used). Position limits apply to revolute/prismatic dofs; all limits are stored for
      * the constraint solver; effort limits clamp joint-force commands now. Defaults: unlimited (+-INFINITY). */
-    double position_lower[SKELETON_MAX_JOINT_DOFS];
-    double position_upper[SKELETON_MAX_JOINT_DOFS];
-    double velocity_limit[SKELETON_MAX_JOINT_DOFS];  /* > 0 */
-    double effort_limit[SKELETON_MAX_JOINT_DOFS];    /* > 0 */
-} joint_desc;
+    double position_lower[WR_SKELETON_MAX_JOINT_DOFS];
+    double position_upper[WR_SKELETON_MAX_JOINT_DOFS];
+    double velocity_limit[WR_SKELETON_MAX_JOINT_DOFS];  /* > 0 */
+    double effort_limit[WR_SKELETON_MAX_JOINT_DOFS];    /* > 0 */
+} wr_joint_desc;
 
-typedef struct body_desc {
-    char name[SKELETON_NAME_MAX];
+typedef struct wr_body_desc {
+    char name[WR_SKELETON_NAME_MAX];
     int parent;                /* index of the parent body in this skeleton, or -1 for the world */
-    joint_desc joint;          /* joint to the parent */
+    wr_joint_desc joint;          /* joint to the parent */
     double mass;               /* kg, > 0 */
     double com[3];             /* centre of mass in the body frame (m) */
     double inertia[9];         /* row-major rotational inertia about the COM in body axes (kg m^2): symmetric
                                 * positive definite, principal moments satisfying the triangle inequality */
-} body_desc;
+} wr_body_desc;
 
-typedef struct shape_desc {
-    shape_type type;
-    double size[3];            /* see shape_type */
+typedef struct wr_shape_desc {
+    wr_shape_type type;
+    double size[3];            /* see wr_shape_type */
     wr_pose pose;              /* shape frame in the body frame */
     double friction;           /* Coulomb coefficient, >= 0; default 0.8 */
     double restitution;        /* in [0, 1]; default 0 */
     uint32_t collision_group;  /* bits this shape belongs to; default 1 */
     uint32_t collision_mask;   /* bits it collides with; default all */
-} shape_desc;
+} wr_shape_desc;
 
 /* --- descriptions ------------------------------------------------------------------------------------------ */
 
 /* Defaults: identity poses, axis +z, no damping/spring, unlimited. */
-void joint_desc_init(joint_desc *joint, joint_type type);
+void wr_joint_desc_init(wr_joint_desc *joint, wr_joint_type type);
 /* Defaults: root body (parent -1) on a free joint, mass 1 kg, COM at the origin, unit-sphere-like inertia 0.1 I. */
-void body_desc_init(body_desc *body);
-void shape_desc_init(shape_desc *shape, shape_type type);
+void wr_body_desc_init(wr_body_desc *body);
+void wr_shape_desc_init(wr_shape_desc *shape, wr_shape_type type);
 void wr_pose_identity(wr_pose *pose);
 
-/* Rotational inertia about the COM (row-major 3x3) of solid shapes of `mass` kg; sizes as in shape_type. */
-wr_status inertia_of_sphere(double mass, double radius, double out[9]);
-wr_status inertia_of_box(double mass, const double half_extents[3], double out[9]);
-wr_status inertia_of_capsule(double mass, double radius, double half_length, double out[9]);
-wr_status inertia_of_cylinder(double mass, double radius, double half_height, double out[9]);
+/* Rotational inertia about the COM (row-major 3x3) of solid shapes of `mass` kg; sizes as in wr_shape_type. */
+wr_status wr_inertia_of_sphere(double mass, double radius, double out[9]);
+wr_status wr_inertia_of_box(double mass, const double half_extents[3], double out[9]);
+wr_status wr_inertia_of_capsule(double mass, double radius, double half_length, double out[9]);
+wr_status wr_inertia_of_cylinder(double mass, double radius, double half_height, double out[9]);
 
 /* --- building ---------------------------------------------------------------------------------------------- */
 
 /* Create an empty skeleton on `manager` (NULL = a default manager the skeleton creates and owns). */
-wr_status skeleton_create(memory_manager *manager, const char *name, skeleton **out);
-/* Destroy a skeleton that is not in a world (WR_ERR_BUSY otherwise: use world_remove_skeleton). */
-wr_status skeleton_destroy(skeleton *s);
+wr_status wr_skeleton_create(wr_memory_manager *manager, const char *name, wr_skeleton **out);
+/* Destroy a skeleton that is not in a world (WR_ERR_BUSY otherwise: use wr_world_remove_skeleton). */
+wr_status wr_skeleton_destroy(wr_skeleton *s);
 /* Append a body and its joint; *out_index (may be NULL) receives its index. WR_ERR_BUSY while in a world. */
-wr_status skeleton_add_body(skeleton *s, const body_desc *body, int *out_index);
+wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *body, int *out_index);
 /* Attach a shape to body `body`; *out_index (may be NULL) receives its index among the skeleton's shapes. */
-wr_status skeleton_add_shape(skeleton *s, int body, const shape_desc *shape, int *out_index);
+wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *shape, int *out_index);
 
 /* --- sizes and introspection -------------------------------------------------------------------------------- */
 
-const char *skeleton_name(const skeleton *s);
-int skeleton_body_count(const skeleton *s);
-int skeleton_shape_count(const skeleton *s);
-int skeleton_dof_count(const skeleton *s);       /* nv: velocities, forces, accelerations */
-int skeleton_position_count(const skeleton *s);  /* nq: positions (quaternions take 4) */
-memory_manager *skeleton_memory_manager(const skeleton *s);
+const char *wr_skeleton_name(const wr_skeleton *s);
+int wr_skeleton_body_count(const wr_skeleton *s);
+int wr_skeleton_shape_count(const wr_skeleton *s);
+int wr_skeleton_dof_count(const wr_skeleton *s);       /* nv: velocities, forces, accelerations */
+int wr_skeleton_position_count(const wr_skeleton *s);  /* nq: positions (quaternions take 4) */
+wr_memory_manager *wr_skeleton_memory_manager(const wr_skeleton *s);
 /* Bytes the skeleton holds from its manager (header, pool, shapes, state and scratch). */
-size_t skeleton_memory_bytes(const skeleton *s);
+size_t wr_skeleton_memory_bytes(const wr_skeleton *s);
 /* Index of the body called `name`, or -1. */
-int skeleton_find_body(const skeleton *s, const char *name);
+int wr_skeleton_find_body(const wr_skeleton *s, const char *name);
 
 /* --- state ------------------------------------------------------------------------------------------------- */
 
 /* Copy the nq positions / nv velocities to or from caller buffers of `count` doubles (count must be nq resp. nv).
  * Set refuses NaN/Inf and non-unit (|1 - |q|| > 1e-6) quaternions without changing anything; quaternions are
  * renormalized. */
-wr_status skeleton_get_positions(const skeleton *s, double *q, size_t count);
-wr_status skeleton_set_positions(skeleton *s, const double *q, size_t count);
-wr_status skeleton_get_velocities(const skeleton *s, double *v, size_t count);
-wr_status skeleton_set_velocities(skeleton *s, const double *v, size_t count);
+wr_status wr_skeleton_get_positions(const wr_skeleton *s, double *q, size_t count);
+wr_status wr_skeleton_set_positions(wr_skeleton *s, const double *q, size_t count);
+wr_status wr_skeleton_get_velocities(const wr_skeleton *s, double *v, size_t count);
+wr_status wr_skeleton_set_velocities(wr_skeleton *s, const double *v, size_t count);
 /* Joint force commands (nv values, N m or N). Kept until changed; clamped to the effort limits when stepping. */
-wr_status skeleton_set_joint_forces(skeleton *s, const double *tau, size_t count);
+wr_status wr_skeleton_set_joint_forces(wr_skeleton *s, const double *tau, size_t count);
 /* External force (N) through the body's centre of mass and torque (N m), both in world coordinates. Kept until
  * cleared; a second call on the same body adds. */
-wr_status skeleton_apply_body_wrench(skeleton *s, int body, const double force[3], const double torque[3]);
+wr_status wr_skeleton_apply_body_wrench(wr_skeleton *s, int body, const double force[3], const double torque[3]);
 /* Zero joint-force commands and external wrenches. */
-wr_status skeleton_clear_forces(skeleton *s);
+wr_status wr_skeleton_clear_forces(wr_skeleton *s);
 /* World pose of body `body` at the current positions: position (m) and row-major rotation matrix. */
-wr_status skeleton_body_pose(skeleton *s, int body, double position[3], double rotation[9]);
+wr_status wr_skeleton_body_pose(wr_skeleton *s, int body, double position[3], double rotation[9]);
 /* Change the damping (>= 0) of body `body`'s joint; allowed at any time (also in a world, between steps). */
-wr_status skeleton_set_joint_damping(skeleton *s, int body, double damping);
+wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping);
 /* Gravity used by the dynamics queries of a skeleton outside a world (a world sets its own). */
-wr_status skeleton_set_gravity(skeleton *s, const double gravity[3]);
+wr_status wr_skeleton_set_gravity(wr_skeleton *s, const double gravity[3]);
 
 /* --- dynamics queries (current q, v, gravity, external wrenches) -------------------------------------------- */
 
-wr_status skeleton_kinetic_energy(skeleton *s, double *out);     /* J */
-wr_status skeleton_potential_energy(skeleton *s, double *out);   /* J, gravitational, zero at the world origin */
+wr_status wr_skeleton_kinetic_energy(wr_skeleton *s, double *out);     /* J */
+wr_status wr_skeleton_potential_energy(wr_skeleton *s, double *out);   /* J, gravitational, zero at the world origin */
 /* Linear momentum (kg m/s) and angular momentum about the world origin (kg m^2/s), world coordinates. */
-wr_status skeleton_momentum(skeleton *s, double linear[3], double angular[3]);
+wr_status wr_skeleton_momentum(wr_skeleton *s, double linear[3], double angular[3]);
 /* Joint-space mass matrix M(q) (composite rigid body algorithm), nv x nv row-major into `m` of `count` = nv*nv. */
-wr_status skeleton_mass_matrix(skeleton *s, double *m, size_t count);
+wr_status wr_skeleton_mass_matrix(wr_skeleton *s, double *m, size_t count);
 /* Forward dynamics (articulated-body algorithm): accelerations `qdd` (nv) produced by the total generalized force
  * `tau` (nv) with gravity and external wrenches. Joint springs, damping and effort clamping are NOT applied here
- * (they are part of the step), so this is the exact inverse of skeleton_inverse_dynamics. */
-wr_status skeleton_forward_dynamics(skeleton *s, const double *tau, double *qdd, size_t count);
+ * (they are part of the step), so this is the exact inverse of wr_skeleton_inverse_dynamics. */
+wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double *qdd, size_t count);
 /* Inverse dynamics (recursive Newton-Euler): the generalized force `tau` (nv) that produces `qdd` (nv). With qdd = 0
  * it is the bias force C(q, v) (Coriolis, centrifugal, gravity, external wrenches). */
-wr_status skeleton_inverse_dynamics(skeleton *s, const double *qdd, double *tau, size_t count);
+wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double *tau, size_t count);
 
 /* --- worlds and skeletons ---------------------------------------------------------------------------------- */
 
 /* Add `*s` to `w`; the world owns it from now on. If its memory lives in another manager, everything is moved
  * (copied) into the world's manager, *s is updated to the skeleton's new address and a default manager the skeleton
  * owned is destroyed. On failure (budget, out of memory) nothing changed and *s is still valid and not added. */
-wr_status world_add_skeleton(world *w, skeleton **s);
+wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **s);
 /* Remove and destroy a skeleton of `w`. */
-wr_status world_remove_skeleton(world *w, skeleton *s);
-int world_skeleton_count(const world *w);
-skeleton *world_get_skeleton(const world *w, int index); /* NULL if out of range */
+wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s);
+int wr_world_skeleton_count(const wr_world *w);
+wr_skeleton *wr_world_get_skeleton(const wr_world *w, int index); /* NULL if out of range */
 
 #ifdef __cplusplus
 }

@@ -1,28 +1,28 @@
 /* worldrunner/world_runner.h — step many worlds in parallel on pinned workers with NUMA-local arenas.
  *
- * A world_runner starts `workers` worker threads (pthreads, or an OpenMP team), pins each to a core (placement
+ * A wr_world_runner starts `workers` worker threads (pthreads, or an OpenMP team), pins each to a core (placement
  * compact / scatter / none) and gives each a thread-local arena whose chunks are bound to a node as the memory
- * policy says. world_runner_create_world() places a world on the least-loaded worker (by cost estimate) and builds
+ * policy says. wr_world_runner_create_world() places a world on the least-loaded worker (by cost estimate) and builds
  * the world and its own memory manager ON THAT WORKER, over that worker's arena: the arena is only ever used by its
  * worker's thread (so it needs no lock; with host_as_worker also by the host, pinned to the same core, never at the
- * same time), and first-touch pages are touched by the worker. world_runner_step_all() wakes the workers; each
+ * same time), and first-touch pages are touched by the worker. wr_world_runner_step_all() wakes the workers; each
  * steps its own worlds, one after the other, and the call returns when all are done.
  *
- * Determinism: in a tick a world is stepped by exactly one thread (world_step(w, steps), or world_step(w, 1) per
+ * Determinism: in a tick a world is stepped by exactly one thread (wr_world_step(w, steps), or wr_world_step(w, 1) per
  * step when it has a pre-step callback), and nothing is shared or reduced across worlds, so its state after N ticks
  * is bit-identical whatever the worker count, backend, placement, memory policy or host_as_worker, and equal to
- * calling world_step() on it alone (the build also uses -ffp-contract=off; world_step does not depend on
+ * calling wr_world_step() on it alone (the build also uses -ffp-contract=off; wr_world_step does not depend on
  * addresses).
  *
  * Hot path: a tick costs one wake-up and one join (spin briefly, then futex); stepping allocates nothing and takes
  * no lock; per-world times are read from the vDSO clock.
  *
  * Ownership: the runner owns its workers, arenas, topology (unless borrowed) and every world created through it
- * (world_runner_destroy_world / world_runner_destroy). The host may read a world (world_state_hash, world_time,
+ * (wr_world_runner_destroy_world / wr_world_runner_destroy). The host may read a world (wr_world_state_hash, wr_world_time,
  * ...) between steps but must not step or destroy it directly.
  * Threads: one host thread calls the runner at a time. While a step runs (between begin and wait), every call that
  * would touch worlds or workers returns WR_ERR_BUSY, and so do the statistics calls (workers write those counters
- * during a step); world_runner_is_busy() and world_runner_world_count() stay available.
+ * during a step); wr_world_runner_is_busy() and wr_world_runner_world_count() stay available.
  * Pre-step callbacks run on the worker, before each step of their world; they may touch only their own world.
  */
 #ifndef WORLDRUNNER_WORLD_RUNNER_H
@@ -42,86 +42,86 @@
 extern "C" {
 #endif
 
-typedef struct world_runner world_runner;
+typedef struct wr_world_runner wr_world_runner;
 
-typedef enum world_runner_backend {
-    WORLD_RUNNER_BACKEND_PTHREADS = 0, /* our own workers and fork/join */
-    WORLD_RUNNER_BACKEND_OPENMP        /* a driver thread runs an OpenMP parallel region per tick */
-} world_runner_backend;
+typedef enum wr_world_runner_backend {
+    WR_WORLD_RUNNER_BACKEND_PTHREADS = 0, /* our own workers and fork/join */
+    WR_WORLD_RUNNER_BACKEND_OPENMP        /* a driver thread runs an OpenMP parallel region per tick */
+} wr_world_runner_backend;
 
-typedef struct world_runner_config {
+typedef struct wr_world_runner_config {
     int workers;                       /* 0 = one per allowed core */
-    world_runner_backend backend;
-    numa_placement placement;          /* default COMPACT */
-    numa_memory_policy memory_policy;  /* default LOCAL */
+    wr_world_runner_backend backend;
+    wr_numa_placement placement;          /* default COMPACT */
+    wr_numa_memory_policy memory_policy;  /* default LOCAL */
     size_t arena_chunk_bytes;          /* chunk each worker arena takes from its node allocator; 0 = 1 MiB */
     size_t world_pool_chunk_bytes;     /* pool chunk of each world's memory manager; 0 = 4 KiB */
     size_t world_free_list_chunk_bytes;/* minimum free-list chunk of each world's manager; 0 = 48 KiB */
-    numa_topology_source topology_source; /* default SYSTEM */
+    wr_numa_topology_source topology_source; /* default SYSTEM */
     const char *topology_description;  /* synthetic description or XML path (copied) */
-    const numa_topology *topology;     /* borrowed topology; overrides the two fields above when set */
-    memory_allocator *base;            /* optional, thread-safe: base of every world's manager instead of the
+    const wr_numa_topology *topology;     /* borrowed topology; overrides the two fields above when set */
+    wr_memory_allocator *base;            /* optional, thread-safe: base of every world's manager instead of the
                                           arenas (tests, custom allocators); memory_policy is then not applied */
     unsigned spin_iterations;          /* pause-loop iterations before a waiting thread sleeps; 0 = default */
     bool host_as_worker;               /* the creating thread is worker 0 in synchronous step_all: it is pinned to
-                                          worker 0's core (world_runner_destroy, from the same thread, restores its
+                                          worker 0's core (wr_world_runner_destroy, from the same thread, restores its
                                           CPU mask) and steps worker 0's worlds itself instead of waking a thread:
                                           the lowest tick overhead when the workers fill every core. Worker 0's
                                           thread, pinned to the same core, still runs async ticks and world jobs.
                                           Allowed cores are read from the creating thread's CPU mask, so a runner
                                           created later from this pinned thread sees one core. */
-} world_runner_config;
+} wr_world_runner_config;
 
 /* Defaults: every allowed core, pthreads, compact, local, system topology. */
-void world_runner_config_init(world_runner_config *config);
+void wr_world_runner_config_init(wr_world_runner_config *config);
 /* Create the runner and start its workers. COMPACT/SCATTER with more workers than allowed cores:
  * WR_ERR_INVALID_ARGUMENT. The OpenMP backend in a build without OpenMP: WR_ERR_UNSUPPORTED. */
-wr_status world_runner_create(const world_runner_config *config, world_runner **out);
+wr_status wr_world_runner_create(const wr_world_runner_config *config, wr_world_runner **out);
 /* Destroy every world (on its worker), stop the workers, free the arenas. WR_ERR_BUSY during a step. */
-wr_status world_runner_destroy(world_runner *runner);
+wr_status wr_world_runner_destroy(wr_world_runner *runner);
 
 /* --- worlds ----------------------------------------------------------------------------------------------------- */
 
-typedef struct world_runner_world_config {
-    const world_config *world;         /* NULL = world_config_init() defaults; its `memory` field must be NULL */
-    const char *scene;                 /* scene_build() name to build on the worker, or NULL for an empty world */
-    double cost;                       /* load-balancing cost; <= 0 = scene_cost_estimate(scene), or 1 */
+typedef struct wr_world_runner_world_config {
+    const wr_world_config *world;         /* NULL = wr_world_config_init() defaults; its `memory` field must be NULL */
+    const char *scene;                 /* wr_scene_build() name to build on the worker, or NULL for an empty world */
+    double cost;                       /* load-balancing cost; <= 0 = wr_scene_cost_estimate(scene), or 1 */
     int worker;                        /* -1 = least-loaded worker; else this worker */
     size_t memory_budget;              /* budget of the world's memory manager; 0 = none */
-} world_runner_world_config;
+} wr_world_runner_world_config;
 
-void world_runner_world_config_init(world_runner_world_config *config);
+void wr_world_runner_world_config_init(wr_world_runner_world_config *config);
 /* Create a world (and its memory manager over the chosen worker's arena) on its worker. */
-wr_status world_runner_create_world(world_runner *runner, const world_runner_world_config *config, world **out);
+wr_status wr_world_runner_create_world(wr_world_runner *runner, const wr_world_runner_world_config *config, wr_world **out);
 /* Destroy a world created by this runner (on its worker) and its memory manager. */
-wr_status world_runner_destroy_world(world_runner *runner, world *w);
+wr_status wr_world_runner_destroy_world(wr_world_runner *runner, wr_world *w);
 
 /* Called on the worker before each step of `w`; `step` counts from 0 within the current step_all call. A status
  * other than WR_OK fails the world for this call (it is not stepped further; other worlds go on). */
-typedef wr_status (*world_runner_pre_step_fn)(world *w, int step, void *user);
+typedef wr_status (*wr_world_runner_pre_step_fn)(wr_world *w, int step, void *user);
 /* Install (fn != NULL) or remove (fn == NULL) the pre-step callback of `w`. */
-wr_status world_runner_set_pre_step(world_runner *runner, world *w, world_runner_pre_step_fn fn, void *user);
+wr_status wr_world_runner_set_pre_step(wr_world_runner *runner, wr_world *w, wr_world_runner_pre_step_fn fn, void *user);
 
-size_t world_runner_world_count(const world_runner *runner);
+size_t wr_world_runner_world_count(const wr_world_runner *runner);
 /* The i-th world (0 .. count-1, in worker order); the order changes when worlds are created or destroyed. */
-wr_status world_runner_world_at(const world_runner *runner, size_t index, world **out);
+wr_status wr_world_runner_world_at(const wr_world_runner *runner, size_t index, wr_world **out);
 
 /* --- stepping --------------------------------------------------------------------------------------------------- */
 
 /* Step every world `steps` (>= 1) times; returns when all are done. WR_OK if every world succeeded; otherwise the
- * status of the first failed world in world_at order (each world's own status is in world_runner_world_info).
+ * status of the first failed world in world_at order (each world's own status is in wr_world_runner_world_info).
  * A failed world stops for this call at the state before its failing step; the others are not affected. */
-wr_status world_runner_step_all(world_runner *runner, int steps);
+wr_status wr_world_runner_step_all(wr_world_runner *runner, int steps);
 /* Start stepping and return at once (the host may render meanwhile). */
-wr_status world_runner_step_begin(world_runner *runner, int steps);
+wr_status wr_world_runner_step_begin(wr_world_runner *runner, int steps);
 /* Wait for the step started by step_begin; returns what step_all would. WR_ERR_INVALID_STATE if none was begun. */
-wr_status world_runner_step_wait(world_runner *runner);
+wr_status wr_world_runner_step_wait(wr_world_runner *runner);
 /* True between step_begin and step_wait. */
-bool world_runner_is_busy(const world_runner *runner);
+bool wr_world_runner_is_busy(const wr_world_runner *runner);
 
 /* --- statistics ------------------------------------------------------------------------------------------------- */
 
-typedef struct world_runner_world_info {
+typedef struct wr_world_runner_world_info {
     int worker;                        /* worker that owns and steps it */
     int core;                          /* that worker's topology core (nominal if unpinned) */
     int cpu_os_index;
@@ -134,35 +134,35 @@ typedef struct world_runner_world_info {
     uint64_t step_ns;                  /* total time spent stepping it (callbacks included) */
     uint64_t last_step_ns;             /* time of the last step_all call */
     double steps_per_second;           /* steps / (step_ns / 1e9); 0 before any step */
-    memory_manager *memory;            /* its memory manager (owned by the runner; read-only for the caller) */
-} world_runner_world_info;
+    wr_memory_manager *memory;            /* its memory manager (owned by the runner; read-only for the caller) */
+} wr_world_runner_world_info;
 
-wr_status world_runner_world_info_get(const world_runner *runner, const world *w, world_runner_world_info *out);
+wr_status wr_world_runner_world_info_get(const wr_world_runner *runner, const wr_world *w, wr_world_runner_world_info *out);
 /* Bytes of the world's manager chunks by the OS node that holds their pages (page query; cold). On a synthetic
  * topology pages are reported where they really are (the machine's nodes). */
-wr_status world_runner_world_memory_by_node(const world_runner *runner, const world *w,
-                                            size_t bytes_by_node[NUMA_MAX_NODES], size_t *unplaced_bytes);
+wr_status wr_world_runner_world_memory_by_node(const wr_world_runner *runner, const wr_world *w,
+                                            size_t bytes_by_node[WR_NUMA_MAX_NODES], size_t *unplaced_bytes);
 
-typedef struct world_runner_worker_stats {
+typedef struct wr_world_runner_worker_stats {
     int core;                          /* topology core (nominal if unpinned) */
     int cpu_os_index;
     int node_os_index;
     int memory_node_os_index;          /* -1 = interleave / first touch / heap */
-    numa_binding pinning;              /* APPLIED, SIMULATED, REFUSED, UNSUPPORTED, or NONE (placement none) */
-    numa_binding memory_binding;       /* of its node allocator; NONE for first touch / heap / custom base */
+    wr_numa_binding pinning;              /* APPLIED, SIMULATED, REFUSED, UNSUPPORTED, or NONE (placement none) */
+    wr_numa_binding memory_binding;       /* of its node allocator; NONE for first touch / heap / custom base */
     size_t worlds;
     double cost;                       /* sum of its worlds' costs */
     uint64_t busy_ns;                  /* total time spent stepping worlds */
     uint64_t last_busy_ns;             /* in the last tick */
-    numa_arena_stats arena;            /* zero when there is no arena (heap policy or custom base) */
-} world_runner_worker_stats;
+    wr_numa_arena_stats arena;            /* zero when there is no arena (heap policy or custom base) */
+} wr_world_runner_worker_stats;
 
-typedef struct world_runner_stats {
+typedef struct wr_world_runner_stats {
     int workers;
-    world_runner_backend backend;
-    numa_placement placement;
-    numa_memory_policy memory_policy;
-    numa_topology_source topology_source;
+    wr_world_runner_backend backend;
+    wr_numa_placement placement;
+    wr_numa_memory_policy memory_policy;
+    wr_numa_topology_source topology_source;
     int node_count;
     int allowed_core_count;
     int workers_pinned;                /* pinning APPLIED */
@@ -179,15 +179,15 @@ typedef struct world_runner_stats {
     double last_imbalance;             /* same, for the last tick */
     size_t arena_bytes_reserved;       /* all arenas */
     size_t arena_bytes_in_use;
-} world_runner_stats;
+} wr_world_runner_stats;
 
-wr_status world_runner_get_stats(const world_runner *runner, world_runner_stats *out);
-wr_status world_runner_get_worker_stats(const world_runner *runner, int worker, world_runner_worker_stats *out);
+wr_status wr_world_runner_get_stats(const wr_world_runner *runner, wr_world_runner_stats *out);
+wr_status wr_world_runner_get_worker_stats(const wr_world_runner *runner, int worker, wr_world_runner_worker_stats *out);
 /* The topology the runner uses (owned or borrowed). */
-const numa_topology *world_runner_topology(const world_runner *runner);
-const char *world_runner_backend_name(world_runner_backend backend);
+const wr_numa_topology *wr_world_runner_topology(const wr_world_runner *runner);
+const char *wr_world_runner_backend_name(wr_world_runner_backend backend);
 /* True if this build has the OpenMP backend. */
-bool world_runner_has_openmp(void);
+bool wr_world_runner_has_openmp(void);
 
 #ifdef __cplusplus
 }

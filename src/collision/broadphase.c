@@ -69,7 +69,7 @@ static uint32_t sweep(const broadphase_proxy *p, const uint32_t *order, uint32_t
     return n;
 }
 
-wr_status broadphase_find_pairs(frame_allocator *frame, const broadphase_proxy *proxies, uint32_t count,
+wr_status broadphase_find_pairs(wr_frame_allocator *frame, const broadphase_proxy *proxies, uint32_t count,
                                 broadphase_filter filter, void *context, broadphase_pair **pairs,
                                 uint32_t *pair_count)
 {
@@ -78,9 +78,9 @@ wr_status broadphase_find_pairs(frame_allocator *frame, const broadphase_proxy *
     *pair_count = 0;
     if (count < 2)
         return WR_OK;
-    size_t mark = frame_allocator_mark(frame);
+    size_t mark = wr_frame_allocator_mark(frame);
     void *mem = NULL;
-    wr_status s = frame_allocator_allocate(frame, (size_t)count * (2 * sizeof(uint32_t) + sizeof(double)), 0, &mem);
+    wr_status s = wr_frame_allocator_allocate(frame, (size_t)count * (2 * sizeof(uint32_t) + sizeof(double)), 0, &mem);
     if (s != WR_OK)
         return s;
     double *key = mem;
@@ -116,9 +116,9 @@ wr_status broadphase_find_pairs(frame_allocator *frame, const broadphase_proxy *
     if (n == 0)
         return WR_OK;
     void *out = NULL;
-    s = frame_allocator_allocate(frame, (size_t)n * sizeof(broadphase_pair), 0, &out);
+    s = wr_frame_allocator_allocate(frame, (size_t)n * sizeof(broadphase_pair), 0, &out);
     if (s != WR_OK) {
-        frame_allocator_rewind(frame, mark);
+        wr_frame_allocator_rewind(frame, mark);
         return s;
     }
     uint32_t m = sweep(proxies, order, nb, unb, nu, axis, filter, context, out);

@@ -31,7 +31,7 @@ typedef int (*broadphase_filter)(void *context, uint32_t a, uint32_t b);
 
 /* Find the candidate pairs among `count` proxies; `filter` may be NULL. *pairs points into `frame`.
  * WR_ERR_BUDGET / WR_ERR_OUT_OF_MEMORY if the frame cannot grow (nothing else changed). */
-wr_status broadphase_find_pairs(frame_allocator *frame, const broadphase_proxy *proxies, uint32_t count,
+wr_status broadphase_find_pairs(wr_frame_allocator *frame, const broadphase_proxy *proxies, uint32_t count,
                                 broadphase_filter filter, void *context, broadphase_pair **pairs,
                                 uint32_t *pair_count);
 

@@ -7,7 +7,7 @@
 #include "dynamics/dynamics_internal.h"
 #include "worldrunner/collision.h"
 
-static wr_status solver_of(const world *w, constraint_solver **out)
+static wr_status solver_of(const wr_world *w, constraint_solver **out)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
@@ -17,7 +17,7 @@ static wr_status solver_of(const world *w, constraint_solver **out)
     return WR_OK;
 }
 
-wr_status collision_get_settings(const world *w, collision_settings *out)
+wr_status wr_collision_get_settings(const wr_world *w, wr_collision_settings *out)
 {
     constraint_solver *solver = NULL;
     if (!out)
@@ -28,7 +28,7 @@ wr_status collision_get_settings(const world *w, collision_settings *out)
     return s;
 }
 
-wr_status collision_set_settings(world *w, const collision_settings *settings)
+wr_status wr_collision_set_settings(wr_world *w, const wr_collision_settings *settings)
 {
     constraint_solver *solver = NULL;
     if (!settings)
@@ -37,7 +37,7 @@ wr_status collision_set_settings(world *w, const collision_settings *settings)
     return s == WR_OK ? constraint_solver_set_settings(solver, settings) : s;
 }
 
-wr_status collision_get_stats(const world *w, collision_stats *out)
+wr_status wr_collision_get_stats(const wr_world *w, wr_collision_stats *out)
 {
     constraint_solver *solver = NULL;
     if (!out)
@@ -48,7 +48,7 @@ wr_status collision_get_stats(const world *w, collision_stats *out)
     return s;
 }
 
-static wr_status check_shape(const skeleton *s, int shape)
+static wr_status check_shape(const wr_skeleton *s, int shape)
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
@@ -57,7 +57,7 @@ static wr_status check_shape(const skeleton *s, int shape)
     return WR_OK;
 }
 
-wr_status collision_set_shape_filter(skeleton *s, int shape, uint32_t group, uint32_t mask)
+wr_status wr_collision_set_shape_filter(wr_skeleton *s, int shape, uint32_t group, uint32_t mask)
 {
     wr_status st = check_shape(s, shape);
     if (st != WR_OK)
@@ -71,7 +71,7 @@ wr_status collision_set_shape_filter(skeleton *s, int shape, uint32_t group, uin
     return WR_OK;
 }
 
-wr_status collision_get_shape_filter(const skeleton *s, int shape, uint32_t *group, uint32_t *mask)
+wr_status wr_collision_get_shape_filter(const wr_skeleton *s, int shape, uint32_t *group, uint32_t *mask)
 {
     wr_status st = check_shape(s, shape);
     if (st != WR_OK)
@@ -84,7 +84,7 @@ wr_status collision_get_shape_filter(const skeleton *s, int shape, uint32_t *gro
     return WR_OK;
 }
 
-wr_status collision_get_contacts(const world *w, collision_contact_info *out, size_t capacity, size_t *count)
+wr_status wr_collision_get_contacts(const wr_world *w, wr_collision_contact_info *out, size_t capacity, size_t *count)
 {
     constraint_solver *solver = NULL;
     wr_status s = solver_of(w, &solver);

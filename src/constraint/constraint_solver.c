@@ -35,10 +35,10 @@ typedef struct cache_entry {
 typedef struct minv_slot minv_slot;
 
 struct constraint_solver {
-    memory_manager *manager;
-    frame_allocator *frame;
-    collision_settings settings;
-    collision_stats stats;
+    wr_memory_manager *manager;
+    wr_frame_allocator *frame;
+    wr_collision_settings settings;
+    wr_collision_stats stats;
     /* The impulses of the last committed step: entries plus an open-addressing hash of their keys (2 x capacity
      * slots), one block from the manager. */
     cache_entry *cache;
@@ -108,10 +108,10 @@ typedef struct limit_rec {
 /* Everything one step needs, on the stack of constraint_solver_step. */
 typedef struct step_ctx {
     constraint_solver *solver;
-    world *w;
+    wr_world *w;
     double dt;
     int skel_count;
-    skeleton **skels;
+    wr_skeleton **skels;
     int *dof_offset;             /* per skeleton, into v */
     double *v;                   /* all candidate velocities */
     proxy_info *info;
@@ -150,7 +150,7 @@ static void cache_bind(constraint_solver *solver, void *block, uint32_t capacity
     memset(solver->cache_slots, 0xFF, 2 * (size_t)capacity * sizeof(uint32_t));
 }
 
-void collision_settings_init(collision_settings *s)
+void wr_collision_settings_init(wr_collision_settings *s)
 {
     if (!s)
         return;
@@ -167,26 +167,26 @@ void collision_settings_init(collision_settings *s)
     s->adjacent_collision = 0;
 }
 
-wr_status constraint_solver_create(memory_manager *manager, constraint_solver **out)
+wr_status constraint_solver_create(wr_memory_manager *manager, constraint_solver **out)
 {
     if (!manager || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager and out must not be NULL");
     void *mem = NULL;
-    wr_status s = memory_manager_allocate(manager, sizeof(constraint_solver), 0, MEMORY_TAG_SOLVER, &mem);
+    wr_status s = wr_memory_manager_allocate(manager, sizeof(constraint_solver), 0, WR_MEMORY_TAG_SOLVER, &mem);
     if (s != WR_OK)
         return s;
     constraint_solver *solver = mem;
     memset(solver, 0, sizeof(*solver));
     solver->manager = manager;
-    collision_settings_init(&solver->settings);
+    wr_collision_settings_init(&solver->settings);
     void *cache = NULL;
-    s = memory_manager_allocate(manager, cache_bytes(CACHE_INITIAL_ENTRIES), 0, MEMORY_TAG_SOLVER, &cache);
+    s = wr_memory_manager_allocate(manager, cache_bytes(CACHE_INITIAL_ENTRIES), 0, WR_MEMORY_TAG_SOLVER, &cache);
     if (s == WR_OK)
-        s = frame_allocator_create(manager, 64 * 1024, MEMORY_TAG_SOLVER, &solver->frame);
+        s = wr_frame_allocator_create(manager, 64 * 1024, WR_MEMORY_TAG_SOLVER, &solver->frame);
     if (s != WR_OK) {
         if (cache)
-            memory_manager_deallocate(manager, cache, cache_bytes(CACHE_INITIAL_ENTRIES), 0, MEMORY_TAG_SOLVER);
-        memory_manager_deallocate(manager, solver, sizeof(constraint_solver), 0, MEMORY_TAG_SOLVER);
+            wr_memory_manager_deallocate(manager, cache, cache_bytes(CACHE_INITIAL_ENTRIES), 0, WR_MEMORY_TAG_SOLVER);
+        wr_memory_manager_deallocate(manager, solver, sizeof(constraint_solver), 0, WR_MEMORY_TAG_SOLVER);
         return s;
     }
     cache_bind(solver, cache, CACHE_INITIAL_ENTRIES);
@@ -198,11 +198,11 @@ wr_status constraint_solver_create(memory_manager *manager, constraint_solver **
 static void free_inverse_cache(constraint_solver *solver)
 {
     if (solver->slots)
-        memory_manager_deallocate(solver->manager, solver->slots, solver->slot_capacity * sizeof(minv_slot), 0,
-                                  MEMORY_TAG_SOLVER);
+        wr_memory_manager_deallocate(solver->manager, solver->slots, solver->slot_capacity * sizeof(minv_slot), 0,
+                                  WR_MEMORY_TAG_SOLVER);
     if (solver->pool)
-        memory_manager_deallocate(solver->manager, solver->pool, solver->pool_capacity * sizeof(double), 0,
-                                  MEMORY_TAG_SOLVER);
+        wr_memory_manager_deallocate(solver->manager, solver->pool, solver->pool_capacity * sizeof(double), 0,
+                                  WR_MEMORY_TAG_SOLVER);
     solver->slots = NULL;
     solver->pool = NULL;
     solver->slot_capacity = 0;
@@ -214,17 +214,17 @@ void constraint_solver_destroy(constraint_solver *solver)
     if (!solver)
         return;
     free_inverse_cache(solver);
-    memory_manager *m = solver->manager;
-    frame_allocator_destroy(solver->frame);
-    memory_manager_deallocate(m, solver->cache, cache_bytes(solver->cache_capacity), 0, MEMORY_TAG_SOLVER);
+    wr_memory_manager *m = solver->manager;
+    wr_frame_allocator_destroy(solver->frame);
+    wr_memory_manager_deallocate(m, solver->cache, cache_bytes(solver->cache_capacity), 0, WR_MEMORY_TAG_SOLVER);
     if (solver->spare)
-        memory_manager_deallocate(m, solver->spare, cache_bytes(solver->spare_capacity), 0, MEMORY_TAG_SOLVER);
-    memory_manager_deallocate(m, solver, sizeof(constraint_solver), 0, MEMORY_TAG_SOLVER);
+        wr_memory_manager_deallocate(m, solver->spare, cache_bytes(solver->spare_capacity), 0, WR_MEMORY_TAG_SOLVER);
+    wr_memory_manager_deallocate(m, solver, sizeof(constraint_solver), 0, WR_MEMORY_TAG_SOLVER);
 }
 
-frame_allocator *constraint_solver_frame(constraint_solver *solver) { return solver->frame; }
+wr_frame_allocator *constraint_solver_frame(constraint_solver *solver) { return solver->frame; }
 
-static wr_status check_settings(const collision_settings *s)
+static wr_status check_settings(const wr_collision_settings *s)
 {
     if (s->max_iterations < 1 || s->max_iterations > 10000)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_iterations %d not in 1..10000", s->max_iterations);
@@ -247,7 +247,7 @@ static wr_status check_settings(const collision_settings *s)
     return WR_OK;
 }
 
-wr_status constraint_solver_set_settings(constraint_solver *solver, const collision_settings *settings)
+wr_status constraint_solver_set_settings(constraint_solver *solver, const wr_collision_settings *settings)
 {
     if (!solver || !settings)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "solver and settings must not be NULL");
@@ -259,12 +259,12 @@ wr_status constraint_solver_set_settings(constraint_solver *solver, const collis
     return s;
 }
 
-void constraint_solver_get_settings(const constraint_solver *solver, collision_settings *out)
+void constraint_solver_get_settings(const constraint_solver *solver, wr_collision_settings *out)
 {
     *out = solver->settings;
 }
 
-void constraint_solver_get_stats(const constraint_solver *solver, collision_stats *out) { *out = solver->stats; }
+void constraint_solver_get_stats(const constraint_solver *solver, wr_collision_stats *out) { *out = solver->stats; }
 
 /* ---- warm-start cache ------------------------------------------------------------------------------------------ */
 
@@ -361,7 +361,7 @@ void constraint_solver_cache_load(constraint_solver *solver, const void *src, ui
     solver->view_valid = 0;
 }
 
-wr_status constraint_solver_get_contacts(const constraint_solver *solver, collision_contact_info *out,
+wr_status constraint_solver_get_contacts(const constraint_solver *solver, wr_collision_contact_info *out,
                                          size_t capacity, size_t *count)
 {
     if (!count || (capacity && !out))
@@ -372,7 +372,7 @@ wr_status constraint_solver_get_contacts(const constraint_solver *solver, collis
     for (uint32_t k = 0; k < solver->view_count && k < capacity; k++) {
         const contact_rec *r = &solver->view_contacts[k];
         const proxy_info *a = &solver->view_info[r->pa], *b = &solver->view_info[r->pb];
-        collision_contact_info *o = &out[k];
+        wr_collision_contact_info *o = &out[k];
         o->skeleton_a = a->skel;
         o->body_a = a->body;
         o->shape_a = a->shape_index;
@@ -398,12 +398,12 @@ static wr_status reserve_cache(constraint_solver *solver, uint32_t count)
     while (capacity < count)
         capacity *= 2;
     void *mem = NULL;
-    wr_status s = memory_manager_allocate(solver->manager, cache_bytes(capacity), 0, MEMORY_TAG_SOLVER, &mem);
+    wr_status s = wr_memory_manager_allocate(solver->manager, cache_bytes(capacity), 0, WR_MEMORY_TAG_SOLVER, &mem);
     if (s != WR_OK)
         return s;
     if (solver->spare)
-        memory_manager_deallocate(solver->manager, solver->spare, cache_bytes(solver->spare_capacity), 0,
-                                  MEMORY_TAG_SOLVER);
+        wr_memory_manager_deallocate(solver->manager, solver->spare, cache_bytes(solver->spare_capacity), 0,
+                                  WR_MEMORY_TAG_SOLVER);
     solver->spare = mem;
     solver->spare_capacity = capacity;
     solver->stats.cache_growths++;
@@ -416,7 +416,7 @@ static wr_status frame_alloc(step_ctx *c, size_t bytes, void **out)
 {
     if (bytes == 0)
         bytes = 8;
-    return frame_allocator_allocate(c->solver->frame, bytes, 0, out);
+    return wr_frame_allocator_allocate(c->solver->frame, bytes, 0, out);
 }
 
 /* Lay out one inverse-mass slot per skeleton (2 nv^2 doubles each); grows on the cold path only. A slot whose
@@ -431,12 +431,12 @@ static wr_status reserve_inverse_cache(step_ctx *c)
         uint32_t slots = (uint32_t)c->skel_count * 2 + 4;
         size_t pool = need * 2 + 64;
         void *a = NULL, *b = NULL;
-        wr_status s = memory_manager_allocate(solver->manager, slots * sizeof(minv_slot), 0, MEMORY_TAG_SOLVER, &a);
+        wr_status s = wr_memory_manager_allocate(solver->manager, slots * sizeof(minv_slot), 0, WR_MEMORY_TAG_SOLVER, &a);
         if (s == WR_OK)
-            s = memory_manager_allocate(solver->manager, pool * sizeof(double), 0, MEMORY_TAG_SOLVER, &b);
+            s = wr_memory_manager_allocate(solver->manager, pool * sizeof(double), 0, WR_MEMORY_TAG_SOLVER, &b);
         if (s != WR_OK) {
             if (a)
-                memory_manager_deallocate(solver->manager, a, slots * sizeof(minv_slot), 0, MEMORY_TAG_SOLVER);
+                wr_memory_manager_deallocate(solver->manager, a, slots * sizeof(minv_slot), 0, WR_MEMORY_TAG_SOLVER);
             return s;
         }
         free_inverse_cache(solver);
@@ -465,13 +465,13 @@ static void update_facts(step_ctx *c);
 
 static wr_status gather(step_ctx *c)
 {
-    world *w = c->w;
+    wr_world *w = c->w;
     c->skel_count = dyn_world_skeleton_count(w);
     int nv_total = dyn_world_dof_count(w);
     uint32_t shapes = 0;
     int max_nv = 1;
     void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL;
-    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(skeleton *) + sizeof(double *) + 3 * sizeof(int)),
+    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(wr_skeleton *) + sizeof(double *) + 3 * sizeof(int)),
                               &m1);
     if (s == WR_OK)
         s = frame_alloc(c, 2 * (size_t)c->skel_count, &m5);
@@ -485,7 +485,7 @@ static wr_status gather(step_ctx *c)
     c->nv = c->dof_offset + c->skel_count;
     c->island_of_skel = c->nv + c->skel_count;
     for (int i = 0; i < c->skel_count; i++) {
-        skeleton *sk = dyn_world_skeleton(w, i);
+        wr_skeleton *sk = dyn_world_skeleton(w, i);
         c->skels[i] = sk;
         c->minv[i] = NULL;
         c->free_body[i] = (unsigned char)dyn_skeleton_is_free_body(sk);
@@ -507,7 +507,7 @@ static wr_status gather(step_ctx *c)
     if ((s = reserve_inverse_cache(c)) != WR_OK)
         return s;
     for (int i = 0; i < c->skel_count; i++) {
-        skeleton *sk = c->skels[i];
+        wr_skeleton *sk = c->skels[i];
         int nv = dyn_skeleton_dof_count(sk);
         if (nv)
             memcpy(c->v + c->dof_offset[i], dyn_skeleton_velocities(sk), (size_t)nv * sizeof(double));
@@ -515,7 +515,7 @@ static wr_status gather(step_ctx *c)
     update_facts(c);
     uint32_t n = 0;
     for (int i = 0; i < c->skel_count && c->solver->any_pair; i++) {
-        skeleton *sk = c->skels[i];
+        wr_skeleton *sk = c->skels[i];
         int count = dyn_skeleton_shape_count(sk);
         for (int k = 0; k < count; k++, n++) {
             const dyn_shape *ds = dyn_skeleton_shape(sk, k);
@@ -555,12 +555,12 @@ static int pair_allowed(const step_ctx *c, int skel_a, int body_a, int static_a,
         return 0;
     if (skel_a != skel_b)
         return 1;
-    const collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = &c->solver->settings;
     if (body_a == body_b || !st->self_collision)
         return 0;
     if (st->adjacent_collision)
         return 1;
-    const skeleton *s = c->skels[skel_a];
+    const wr_skeleton *s = c->skels[skel_a];
     return dyn_body_parent(s, body_a) != body_b && dyn_body_parent(s, body_b) != body_a;
 }
 
@@ -606,7 +606,7 @@ static void update_facts(step_ctx *c)
     int any_pair = 0, any_limit = 0;
     uint32_t shapes = 0;
     for (int i = 0; i < c->skel_count; i++) {
-        skeleton *sk = c->skels[i];
+        wr_skeleton *sk = c->skels[i];
         int count = dyn_skeleton_shape_count(sk);
         shapes += (uint32_t)count;
         for (int k = 0; k < count && !any_pair; k++)
@@ -679,7 +679,7 @@ static wr_status find_contacts(step_ctx *c)
 
 static wr_status find_limits(step_ctx *c)
 {
-    const collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = &c->solver->settings;
     if (!c->solver->any_limit)
         return WR_OK;
     uint32_t total = 0;
@@ -692,7 +692,7 @@ static wr_status find_limits(step_ctx *c)
     c->limits = mem;
     uint32_t n = 0;
     for (int i = 0; i < c->skel_count; i++) {
-        skeleton *sk = c->skels[i];
+        wr_skeleton *sk = c->skels[i];
         int bodies = dyn_skeleton_body_count(sk);
         for (int b = 0; b < bodies; b++) {
             int first = dyn_body_dof_offset(sk, b), count = dyn_body_dof_count(sk, b);
@@ -857,7 +857,7 @@ static wr_status inverse_mass(step_ctx *c, int skel)
 {
     if (c->minv[skel])
         return WR_OK;
-    skeleton *sk = c->skels[skel];
+    wr_skeleton *sk = c->skels[skel];
     wr_status s = dyn_mass_factor(sk);
     if (s != WR_OK)
         return s;
@@ -937,7 +937,7 @@ static uint32_t contact_coef_size(const step_ctx *c, const contact_rec *r)
 
 static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e)
 {
-    const collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = &c->solver->settings;
     double depth = r->c.depth, bias;
     if (depth > st->slop)
         bias = fmin(st->erp * (depth - st->slop) / c->dt, st->max_correction);
@@ -1045,7 +1045,7 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
 
 static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32_t *coef_at)
 {
-    const collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = &c->solver->settings;
     pgs_row *row = c->pgs.rows + at;
     init_row(row, st->cfm);
     int nv = c->nv[r->skel];
@@ -1128,7 +1128,7 @@ static void solve(step_ctx *c)
 {
     pgs_prepare(&c->pgs);
     pgs_settings ps = {c->solver->settings.max_iterations, c->solver->settings.tolerance};
-    collision_stats *st = &c->solver->stats;
+    wr_collision_stats *st = &c->solver->stats;
     for (int i = 0; i < c->island_count; i++) {
         uint32_t first = c->island_first[i], end = c->island_first[i + 1];
         if (first == end)
@@ -1222,15 +1222,15 @@ static wr_status run_step(step_ctx *c)
     return WR_OK;
 }
 
-wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt)
+wr_status constraint_solver_step(constraint_solver *solver, wr_world *w, double dt)
 {
     assert(solver && w && dt > 0);
     solver->fresh_valid = 0;
     solver->view_valid = 0;
-    wr_status s = frame_allocator_reset(solver->frame);
+    wr_status s = wr_frame_allocator_reset(solver->frame);
     if (s != WR_OK)
         return s;
-    collision_stats *st = &solver->stats;
+    wr_collision_stats *st = &solver->stats;
     st->shapes = st->pairs = st->contacts = st->warm_started = st->limit_rows = st->rows = 0;
     st->islands = st->iterations = 0;
     st->residual = 0;
@@ -1245,8 +1245,8 @@ wr_status constraint_solver_step(constraint_solver *solver, world *w, double dt)
     st->contacts = c.contact_count;
     st->limit_rows = c.limit_count;
     st->rows = c.pgs.row_count;
-    frame_allocator_stats fs;
-    if (frame_allocator_get_stats(solver->frame, &fs) == WR_OK) {
+    wr_frame_allocator_stats fs;
+    if (wr_frame_allocator_get_stats(solver->frame, &fs) == WR_OK) {
         st->frame_bytes = fs.used_bytes;
         st->frame_high_water = fs.peak_frame_bytes;
         st->frame_capacity = fs.capacity_bytes;

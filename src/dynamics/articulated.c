@@ -35,8 +35,8 @@ static void quat_store(quat a, double *p)
 /* Pose of the child joint frame in the parent joint frame. */
 static transform joint_motion(const body_node *b, const double *q)
 {
-    switch ((joint_type)b->type) {
-    case JOINT_REVOLUTE: {
+    switch ((wr_joint_type)b->type) {
+    case WR_JOINT_REVOLUTE: {
         double c = cos(q[0]), s = sin(q[0]), t = 1.0 - c;
         vec3 a = b->axis;
         const mat3 *o = &b->axis_outer;
@@ -45,14 +45,14 @@ static transform joint_motion(const body_node *b, const double *q)
                    {t * o->m[2][0] - s * a.y, t * o->m[2][1] + s * a.x, c + t * o->m[2][2]}}};
         return tf_make(r, v3_zero());
     }
-    case JOINT_PRISMATIC:
+    case WR_JOINT_PRISMATIC:
         return tf_make(m3_identity(), v3_scale(b->axis, q[0]));
-    case JOINT_BALL:
+    case WR_JOINT_BALL:
         return tf_make(q_to_m3(dyn_quat_load(q)), v3_zero());
-    case JOINT_FREE:
+    case WR_JOINT_FREE:
         return tf_make(q_to_m3(dyn_quat_load(q + 3)), v3(q[0], q[1], q[2]));
-    case JOINT_WELD:
-    case JOINT_TYPE_COUNT:
+    case WR_JOINT_WELD:
+    case WR_JOINT_TYPE_COUNT:
         break;
     }
     return tf_identity();
@@ -74,7 +74,7 @@ static transform body_in_parent(const body_node *b, const double *q)
 
 /* ---- forward kinematics ---------------------------------------------------------------------------------- */
 
-void dyn_forward_kinematics(skeleton *s)
+void dyn_forward_kinematics(wr_skeleton *s)
 {
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
@@ -193,7 +193,7 @@ static int small_spd_solve(const double *a, int n, double *x)
  * (S^T I S + dt d 1) qdd = tau - S^T (v x* I v + I a_g - f_ext), one 6x6 solve instead of the three ABA passes.
  * The same equations as the world-frame ABA (for a root body there is no velocity-product term), in other
  * coordinates. Sets the pose (fk_valid) like dyn_aba. */
-static void aba_free_body(skeleton *s)
+static void aba_free_body(wr_skeleton *s)
 {
     const body_node *b = &s->bodies[0];
     body_work *wk = &s->work[0];
@@ -242,10 +242,10 @@ static void aba_free_body(skeleton *s)
  * articulated inertias and bias forces pass between bodies without transforms (v_i = v_parent + S_i qd,
  * IA_parent += Ia_i); the price is rotating each body's rigid inertia and motion subspace into the world once per
  * step, which is cheaper than the per-body 6x6 congruence of the body-frame form. */
-void dyn_aba(skeleton *s)
+void dyn_aba(wr_skeleton *s)
 {
     const int n = s->body_count;
-    if (n == 1 && s->bodies[0].type == JOINT_FREE && s->bodies[0].parent < 0) {
+    if (n == 1 && s->bodies[0].type == WR_JOINT_FREE && s->bodies[0].parent < 0) {
         aba_free_body(s);
         return;
     }
@@ -354,7 +354,7 @@ void dyn_aba(skeleton *s)
             qdd[0] = wk->Dinv[0] * (wk->u[0] - sv_dot(wk->U[0], a));
             a = sv_madd(a, wk->Sw[0], qdd[0]);
         } else if (nd > 1) {
-            double r[SKELETON_MAX_JOINT_DOFS];
+            double r[WR_SKELETON_MAX_JOINT_DOFS];
             for (int k = 0; k < nd; k++)
                 r[k] = wk->u[k] - sv_dot(wk->U[k], a);
             for (int j = 0; j < nd; j++) {
@@ -372,7 +372,7 @@ void dyn_aba(skeleton *s)
 
 /* ---- recursive Newton-Euler ------------------------------------------------------------------------------ */
 
-void dyn_rnea(skeleton *s, const double *qdd, double *tau_out)
+void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out)
 {
     const int n = s->body_count;
     const sv6 a0 = sv(v3_zero(), v3_neg(s->gravity));
@@ -401,7 +401,7 @@ void dyn_rnea(skeleton *s, const double *qdd, double *tau_out)
 
 /* ---- composite rigid body algorithm ---------------------------------------------------------------------- */
 
-void dyn_crba(skeleton *s)
+void dyn_crba(wr_skeleton *s)
 {
     const int n = s->body_count, nv = s->nv;
     double *m = s->mass;
@@ -440,7 +440,7 @@ void dyn_crba(skeleton *s)
 
 /* ---- mass matrix factor for the constraint stage --------------------------------------------------------- */
 
-wr_status dyn_mass_factor(skeleton *s)
+wr_status dyn_mass_factor(wr_skeleton *s)
 {
     if (s->factor_valid)
         return WR_OK;
@@ -480,7 +480,7 @@ wr_status dyn_mass_factor(skeleton *s)
     return WR_OK;
 }
 
-void dyn_mass_solve(const skeleton *s, double *x)
+void dyn_mass_solve(const wr_skeleton *s, double *x)
 {
     const int n = s->nv;
     const double *l = s->chol;
@@ -498,11 +498,11 @@ void dyn_mass_solve(const skeleton *s, double *x)
     }
 }
 
-const double *dyn_mass_matrix(const skeleton *s) { return s->mass; }
+const double *dyn_mass_matrix(const wr_skeleton *s) { return s->mass; }
 
 /* ---- Jacobians and velocities ---------------------------------------------------------------------------- */
 
-void dyn_point_jacobian(const skeleton *s, int body, vec3 point, double *jlin, double *jang)
+void dyn_point_jacobian(const wr_skeleton *s, int body, vec3 point, double *jlin, double *jang)
 {
     const int nv = s->nv;
     memset(jlin, 0, sizeof(double) * 3 * (size_t)nv);
@@ -528,7 +528,7 @@ void dyn_point_jacobian(const skeleton *s, int body, vec3 point, double *jlin, d
     }
 }
 
-void dyn_body_velocity(const skeleton *s, int body, vec3 *angular, vec3 *linear)
+void dyn_body_velocity(const wr_skeleton *s, int body, vec3 *angular, vec3 *linear)
 {
     vec3 w = v3_zero(), v = v3_zero();
     const vec3 o = s->work[body].pose.pos;
@@ -547,7 +547,7 @@ void dyn_body_velocity(const skeleton *s, int body, vec3 *angular, vec3 *linear)
     *linear = v;
 }
 
-vec3 dyn_point_velocity(const skeleton *s, int body, vec3 point)
+vec3 dyn_point_velocity(const wr_skeleton *s, int body, vec3 point)
 {
     vec3 w, v;
     dyn_body_velocity(s, body, &w, &v);
@@ -556,7 +556,7 @@ vec3 dyn_point_velocity(const skeleton *s, int body, vec3 point)
 
 /* ---- passive forces, commands, integration --------------------------------------------------------------- */
 
-void dyn_passive_and_commands(skeleton *s)
+void dyn_passive_and_commands(wr_skeleton *s)
 {
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
@@ -568,7 +568,7 @@ void dyn_passive_and_commands(skeleton *s)
         }
         if (b->nv == 1 && b->stiffness != 0)
             s->tau[o] -= b->stiffness * (s->q[b->q_offset] - b->rest_position);
-        if (b->type == JOINT_BALL && b->stiffness != 0) {
+        if (b->type == WR_JOINT_BALL && b->stiffness != 0) {
             /* spring toward the identity: V = k theta^2 / 2, whose force conjugate to the child-frame angular
              * velocity is exactly -k theta axis (theta' = axis . w, the axis being fixed by the rotation) */
             quat r = dyn_quat_load(s->q + b->q_offset);
@@ -585,23 +585,23 @@ void dyn_passive_and_commands(skeleton *s)
     }
 }
 
-void dyn_integrate_positions(skeleton *s, double dt)
+void dyn_integrate_positions(wr_skeleton *s, double dt)
 {
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
         double *q = s->q + b->q_offset;
         const double *v = s->v + b->v_offset;
-        switch ((joint_type)b->type) {
-        case JOINT_REVOLUTE:
-        case JOINT_PRISMATIC:
+        switch ((wr_joint_type)b->type) {
+        case WR_JOINT_REVOLUTE:
+        case WR_JOINT_PRISMATIC:
             q[0] += dt * v[0];
             break;
-        case JOINT_BALL: {
+        case WR_JOINT_BALL: {
             quat r = q_mul(dyn_quat_load(q), q_exp(v3_scale(v3(v[0], v[1], v[2]), dt)));
             quat_store(q_normalize(r), q);
             break;
         }
-        case JOINT_FREE: {
+        case WR_JOINT_FREE: {
             /* linear velocity is in the moving frame: rotate it by the mid-step orientation (2nd-order accurate
              * for the kinematic part at no extra state) */
             quat q0 = dyn_quat_load(q + 3);
@@ -614,8 +614,8 @@ void dyn_integrate_positions(skeleton *s, double dt)
             quat_store(q_normalize(q_mul(q0, q_exp(v3_scale(w, dt)))), q + 3);
             break;
         }
-        case JOINT_WELD:
-        case JOINT_TYPE_COUNT:
+        case WR_JOINT_WELD:
+        case WR_JOINT_TYPE_COUNT:
             break;
         }
     }
@@ -625,7 +625,7 @@ void dyn_integrate_positions(skeleton *s, double dt)
 
 /* ---- energy and momentum --------------------------------------------------------------------------------- */
 
-double dyn_kinetic_energy(const skeleton *s)
+double dyn_kinetic_energy(const wr_skeleton *s)
 {
     double e = 0;
     for (int i = 0; i < s->body_count; i++) {
@@ -635,7 +635,7 @@ double dyn_kinetic_energy(const skeleton *s)
     return e;
 }
 
-double dyn_potential_energy(const skeleton *s)
+double dyn_potential_energy(const wr_skeleton *s)
 {
     double e = 0;
     for (int i = 0; i < s->body_count; i++) {
@@ -646,7 +646,7 @@ double dyn_potential_energy(const skeleton *s)
     return e;
 }
 
-void dyn_momentum(const skeleton *s, vec3 *linear, vec3 *angular)
+void dyn_momentum(const wr_skeleton *s, vec3 *linear, vec3 *angular)
 {
     vec3 p = v3_zero(), l = v3_zero();
     for (int i = 0; i < s->body_count; i++) {

@@ -5,7 +5,7 @@
  * a cached Cholesky factor, and per-dof limits. Everything is index-based; pointers returned stay valid until the
  * world's skeleton set changes (add/remove), never during a step.
  *
- * How the constraint stage uses it (world_step calls constraint_solver_step between the velocity update and the
+ * How the constraint stage uses it (wr_world_step calls constraint_solver_step between the velocity update and the
  * position integration):
  *   - body poses (dyn_body_transform, dyn_shape_world_transform) are those of the step's current positions q
  *     (forward kinematics ran in stage 1); they do not change during the constraint stage.
@@ -15,7 +15,7 @@
  *     Velocities of bodies/points (dyn_body_velocity, dyn_point_velocity) always read the current candidate v.
  *   - The next position integration uses the velocities as the constraint stage left them.
  *   - dof numbering: a skeleton's dofs are 0..nv-1 locally; dyn_skeleton_dof_offset() gives its first dof in the
- *     world-wide numbering (the order of world_get_velocities()).
+ *     world-wide numbering (the order of wr_world_get_velocities()).
  *   - Static bodies (welded to the world, directly or through welds) have no dofs above them: their Jacobians are
  *     zero and their velocity is zero; treat them as infinite mass.
  * Threads: the world's thread only.
@@ -32,10 +32,10 @@
 
 /* A shape as stored in its skeleton's contiguous shape array. */
 typedef struct dyn_shape {
-    shape_type type;
+    wr_shape_type type;
     int body;                 /* index of the body it is attached to */
     int next_on_body;         /* next shape of the same body, or -1 */
-    double size[3];           /* see shape_type in worldrunner/skeleton.h */
+    double size[3];           /* see wr_shape_type in worldrunner/skeleton.h */
     transform local;          /* shape frame in the body frame */
     double friction;          /* >= 0 */
     double restitution;       /* [0, 1] */
@@ -55,72 +55,72 @@ typedef struct dyn_dof_info {
 
 /* --- world ------------------------------------------------------------------------------------------------- */
 
-int dyn_world_skeleton_count(const world *w);
-skeleton *dyn_world_skeleton(const world *w, int index);
-double dyn_world_time_step(const world *w);
-vec3 dyn_world_gravity(const world *w);
-int dyn_world_dof_count(const world *w);           /* total nv of all skeletons */
+int dyn_world_skeleton_count(const wr_world *w);
+wr_skeleton *dyn_world_skeleton(const wr_world *w, int index);
+double dyn_world_time_step(const wr_world *w);
+vec3 dyn_world_gravity(const wr_world *w);
+int dyn_world_dof_count(const wr_world *w);           /* total nv of all skeletons */
 /* Changes whenever a skeleton is added or removed or a shape's filter bits change (shapes and limits of a skeleton
  * in a world cannot change otherwise), so anything derived from the world's shapes and limits may be cached
  * under it. */
-uint64_t dyn_world_layout_version(const world *w);
-/* Filter bits of a shape of `s` changed (collision_set_shape_filter): if `s` is in a world, change its layout
+uint64_t dyn_world_layout_version(const wr_world *w);
+/* Filter bits of a shape of `s` changed (wr_collision_set_shape_filter): if `s` is in a world, change its layout
  * version, so that what was derived from the shapes is derived again. */
-void dyn_skeleton_shapes_changed(skeleton *s);
+void dyn_skeleton_shapes_changed(wr_skeleton *s);
 /* The world's constraint solver (created with the first skeleton; NULL before). */
 struct constraint_solver;
-struct constraint_solver *dyn_world_constraint_solver(const world *w);
+struct constraint_solver *dyn_world_constraint_solver(const wr_world *w);
 
 /* --- skeleton ---------------------------------------------------------------------------------------------- */
 
-int dyn_skeleton_index(const skeleton *s);          /* index in its world, -1 if none */
-int dyn_skeleton_body_count(const skeleton *s);
-int dyn_skeleton_dof_count(const skeleton *s);      /* nv */
-int dyn_skeleton_dof_offset(const skeleton *s);     /* first dof in the world-wide numbering */
+int dyn_skeleton_index(const wr_skeleton *s);          /* index in its world, -1 if none */
+int dyn_skeleton_body_count(const wr_skeleton *s);
+int dyn_skeleton_dof_count(const wr_skeleton *s);      /* nv */
+int dyn_skeleton_dof_offset(const wr_skeleton *s);     /* first dof in the world-wide numbering */
 /* Candidate generalized velocities (nv, writable) during the constraint stage; the current ones otherwise. */
-double *dyn_skeleton_velocities(skeleton *s);
-const double *dyn_skeleton_positions(const skeleton *s); /* nq */
+double *dyn_skeleton_velocities(wr_skeleton *s);
+const double *dyn_skeleton_positions(const wr_skeleton *s); /* nq */
 
 /* --- bodies ------------------------------------------------------------------------------------------------ */
 
-int dyn_body_parent(const skeleton *s, int body);   /* -1 for a root body (attached to the world) */
-int dyn_body_is_static(const skeleton *s, int body);/* 1 if welded to the world through welds only */
-transform dyn_body_transform(const skeleton *s, int body); /* world pose of the body frame */
-double dyn_body_mass(const skeleton *s, int body);
-vec3 dyn_body_com_world(const skeleton *s, int body);
-int dyn_body_dof_offset(const skeleton *s, int body);/* local index of the first dof of the body's joint */
-int dyn_body_dof_count(const skeleton *s, int body);
-int dyn_body_first_shape(const skeleton *s, int body); /* -1 if none; follow dyn_shape.next_on_body */
+int dyn_body_parent(const wr_skeleton *s, int body);   /* -1 for a root body (attached to the world) */
+int dyn_body_is_static(const wr_skeleton *s, int body);/* 1 if welded to the world through welds only */
+transform dyn_body_transform(const wr_skeleton *s, int body); /* world pose of the body frame */
+double dyn_body_mass(const wr_skeleton *s, int body);
+vec3 dyn_body_com_world(const wr_skeleton *s, int body);
+int dyn_body_dof_offset(const wr_skeleton *s, int body);/* local index of the first dof of the body's joint */
+int dyn_body_dof_count(const wr_skeleton *s, int body);
+int dyn_body_first_shape(const wr_skeleton *s, int body); /* -1 if none; follow dyn_shape.next_on_body */
 /* World-frame angular velocity and linear velocity of the body-frame origin, from the current velocities. */
-void dyn_body_velocity(const skeleton *s, int body, vec3 *angular, vec3 *linear);
+void dyn_body_velocity(const wr_skeleton *s, int body, vec3 *angular, vec3 *linear);
 /* World-frame velocity of a world point moving with body `body`. */
-vec3 dyn_point_velocity(const skeleton *s, int body, vec3 point_world);
+vec3 dyn_point_velocity(const wr_skeleton *s, int body, vec3 point_world);
 
 /* --- shapes ------------------------------------------------------------------------------------------------ */
 
-int dyn_skeleton_shape_count(const skeleton *s);
-const dyn_shape *dyn_skeleton_shape(const skeleton *s, int index);
-transform dyn_shape_world_transform(const skeleton *s, int index);
+int dyn_skeleton_shape_count(const wr_skeleton *s);
+const dyn_shape *dyn_skeleton_shape(const wr_skeleton *s, int index);
+transform dyn_shape_world_transform(const wr_skeleton *s, int index);
 
 /* --- Jacobians, mass matrix, limits ------------------------------------------------------------------------ */
 
 /* World-frame Jacobian of a point fixed on `body` (given in world coordinates): linear 3 x nv into `jlin` and,
  * if `jang` is not NULL, angular 3 x nv into `jang`, both row-major (entry [r][k] at r * nv + k). Columns of dofs
  * that do not move the body are zero. velocity = jlin * v. */
-void dyn_point_jacobian(const skeleton *s, int body, vec3 point_world, double *jlin, double *jang);
+void dyn_point_jacobian(const wr_skeleton *s, int body, vec3 point_world, double *jlin, double *jang);
 /* Compute M(q) (CRBA) and its Cholesky factor into the skeleton's scratch, once per step: does nothing if already
  * valid for the current positions. WR_ERR_NON_FINITE if M is not positive definite (degenerate inertia). */
-wr_status dyn_mass_factor(skeleton *s);
+wr_status dyn_mass_factor(wr_skeleton *s);
 /* x <- M^-1 x (nv values), using the factor of dyn_mass_factor (which must have succeeded). */
-void dyn_mass_solve(const skeleton *s, double *x);
+void dyn_mass_solve(const wr_skeleton *s, double *x);
 /* M (nv x nv row-major) as computed by the last dyn_mass_factor. */
-const double *dyn_mass_matrix(const skeleton *s);
+const double *dyn_mass_matrix(const wr_skeleton *s);
 /* 1 if the skeleton is one free body whose velocities are its body-frame twist (angular, then linear velocity of
  * the body origin, body axes): its point Jacobian for a direction d at world point p is then
  * (R^T ((p - o) x d), R^T d) with (R, o) = dyn_body_transform(s, 0). */
-int dyn_skeleton_is_free_body(const skeleton *s);
-void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out);
+int dyn_skeleton_is_free_body(const wr_skeleton *s);
+void dyn_dof_info_get(const wr_skeleton *s, int dof, dyn_dof_info *out);
 /* The same for dof k (0 <= k < dyn_body_dof_count) of body `body`, without searching the body. */
-void dyn_body_dof_info_get(const skeleton *s, int body, int k, dyn_dof_info *out);
+void dyn_body_dof_info_get(const wr_skeleton *s, int body, int k, dyn_dof_info *out);
 
 #endif

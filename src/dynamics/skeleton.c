@@ -12,7 +12,7 @@
 #include "core/status_internal.h"
 #include "dynamics/skeleton_impl.h"
 
-#define SK_TAG MEMORY_TAG_SKELETON
+#define SK_TAG WR_MEMORY_TAG_SKELETON
 #define STATE_ALIGN 32u
 
 /* ---- small helpers ----------------------------------------------------------------------------------------- */
@@ -27,42 +27,42 @@ static int all_finite(const double *p, size_t n)
 
 static size_t align_up(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 
-static wr_status sk_alloc(memory_manager *m, size_t bytes, size_t align, void **out)
+static wr_status sk_alloc(wr_memory_manager *m, size_t bytes, size_t align, void **out)
 {
-    return memory_manager_allocate(m, bytes, align, SK_TAG, out);
+    return wr_memory_manager_allocate(m, bytes, align, SK_TAG, out);
 }
 
-static void sk_free(memory_manager *m, void *p, size_t bytes, size_t align)
+static void sk_free(wr_memory_manager *m, void *p, size_t bytes, size_t align)
 {
     if (p)
-        memory_manager_deallocate(m, p, bytes, align, SK_TAG);
+        wr_memory_manager_deallocate(m, p, bytes, align, SK_TAG);
 }
 
 static void copy_name(char *dst, const char *src)
 {
     size_t n = src ? strlen(src) : 0;
-    if (n > SKELETON_NAME_MAX - 1)
-        n = SKELETON_NAME_MAX - 1;
+    if (n > WR_SKELETON_NAME_MAX - 1)
+        n = WR_SKELETON_NAME_MAX - 1;
     if (n)
         memcpy(dst, src, n);
     dst[n] = '\0';
 }
 
-static int joint_nq(joint_type t)
+static int joint_nq(wr_joint_type t)
 {
-    static const int nq[JOINT_TYPE_COUNT] = {0, 1, 1, 4, 7};
+    static const int nq[WR_JOINT_TYPE_COUNT] = {0, 1, 1, 4, 7};
     return nq[t];
 }
 
-static int joint_nv(joint_type t)
+static int joint_nv(wr_joint_type t)
 {
-    static const int nv[JOINT_TYPE_COUNT] = {0, 1, 1, 3, 6};
+    static const int nv[WR_JOINT_TYPE_COUNT] = {0, 1, 1, 3, 6};
     return nv[t];
 }
 
-static const char *joint_name(joint_type t)
+static const char *joint_name(wr_joint_type t)
 {
-    static const char *names[JOINT_TYPE_COUNT] = {"weld", "revolute", "prismatic", "ball", "free"};
+    static const char *names[WR_JOINT_TYPE_COUNT] = {"weld", "revolute", "prismatic", "ball", "free"};
     return names[t];
 }
 
@@ -76,7 +76,7 @@ void wr_pose_identity(wr_pose *pose)
     pose->rotation[0] = 1.0;
 }
 
-void joint_desc_init(joint_desc *joint, joint_type type)
+void wr_joint_desc_init(wr_joint_desc *joint, wr_joint_type type)
 {
     if (!joint)
         return;
@@ -85,7 +85,7 @@ void joint_desc_init(joint_desc *joint, joint_type type)
     joint->axis[2] = 1.0;
     wr_pose_identity(&joint->parent_pose);
     wr_pose_identity(&joint->child_pose);
-    for (int k = 0; k < SKELETON_MAX_JOINT_DOFS; k++) {
+    for (int k = 0; k < WR_SKELETON_MAX_JOINT_DOFS; k++) {
         joint->position_lower[k] = -INFINITY;
         joint->position_upper[k] = INFINITY;
         joint->velocity_limit[k] = INFINITY;
@@ -93,18 +93,18 @@ void joint_desc_init(joint_desc *joint, joint_type type)
     }
 }
 
-void body_desc_init(body_desc *body)
+void wr_body_desc_init(wr_body_desc *body)
 {
     if (!body)
         return;
     memset(body, 0, sizeof *body);
     body->parent = -1;
-    joint_desc_init(&body->joint, JOINT_FREE);
+    wr_joint_desc_init(&body->joint, WR_JOINT_FREE);
     body->mass = 1.0;
     body->inertia[0] = body->inertia[4] = body->inertia[8] = 0.1;
 }
 
-void shape_desc_init(shape_desc *shape, shape_type type)
+void wr_shape_desc_init(wr_shape_desc *shape, wr_shape_type type)
 {
     if (!shape)
         return;
@@ -137,7 +137,7 @@ static wr_status check_positive(const char *what, double x)
     return WR_OK;
 }
 
-wr_status inertia_of_sphere(double mass, double radius, double out[9])
+wr_status wr_inertia_of_sphere(double mass, double radius, double out[9])
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -149,7 +149,7 @@ wr_status inertia_of_sphere(double mass, double radius, double out[9])
     return WR_OK;
 }
 
-wr_status inertia_of_box(double mass, const double half_extents[3], double out[9])
+wr_status wr_inertia_of_box(double mass, const double half_extents[3], double out[9])
 {
     if (!out || !half_extents)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "half_extents and out must not be NULL");
@@ -165,7 +165,7 @@ wr_status inertia_of_box(double mass, const double half_extents[3], double out[9
     return WR_OK;
 }
 
-wr_status inertia_of_cylinder(double mass, double radius, double half_height, double out[9])
+wr_status wr_inertia_of_cylinder(double mass, double radius, double half_height, double out[9])
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -179,7 +179,7 @@ wr_status inertia_of_cylinder(double mass, double radius, double half_height, do
     return WR_OK;
 }
 
-wr_status inertia_of_capsule(double mass, double radius, double half_length, double out[9])
+wr_status wr_inertia_of_capsule(double mass, double radius, double half_length, double out[9])
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
@@ -277,9 +277,9 @@ static int is_identity_rot(mat3 r)
 }
 
 /* Fill a body slot from a description (everything checked). */
-static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
+static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_node *b)
 {
-    if ((unsigned)d->joint.type >= JOINT_TYPE_COUNT)
+    if ((unsigned)d->joint.type >= WR_JOINT_TYPE_COUNT)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown joint type %d", (int)d->joint.type);
     if (d->parent < -1 || d->parent >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "parent index %d out of range [-1, %d)", d->parent, s->body_count);
@@ -293,8 +293,8 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
     wr_status st = check_inertia(d->inertia, &b->inertia);
     if (st != WR_OK)
         return st;
-    const joint_desc *j = &d->joint;
-    const joint_type type = j->type;
+    const wr_joint_desc *j = &d->joint;
+    const wr_joint_type type = j->type;
     if ((st = check_pose("joint parent_pose", &j->parent_pose, &b->parent_pose)) != WR_OK ||
         (st = check_pose("joint child_pose", &j->child_pose, &b->child_pose)) != WR_OK)
         return st;
@@ -303,7 +303,7 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
     if (j->damping < 0 || j->stiffness < 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "joint damping and stiffness must be >= 0");
     vec3 axis = v3_from(j->axis);
-    if ((type == JOINT_REVOLUTE || type == JOINT_PRISMATIC) && !(v3_norm(axis) > 1e-12))
+    if ((type == WR_JOINT_REVOLUTE || type == WR_JOINT_PRISMATIC) && !(v3_norm(axis) > 1e-12))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s joint needs a non-zero axis", joint_name(type));
     const int nv = joint_nv(type);
     for (int k = 0; k < nv; k++) {
@@ -333,9 +333,9 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
             outer.m[r][c] = v3_get(b->axis, r) * v3_get(b->axis, c);
     b->axis_outer = outer;
     b->damping = j->damping;
-    b->stiffness = (nv == 1 || type == JOINT_BALL) ? j->stiffness : 0.0;
+    b->stiffness = (nv == 1 || type == WR_JOINT_BALL) ? j->stiffness : 0.0;
     b->rest_position = j->rest_position;
-    for (int k = 0; k < SKELETON_MAX_JOINT_DOFS; k++) {
+    for (int k = 0; k < WR_SKELETON_MAX_JOINT_DOFS; k++) {
         int used = k < nv;
         int has_pos = nv == 1;
         b->lower[k] = used && has_pos ? j->position_lower[k] : -INFINITY;
@@ -344,22 +344,22 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
         b->effort_limit[k] = used ? j->effort_limit[k] : INFINITY;
     }
     /* motion subspace: joint-frame columns mapped into the body frame by the child pose (Ad_{child_pose}) */
-    sv6 sj[SKELETON_MAX_JOINT_DOFS];
+    sv6 sj[WR_SKELETON_MAX_JOINT_DOFS];
     switch (type) {
-    case JOINT_REVOLUTE: sj[0] = sv(b->axis, v3_zero()); break;
-    case JOINT_PRISMATIC: sj[0] = sv(v3_zero(), b->axis); break;
-    case JOINT_BALL:
+    case WR_JOINT_REVOLUTE: sj[0] = sv(b->axis, v3_zero()); break;
+    case WR_JOINT_PRISMATIC: sj[0] = sv(v3_zero(), b->axis); break;
+    case WR_JOINT_BALL:
         for (int k = 0; k < 3; k++)
             sj[k] = sv(m3_col(m3_identity(), k), v3_zero());
         break;
-    case JOINT_FREE:
+    case WR_JOINT_FREE:
         for (int k = 0; k < 3; k++) {
             sj[k] = sv(m3_col(m3_identity(), k), v3_zero());
             sj[k + 3] = sv(v3_zero(), m3_col(m3_identity(), k));
         }
         break;
-    case JOINT_WELD:
-    case JOINT_TYPE_COUNT: break;
+    case WR_JOINT_WELD:
+    case WR_JOINT_TYPE_COUNT: break;
     }
     for (int k = 0; k < nv; k++) {
         vec3 w = m3_mulv(b->child_pose.rot, sj[k].w);
@@ -370,7 +370,7 @@ static wr_status make_body(const skeleton *s, const body_desc *d, body_node *b)
         b->flags |= BODY_FLAG_TC_IDENTITY;
     if (is_identity_rot(b->parent_pose.rot))
         b->flags |= BODY_FLAG_TP_ROT_IDENTITY;
-    if (type == JOINT_WELD && (d->parent < 0 || (s->bodies[d->parent].flags & BODY_FLAG_STATIC)))
+    if (type == WR_JOINT_WELD && (d->parent < 0 || (s->bodies[d->parent].flags & BODY_FLAG_STATIC)))
         b->flags |= BODY_FLAG_STATIC;
     b->mass = d->mass;
     b->com = v3_from(d->com);
@@ -393,7 +393,7 @@ size_t skeleton_state_bytes(int body_count, int nq, int nv) /* capacities */
     return bytes;
 }
 
-void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int nv)
+void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, int nv)
 {
     char *p = block;
     size_t d = sizeof(double);
@@ -412,13 +412,13 @@ void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int 
     s->chol_of_mass = 0;
 }
 
-void skeleton_bind(skeleton *s)
+void skeleton_bind(wr_skeleton *s)
 {
     if (s->state)
         skeleton_carve_state(s, s->state, s->state_bodies, s->state_nq, s->state_nv);
 }
 
-void skeleton_invalidate(skeleton *s)
+void skeleton_invalidate(wr_skeleton *s)
 {
     s->fk_valid = 0;
     s->factor_valid = 0;
@@ -429,32 +429,32 @@ static void init_joint_q(const body_node *b, double *q)
 {
     for (int k = 0; k < b->nq; k++)
         q[k] = 0.0;
-    if (b->type == JOINT_BALL)
+    if (b->type == WR_JOINT_BALL)
         q[0] = 1.0;
-    else if (b->type == JOINT_FREE)
+    else if (b->type == WR_JOINT_FREE)
         q[3] = 1.0;
 }
 
 /* ---- create / destroy -------------------------------------------------------------------------------------- */
 
-wr_status skeleton_create(memory_manager *manager, const char *name, skeleton **out)
+wr_status wr_skeleton_create(wr_memory_manager *manager, const char *name, wr_skeleton **out)
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    memory_manager *m = manager;
+    wr_memory_manager *m = manager;
     if (!m) {
-        wr_status st = memory_manager_create(NULL, &m);
+        wr_status st = wr_memory_manager_create(NULL, &m);
         if (st != WR_OK)
             return st;
     }
     void *mem = NULL;
-    wr_status st = sk_alloc(m, sizeof(skeleton), alignof(skeleton), &mem);
+    wr_status st = sk_alloc(m, sizeof(wr_skeleton), alignof(wr_skeleton), &mem);
     if (st != WR_OK) {
         if (!manager)
-            memory_manager_destroy(m);
+            wr_memory_manager_destroy(m);
         return st;
     }
-    skeleton *s = mem;
+    wr_skeleton *s = mem;
     memset(s, 0, sizeof *s);
     s->manager = m;
     s->owns_manager = manager == NULL;
@@ -465,36 +465,36 @@ wr_status skeleton_create(memory_manager *manager, const char *name, skeleton **
     return WR_OK;
 }
 
-void skeleton_free(skeleton *s)
+void skeleton_free(wr_skeleton *s)
 {
-    memory_manager *m = s->manager;
+    wr_memory_manager *m = s->manager;
     int owns = s->owns_manager;
     sk_free(m, s->bodies, (size_t)s->body_capacity * sizeof(body_node), alignof(body_node));
     sk_free(m, s->shapes, (size_t)s->shape_capacity * sizeof(dyn_shape), alignof(dyn_shape));
     sk_free(m, s->state, s->state_bytes, STATE_ALIGN);
-    sk_free(m, s, sizeof(skeleton), alignof(skeleton));
+    sk_free(m, s, sizeof(wr_skeleton), alignof(wr_skeleton));
     if (owns)
-        memory_manager_destroy(m);
+        wr_memory_manager_destroy(m);
 }
 
-wr_status skeleton_destroy(skeleton *s)
+wr_status wr_skeleton_destroy(wr_skeleton *s)
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
     if (s->world)
-        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' belongs to a world: use world_remove_skeleton", s->name);
+        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' belongs to a world: use wr_world_remove_skeleton", s->name);
     skeleton_free(s);
     return WR_OK;
 }
 
 /* ---- building ---------------------------------------------------------------------------------------------- */
 
-wr_status skeleton_add_body(skeleton *s, const body_desc *desc, int *out_index)
+wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *out_index)
 {
     if (!s || !desc)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and body must not be NULL");
     if (s->world)
-        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add bodies before world_add_skeleton", s->name);
+        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add bodies before wr_world_add_skeleton", s->name);
     body_node node;
     wr_status st = make_body(s, desc, &node);
     if (st != WR_OK)
@@ -536,7 +536,7 @@ wr_status skeleton_add_body(skeleton *s, const body_desc *desc, int *out_index)
     }
     s->bodies[s->body_count] = node;
     if (state != s->state) {
-        skeleton fresh = *s;
+        wr_skeleton fresh = *s;
         skeleton_carve_state(&fresh, state, cb, cq, cv);
         if (s->state) {
             memcpy(fresh.q, s->q, (size_t)s->nq * sizeof(double));
@@ -569,25 +569,25 @@ wr_status skeleton_add_body(skeleton *s, const body_desc *desc, int *out_index)
     return WR_OK;
 }
 
-wr_status skeleton_add_shape(skeleton *s, int body, const shape_desc *d, int *out_index)
+wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d, int *out_index)
 {
     if (!s || !d)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and shape must not be NULL");
     if (s->world)
-        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add shapes before world_add_skeleton", s->name);
+        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add shapes before wr_world_add_skeleton", s->name);
     if (body < 0 || body >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
-    if ((unsigned)d->type >= SHAPE_TYPE_COUNT)
+    if ((unsigned)d->type >= WR_SHAPE_TYPE_COUNT)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown shape type %d", (int)d->type);
     if (!all_finite(d->size, 3) || !isfinite(d->friction) || !isfinite(d->restitution))
         return WR_FAIL(WR_ERR_NON_FINITE, "shape size, friction or restitution is not finite");
-    int nsize = d->type == SHAPE_SPHERE ? 1 : (d->type == SHAPE_BOX ? 3 : (d->type == SHAPE_PLANE ? 0 : 2));
+    int nsize = d->type == WR_SHAPE_SPHERE ? 1 : (d->type == WR_SHAPE_BOX ? 3 : (d->type == WR_SHAPE_PLANE ? 0 : 2));
     for (int k = 0; k < nsize; k++)
-        if (!(d->size[k] > 0) && !(d->type == SHAPE_CAPSULE && k == 1 && d->size[k] == 0))
+        if (!(d->size[k] > 0) && !(d->type == WR_SHAPE_CAPSULE && k == 1 && d->size[k] == 0))
             return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "shape size[%d] must be > 0 (got %g)", k, d->size[k]);
     if (d->friction < 0 || d->restitution < 0 || d->restitution > 1)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "friction must be >= 0 and restitution in [0, 1]");
-    if (d->type == SHAPE_PLANE && !(s->bodies[body].flags & BODY_FLAG_STATIC))
+    if (d->type == WR_SHAPE_PLANE && !(s->bodies[body].flags & BODY_FLAG_STATIC))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "a plane can only be attached to a static (world-welded) body");
     dyn_shape sh;
     memset(&sh, 0, sizeof sh);
@@ -632,12 +632,12 @@ wr_status skeleton_add_shape(skeleton *s, int body, const shape_desc *d, int *ou
 
 /* ---- moving between managers ------------------------------------------------------------------------------- */
 
-skeleton *skeleton_move(skeleton *s, memory_manager *m, wr_status *status)
+wr_skeleton *skeleton_move(wr_skeleton *s, wr_memory_manager *m, wr_status *status)
 {
     void *header = NULL, *bodies = NULL, *shapes = NULL, *state = NULL;
     size_t body_bytes = (size_t)s->body_count * sizeof(body_node);
     size_t shape_bytes = (size_t)s->shape_count * sizeof(dyn_shape);
-    wr_status st = sk_alloc(m, sizeof(skeleton), alignof(skeleton), &header);
+    wr_status st = sk_alloc(m, sizeof(wr_skeleton), alignof(wr_skeleton), &header);
     if (st == WR_OK && body_bytes)
         st = sk_alloc(m, body_bytes, alignof(body_node), &bodies);
     if (st == WR_OK && shape_bytes)
@@ -648,12 +648,12 @@ skeleton *skeleton_move(skeleton *s, memory_manager *m, wr_status *status)
         sk_free(m, state, s->state_bytes, STATE_ALIGN);
         sk_free(m, shapes, shape_bytes, alignof(dyn_shape));
         sk_free(m, bodies, body_bytes, alignof(body_node));
-        sk_free(m, header, sizeof(skeleton), alignof(skeleton));
+        sk_free(m, header, sizeof(wr_skeleton), alignof(wr_skeleton));
         *status = st;
         return NULL;
     }
     /* index-based content: a byte copy is a valid skeleton once the header's block pointers are re-derived */
-    skeleton *t = header;
+    wr_skeleton *t = header;
     *t = *s;
     t->manager = m;
     t->owns_manager = 0;
@@ -674,7 +674,7 @@ skeleton *skeleton_move(skeleton *s, memory_manager *m, wr_status *status)
     return t;
 }
 
-void skeleton_attach(skeleton *s, world *w, int index, int q_offset, int v_offset, vec3 gravity)
+void skeleton_attach(wr_skeleton *s, wr_world *w, int index, int q_offset, int v_offset, vec3 gravity)
 {
     s->world = w;
     s->world_index = index;
@@ -685,34 +685,34 @@ void skeleton_attach(skeleton *s, world *w, int index, int q_offset, int v_offse
 
 /* ---- introspection ----------------------------------------------------------------------------------------- */
 
-const char *skeleton_name(const skeleton *s) { return s ? s->name : ""; }
-int skeleton_body_count(const skeleton *s) { return s ? s->body_count : 0; }
-int skeleton_shape_count(const skeleton *s) { return s ? s->shape_count : 0; }
-int skeleton_dof_count(const skeleton *s) { return s ? s->nv : 0; }
-int skeleton_position_count(const skeleton *s) { return s ? s->nq : 0; }
-memory_manager *skeleton_memory_manager(const skeleton *s) { return s ? s->manager : NULL; }
+const char *wr_skeleton_name(const wr_skeleton *s) { return s ? s->name : ""; }
+int wr_skeleton_body_count(const wr_skeleton *s) { return s ? s->body_count : 0; }
+int wr_skeleton_shape_count(const wr_skeleton *s) { return s ? s->shape_count : 0; }
+int wr_skeleton_dof_count(const wr_skeleton *s) { return s ? s->nv : 0; }
+int wr_skeleton_position_count(const wr_skeleton *s) { return s ? s->nq : 0; }
+wr_memory_manager *wr_skeleton_memory_manager(const wr_skeleton *s) { return s ? s->manager : NULL; }
 
-size_t skeleton_memory_bytes(const skeleton *s)
+size_t wr_skeleton_memory_bytes(const wr_skeleton *s)
 {
     if (!s)
         return 0;
-    return sizeof(skeleton) + (size_t)s->body_capacity * sizeof(body_node) +
+    return sizeof(wr_skeleton) + (size_t)s->body_capacity * sizeof(body_node) +
            (size_t)s->shape_capacity * sizeof(dyn_shape) + s->state_bytes;
 }
 
-int skeleton_find_body(const skeleton *s, const char *name)
+int wr_skeleton_find_body(const wr_skeleton *s, const char *name)
 {
     if (!s || !name)
         return -1;
     for (int i = 0; i < s->body_count; i++)
-        if (strncmp(s->bodies[i].name, name, SKELETON_NAME_MAX) == 0)
+        if (strncmp(s->bodies[i].name, name, WR_SKELETON_NAME_MAX) == 0)
             return i;
     return -1;
 }
 
 /* ---- state ------------------------------------------------------------------------------------------------- */
 
-static wr_status check_count(const skeleton *s, const void *p, size_t count, size_t expected, const char *what)
+static wr_status check_count(const wr_skeleton *s, const void *p, size_t count, size_t expected, const char *what)
 {
     if (!s || (!p && expected))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and buffer must not be NULL");
@@ -722,7 +722,7 @@ static wr_status check_count(const skeleton *s, const void *p, size_t count, siz
     return WR_OK;
 }
 
-wr_status skeleton_get_positions(const skeleton *s, double *q, size_t count)
+wr_status wr_skeleton_get_positions(const wr_skeleton *s, double *q, size_t count)
 {
     wr_status st = check_count(s, q, count, s ? (size_t)s->nq : 0, "position");
     if (st == WR_OK && count)
@@ -731,15 +731,15 @@ wr_status skeleton_get_positions(const skeleton *s, double *q, size_t count)
 }
 
 /* Check a full position vector: finite, unit quaternions. */
-static wr_status check_positions(const skeleton *s, const double *q)
+static wr_status check_positions(const wr_skeleton *s, const double *q)
 {
     if (!all_finite(q, (size_t)s->nq))
         return WR_FAIL(WR_ERR_NON_FINITE, "positions of skeleton '%s' contain NaN or infinity", s->name);
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
-        if (b->type != JOINT_BALL && b->type != JOINT_FREE)
+        if (b->type != WR_JOINT_BALL && b->type != WR_JOINT_FREE)
             continue;
-        const double *p = q + b->q_offset + (b->type == JOINT_FREE ? 3 : 0);
+        const double *p = q + b->q_offset + (b->type == WR_JOINT_FREE ? 3 : 0);
         double n = sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2] + p[3] * p[3]);
         if (fabs(n - 1.0) > 1e-6)
             return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "quaternion of body %d ('%s') has norm %g", i, b->name, n);
@@ -748,14 +748,14 @@ static wr_status check_positions(const skeleton *s, const double *q)
 }
 
 /* Copy positions (checked) and renormalize quaternions. */
-static void store_positions(skeleton *s, const double *q)
+static void store_positions(wr_skeleton *s, const double *q)
 {
     memcpy(s->q, q, (size_t)s->nq * sizeof(double));
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
-        if (b->type != JOINT_BALL && b->type != JOINT_FREE)
+        if (b->type != WR_JOINT_BALL && b->type != WR_JOINT_FREE)
             continue;
-        double *p = s->q + b->q_offset + (b->type == JOINT_FREE ? 3 : 0);
+        double *p = s->q + b->q_offset + (b->type == WR_JOINT_FREE ? 3 : 0);
         quat r = q_normalize(dyn_quat_load(p));
         p[0] = r.w;
         p[1] = r.x;
@@ -765,10 +765,10 @@ static void store_positions(skeleton *s, const double *q)
     skeleton_invalidate(s);
 }
 
-wr_status skeleton_check_positions(const skeleton *s, const double *q) { return check_positions(s, q); }
-void skeleton_store_positions(skeleton *s, const double *q) { store_positions(s, q); }
+wr_status skeleton_check_positions(const wr_skeleton *s, const double *q) { return check_positions(s, q); }
+void skeleton_store_positions(wr_skeleton *s, const double *q) { store_positions(s, q); }
 
-wr_status skeleton_set_positions(skeleton *s, const double *q, size_t count)
+wr_status wr_skeleton_set_positions(wr_skeleton *s, const double *q, size_t count)
 {
     wr_status st = check_count(s, q, count, s ? (size_t)s->nq : 0, "position");
     if (st != WR_OK)
@@ -779,7 +779,7 @@ wr_status skeleton_set_positions(skeleton *s, const double *q, size_t count)
     return WR_OK;
 }
 
-wr_status skeleton_get_velocities(const skeleton *s, double *v, size_t count)
+wr_status wr_skeleton_get_velocities(const wr_skeleton *s, double *v, size_t count)
 {
     wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity");
     if (st == WR_OK && count)
@@ -787,7 +787,7 @@ wr_status skeleton_get_velocities(const skeleton *s, double *v, size_t count)
     return st;
 }
 
-wr_status skeleton_set_velocities(skeleton *s, const double *v, size_t count)
+wr_status wr_skeleton_set_velocities(wr_skeleton *s, const double *v, size_t count)
 {
     wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity");
     if (st != WR_OK)
@@ -799,7 +799,7 @@ wr_status skeleton_set_velocities(skeleton *s, const double *v, size_t count)
     return WR_OK;
 }
 
-wr_status skeleton_set_joint_forces(skeleton *s, const double *tau, size_t count)
+wr_status wr_skeleton_set_joint_forces(wr_skeleton *s, const double *tau, size_t count)
 {
     wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "joint force");
     if (st != WR_OK)
@@ -811,7 +811,7 @@ wr_status skeleton_set_joint_forces(skeleton *s, const double *tau, size_t count
     return WR_OK;
 }
 
-wr_status skeleton_apply_body_wrench(skeleton *s, int body, const double force[3], const double torque[3])
+wr_status wr_skeleton_apply_body_wrench(wr_skeleton *s, int body, const double force[3], const double torque[3])
 {
     if (!s || !force || !torque)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, force and torque must not be NULL");
@@ -828,7 +828,7 @@ wr_status skeleton_apply_body_wrench(skeleton *s, int body, const double force[3
     return WR_OK;
 }
 
-wr_status skeleton_clear_forces(skeleton *s)
+wr_status wr_skeleton_clear_forces(wr_skeleton *s)
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
@@ -841,7 +841,7 @@ wr_status skeleton_clear_forces(skeleton *s)
     return WR_OK;
 }
 
-wr_status skeleton_body_pose(skeleton *s, int body, double position[3], double rotation[9])
+wr_status wr_skeleton_body_pose(wr_skeleton *s, int body, double position[3], double rotation[9])
 {
     if (!s || !position || !rotation)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, position and rotation must not be NULL");
@@ -856,7 +856,7 @@ wr_status skeleton_body_pose(skeleton *s, int body, double position[3], double r
     return WR_OK;
 }
 
-wr_status skeleton_set_joint_damping(skeleton *s, int body, double damping)
+wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping)
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
@@ -870,21 +870,21 @@ wr_status skeleton_set_joint_damping(skeleton *s, int body, double damping)
     return WR_OK;
 }
 
-wr_status skeleton_set_gravity(skeleton *s, const double gravity[3])
+wr_status wr_skeleton_set_gravity(wr_skeleton *s, const double gravity[3])
 {
     if (!s || !gravity)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and gravity must not be NULL");
     if (!all_finite(gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "gravity is not finite");
     if (s->world)
-        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: use world_set_gravity", s->name);
+        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: use wr_world_set_gravity", s->name);
     s->gravity = v3_from(gravity);
     return WR_OK;
 }
 
 /* ---- dynamics queries -------------------------------------------------------------------------------------- */
 
-wr_status skeleton_kinetic_energy(skeleton *s, double *out)
+wr_status wr_skeleton_kinetic_energy(wr_skeleton *s, double *out)
 {
     if (!s || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and out must not be NULL");
@@ -893,7 +893,7 @@ wr_status skeleton_kinetic_energy(skeleton *s, double *out)
     return WR_OK;
 }
 
-wr_status skeleton_potential_energy(skeleton *s, double *out)
+wr_status wr_skeleton_potential_energy(wr_skeleton *s, double *out)
 {
     if (!s || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and out must not be NULL");
@@ -902,7 +902,7 @@ wr_status skeleton_potential_energy(skeleton *s, double *out)
     return WR_OK;
 }
 
-wr_status skeleton_momentum(skeleton *s, double linear[3], double angular[3])
+wr_status wr_skeleton_momentum(wr_skeleton *s, double linear[3], double angular[3])
 {
     if (!s || !linear || !angular)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, linear and angular must not be NULL");
@@ -914,7 +914,7 @@ wr_status skeleton_momentum(skeleton *s, double linear[3], double angular[3])
     return WR_OK;
 }
 
-wr_status skeleton_mass_matrix(skeleton *s, double *m, size_t count)
+wr_status wr_skeleton_mass_matrix(wr_skeleton *s, double *m, size_t count)
 {
     wr_status st = check_count(s, m, count, s ? (size_t)s->nv * (size_t)s->nv : 0, "mass matrix entry");
     if (st != WR_OK)
@@ -927,7 +927,7 @@ wr_status skeleton_mass_matrix(skeleton *s, double *m, size_t count)
     return WR_OK;
 }
 
-wr_status skeleton_forward_dynamics(skeleton *s, const double *tau, double *qdd, size_t count)
+wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double *qdd, size_t count)
 {
     wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "force");
     if (st != WR_OK)
@@ -944,7 +944,7 @@ wr_status skeleton_forward_dynamics(skeleton *s, const double *tau, double *qdd,
     return WR_OK;
 }
 
-wr_status skeleton_inverse_dynamics(skeleton *s, const double *qdd, double *tau, size_t count)
+wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double *tau, size_t count)
 {
     wr_status st = check_count(s, qdd, count, s ? (size_t)s->nv : 0, "acceleration");
     if (st != WR_OK)
@@ -960,36 +960,36 @@ wr_status skeleton_inverse_dynamics(skeleton *s, const double *qdd, double *tau,
 
 /* ---- dynamics_internal.h accessors ------------------------------------------------------------------------- */
 
-int dyn_skeleton_index(const skeleton *s) { return s->world_index; }
-int dyn_skeleton_body_count(const skeleton *s) { return s->body_count; }
-int dyn_skeleton_dof_count(const skeleton *s) { return s->nv; }
-int dyn_skeleton_dof_offset(const skeleton *s) { return s->v_world_offset; }
-double *dyn_skeleton_velocities(skeleton *s) { return s->v; }
-const double *dyn_skeleton_positions(const skeleton *s) { return s->q; }
-int dyn_body_parent(const skeleton *s, int body) { return s->bodies[body].parent; }
-int dyn_body_is_static(const skeleton *s, int body) { return (s->bodies[body].flags & BODY_FLAG_STATIC) != 0; }
-transform dyn_body_transform(const skeleton *s, int body) { return s->work[body].pose; }
-double dyn_body_mass(const skeleton *s, int body) { return s->bodies[body].mass; }
-vec3 dyn_body_com_world(const skeleton *s, int body) { return tf_apply(s->work[body].pose, s->bodies[body].com); }
-int dyn_body_dof_offset(const skeleton *s, int body) { return s->bodies[body].v_offset; }
-int dyn_body_dof_count(const skeleton *s, int body) { return s->bodies[body].nv; }
-int dyn_body_first_shape(const skeleton *s, int body) { return s->bodies[body].first_shape; }
-int dyn_skeleton_shape_count(const skeleton *s) { return s->shape_count; }
-const dyn_shape *dyn_skeleton_shape(const skeleton *s, int index) { return &s->shapes[index]; }
+int dyn_skeleton_index(const wr_skeleton *s) { return s->world_index; }
+int dyn_skeleton_body_count(const wr_skeleton *s) { return s->body_count; }
+int dyn_skeleton_dof_count(const wr_skeleton *s) { return s->nv; }
+int dyn_skeleton_dof_offset(const wr_skeleton *s) { return s->v_world_offset; }
+double *dyn_skeleton_velocities(wr_skeleton *s) { return s->v; }
+const double *dyn_skeleton_positions(const wr_skeleton *s) { return s->q; }
+int dyn_body_parent(const wr_skeleton *s, int body) { return s->bodies[body].parent; }
+int dyn_body_is_static(const wr_skeleton *s, int body) { return (s->bodies[body].flags & BODY_FLAG_STATIC) != 0; }
+transform dyn_body_transform(const wr_skeleton *s, int body) { return s->work[body].pose; }
+double dyn_body_mass(const wr_skeleton *s, int body) { return s->bodies[body].mass; }
+vec3 dyn_body_com_world(const wr_skeleton *s, int body) { return tf_apply(s->work[body].pose, s->bodies[body].com); }
+int dyn_body_dof_offset(const wr_skeleton *s, int body) { return s->bodies[body].v_offset; }
+int dyn_body_dof_count(const wr_skeleton *s, int body) { return s->bodies[body].nv; }
+int dyn_body_first_shape(const wr_skeleton *s, int body) { return s->bodies[body].first_shape; }
+int dyn_skeleton_shape_count(const wr_skeleton *s) { return s->shape_count; }
+const dyn_shape *dyn_skeleton_shape(const wr_skeleton *s, int index) { return &s->shapes[index]; }
 
-transform dyn_shape_world_transform(const skeleton *s, int index)
+transform dyn_shape_world_transform(const wr_skeleton *s, int index)
 {
     const dyn_shape *sh = &s->shapes[index];
     return tf_mul(s->work[sh->body].pose, sh->local);
 }
 
-int dyn_skeleton_is_free_body(const skeleton *s)
+int dyn_skeleton_is_free_body(const wr_skeleton *s)
 {
-    return s->body_count == 1 && s->bodies[0].parent < 0 && s->bodies[0].type == JOINT_FREE &&
+    return s->body_count == 1 && s->bodies[0].parent < 0 && s->bodies[0].type == WR_JOINT_FREE &&
            (s->bodies[0].flags & BODY_FLAG_TC_IDENTITY);
 }
 
-void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out)
+void dyn_dof_info_get(const wr_skeleton *s, int dof, dyn_dof_info *out)
 {
     assert(dof >= 0 && dof < s->nv);
     int b = 0;
@@ -998,7 +998,7 @@ void dyn_dof_info_get(const skeleton *s, int dof, dyn_dof_info *out)
     dyn_body_dof_info_get(s, b, dof - s->bodies[b].v_offset, out);
 }
 
-void dyn_body_dof_info_get(const skeleton *s, int body, int k, dyn_dof_info *out)
+void dyn_body_dof_info_get(const wr_skeleton *s, int body, int k, dyn_dof_info *out)
 {
     assert(body >= 0 && body < s->body_count && k >= 0 && k < s->bodies[body].nv);
     const body_node *n = &s->bodies[body];

@@ -1,6 +1,6 @@
 /* src/dynamics/skeleton_impl.h — the layout of skeletons and worlds, private to src/dynamics and src/world.
  *
- * A skeleton holds four blocks from its memory manager (tag MEMORY_TAG_SKELETON):
+ * A skeleton holds four blocks from its memory manager (tag WR_MEMORY_TAG_SKELETON):
  *   - the skeleton header itself;
  *   - bodies: the body_node_pool, one contiguous 32-byte-aligned array of fixed-size body_node slots (capacity doubles
  *     while building); topology, joint and inertia data inline, constant quantities precomputed;
@@ -28,12 +28,12 @@
 /* One slot of the body_node_pool. Fixed size, 32-byte aligned. */
 typedef struct body_node {
     _Alignas(32) int32_t parent;     /* body index, -1 = world */
-    int32_t type;                    /* joint_type */
+    int32_t type;                    /* wr_joint_type */
     int32_t nq, nv;                  /* joint position / velocity counts */
     int32_t q_offset, v_offset;      /* into the skeleton's q and v arrays */
     int32_t first_shape;             /* -1 if none */
     uint32_t flags;                  /* BODY_FLAG_* */
-    char name[SKELETON_NAME_MAX];
+    char name[WR_SKELETON_NAME_MAX];
     /* joint */
     transform parent_pose;           /* joint frame in the parent body frame */
     transform child_pose;            /* joint frame in this body's frame */
@@ -41,9 +41,9 @@ typedef struct body_node {
     vec3 axis;                       /* unit, joint frame */
     mat3 axis_outer;                 /* axis axis^T (Rodrigues) */
     double damping, stiffness, rest_position;
-    double lower[SKELETON_MAX_JOINT_DOFS], upper[SKELETON_MAX_JOINT_DOFS];
-    double velocity_limit[SKELETON_MAX_JOINT_DOFS], effort_limit[SKELETON_MAX_JOINT_DOFS];
-    sv6 S[SKELETON_MAX_JOINT_DOFS];  /* motion subspace in the body frame (constant) */
+    double lower[WR_SKELETON_MAX_JOINT_DOFS], upper[WR_SKELETON_MAX_JOINT_DOFS];
+    double velocity_limit[WR_SKELETON_MAX_JOINT_DOFS], effort_limit[WR_SKELETON_MAX_JOINT_DOFS];
+    sv6 S[WR_SKELETON_MAX_JOINT_DOFS];  /* motion subspace in the body frame (constant) */
     /* inertia */
     double mass;
     vec3 com;                        /* body frame */
@@ -61,23 +61,23 @@ typedef struct body_work {
     sv6 acc;                         /* spatial acceleration (ABA pass 3, RNEA) */
     sv6 pA;                          /* articulated bias force / RNEA force */
     sinertia IA;                     /* articulated (ABA) or composite (CRBA) inertia */
-    sv6 U[SKELETON_MAX_JOINT_DOFS];  /* IA S */
-    double Dinv[SKELETON_MAX_JOINT_DOFS * SKELETON_MAX_JOINT_DOFS];
-    double u[SKELETON_MAX_JOINT_DOFS];
+    sv6 U[WR_SKELETON_MAX_JOINT_DOFS];  /* IA S */
+    double Dinv[WR_SKELETON_MAX_JOINT_DOFS * WR_SKELETON_MAX_JOINT_DOFS];
+    double u[WR_SKELETON_MAX_JOINT_DOFS];
     vec3 ext_force, ext_torque;      /* external wrench, world frame, through the COM (persistent input) */
     /* world-frame ABA (the step's hot path): Plücker coordinates about the world origin */
-    sv6 Sw[SKELETON_MAX_JOINT_DOFS]; /* motion subspace */
+    sv6 Sw[WR_SKELETON_MAX_JOINT_DOFS]; /* motion subspace */
     sv6 vw, cw, aw, pw;              /* velocity, velocity-product acceleration, acceleration, bias force */
     ainertia IAw;                    /* articulated inertia */
 } body_work;
 
-struct skeleton {
-    memory_manager *manager;
-    int owns_manager;                /* created a default manager in skeleton_create(NULL) */
-    world *world;                    /* NULL if not in a world */
+struct wr_skeleton {
+    wr_memory_manager *manager;
+    int owns_manager;                /* created a default manager in wr_skeleton_create(NULL) */
+    wr_world *world;                    /* NULL if not in a world */
     int world_index;
     int v_world_offset, q_world_offset;
-    char name[SKELETON_NAME_MAX];
+    char name[WR_SKELETON_NAME_MAX];
     int body_count, body_capacity;
     int shape_count, shape_capacity;
     int nq, nv;
@@ -96,7 +96,7 @@ struct skeleton {
     double *chol;                    /* nv * nv, lower Cholesky factor of M */
     body_work *work;                 /* body_count */
     vec3 gravity;
-    double implicit_dt;              /* dt of the step during world_step's ABA (implicit damping), else 0 */
+    double implicit_dt;              /* dt of the step during wr_world_step's ABA (implicit damping), else 0 */
     int fk_valid;                    /* work[].pose is that of the current q */
     int factor_valid;                /* mass/chol are those of the current q */
     int chol_of_mass;                /* chol is the factor of mass as it stands (mass written since: 0) */
@@ -104,42 +104,42 @@ struct skeleton {
 
 /* Bytes of the state block for the given capacities, and carving it (arrays sized by the capacities). */
 size_t skeleton_state_bytes(int body_count, int nq, int nv);
-void skeleton_carve_state(skeleton *s, void *block, int body_count, int nq, int nv);
+void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, int nv);
 /* Recompute every pointer of a header from its blocks (after copying). */
-void skeleton_bind(skeleton *s);
-void skeleton_invalidate(skeleton *s);
+void skeleton_bind(wr_skeleton *s);
+void skeleton_invalidate(wr_skeleton *s);
 /* Check a full position vector (finite, unit quaternions) / store one (renormalizing quaternions). */
-wr_status skeleton_check_positions(const skeleton *s, const double *q);
-void skeleton_store_positions(skeleton *s, const double *q);
+wr_status skeleton_check_positions(const wr_skeleton *s, const double *q);
+void skeleton_store_positions(wr_skeleton *s, const double *q);
 
 /* --- algorithms (articulated.c) ---------------------------------------------------------------------------- */
 
 /* Forward kinematics and body velocities (work[].X, pose, vel, c). */
-void dyn_forward_kinematics(skeleton *s);
+void dyn_forward_kinematics(wr_skeleton *s);
 /* ABA with generalized force s->tau into s->qdd, in world coordinates (no spatial transforms between bodies);
  * computes the world poses itself. With s->implicit_dt > 0 the joint damping is integrated implicitly: qdd solves
  * (M + dt D) qdd = tau - C. */
-void dyn_aba(skeleton *s);
+void dyn_aba(wr_skeleton *s);
 /* RNEA: tau_out = M qdd + C (needs forward kinematics). */
-void dyn_rnea(skeleton *s, const double *qdd, double *tau_out);
+void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out);
 /* CRBA into s->mass (needs forward kinematics). */
-void dyn_crba(skeleton *s);
+void dyn_crba(wr_skeleton *s);
 /* Total generalized force of the step: clamped commands, springs, damping, into s->tau. */
-void dyn_passive_and_commands(skeleton *s);
+void dyn_passive_and_commands(wr_skeleton *s);
 /* Position integration q <- q (+) dt * v, quaternions on the manifold (renormalized). */
-void dyn_integrate_positions(skeleton *s, double dt);
-double dyn_kinetic_energy(const skeleton *s);  /* needs FK */
-double dyn_potential_energy(const skeleton *s);/* needs FK */
-void dyn_momentum(const skeleton *s, vec3 *linear, vec3 *angular); /* needs FK */
+void dyn_integrate_positions(wr_skeleton *s, double dt);
+double dyn_kinetic_energy(const wr_skeleton *s);  /* needs FK */
+double dyn_potential_energy(const wr_skeleton *s);/* needs FK */
+void dyn_momentum(const wr_skeleton *s, vec3 *linear, vec3 *angular); /* needs FK */
 /* Rotation of a unit quaternion stored as (w, x, y, z) doubles. */
 quat dyn_quat_load(const double *p);
 
 /* --- world (world.c) --------------------------------------------------------------------------------------- */
 /* Called by world.c when the world's gravity changes or a skeleton joins. */
-void skeleton_attach(skeleton *s, world *w, int index, int q_offset, int v_offset, vec3 gravity);
+void skeleton_attach(wr_skeleton *s, wr_world *w, int index, int q_offset, int v_offset, vec3 gravity);
 /* Move every block of `s` into `manager`; returns the new header or NULL with a status in *status. */
-skeleton *skeleton_move(skeleton *s, memory_manager *manager, wr_status *status);
+wr_skeleton *skeleton_move(wr_skeleton *s, wr_memory_manager *manager, wr_status *status);
 /* Free every block of a skeleton (and its owned manager). */
-void skeleton_free(skeleton *s);
+void skeleton_free(wr_skeleton *s);
 
 #endif

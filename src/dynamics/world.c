@@ -1,6 +1,6 @@
 /* The world: its memory manager, skeletons, the step pipeline, the flat state API and snapshots.
  *
- * world_step reads like mj_step, one stage per line:
+ * wr_world_step reads like mj_step, one stage per line:
  *   (0) keep q, v, time in world-owned backup arrays;
  *   (1) forward kinematics and (2) ABA per skeleton: candidate velocities v + dt * qdd;
  *   (3) constraint_solver_step: contacts and limits change the candidate velocities by impulses;
@@ -8,9 +8,9 @@
  *   (5) commit, or on any failure (status, NaN/Inf) restore the backup exactly and return the status.
  * The step allocates nothing: backups, scratch and the solver's frame live in memory taken when skeletons were added.
  *
- * The world handle itself is one small struct from the C heap (so that world_set_memory_manager can swap the
- * manager under it); everything the world holds comes from its memory manager (tag MEMORY_TAG_WORLD for the world's
- * own arrays, MEMORY_TAG_SKELETON for skeletons).
+ * The world handle itself is one small struct from the C heap (so that wr_world_set_memory_manager can swap the
+ * manager under it); everything the world holds comes from its memory manager (tag WR_MEMORY_TAG_WORLD for the world's
+ * own arrays, WR_MEMORY_TAG_SKELETON for skeletons).
  */
 #include <math.h>
 #include <stdalign.h>
@@ -22,28 +22,28 @@
 #include "dynamics/skeleton_impl.h"
 #include "worldrunner/collision.h"
 
-#define W_TAG MEMORY_TAG_WORLD
+#define W_TAG WR_MEMORY_TAG_WORLD
 #define SNAPSHOT_MAGIC 0x77727368u /* "wrsh" */
 
-struct world {
-    memory_manager *manager;
+struct wr_world {
+    wr_memory_manager *manager;
     int owns_manager;
     double dt;
     vec3 gravity;
     double time;
     uint64_t step_count;
-    skeleton **skeletons;        /* skeleton_capacity slots */
+    wr_skeleton **skeletons;        /* skeleton_capacity slots */
     int skeleton_count, skeleton_capacity;
     int nq, nv;                  /* totals */
     double *backup;              /* nq + nv doubles: the pre-step state */
     size_t backup_doubles;
     constraint_solver *solver;   /* created with the first skeleton */
-    int snapshots;               /* live world_snapshot objects */
+    int snapshots;               /* live wr_world_snapshot objects */
     uint64_t layout_version;     /* bumped whenever the skeleton set changes (collision precomputation key) */
 };
 
-struct world_snapshot {
-    const world *owner;
+struct wr_world_snapshot {
+    const wr_world *owner;
     size_t bytes;                /* of data[] */
     alignas(16) unsigned char data[];
 };
@@ -72,7 +72,7 @@ static int all_finite(const double *p, size_t n)
 
 /* ---- create / destroy -------------------------------------------------------------------------------------- */
 
-void world_config_init(world_config *config)
+void wr_world_config_init(wr_world_config *config)
 {
     if (!config)
         return;
@@ -81,29 +81,29 @@ void world_config_init(world_config *config)
     config->gravity[2] = -9.81;
 }
 
-wr_status world_create(const world_config *config, world **out)
+wr_status wr_world_create(const wr_world_config *config, wr_world **out)
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    world_config defaults;
+    wr_world_config defaults;
     if (!config) {
-        world_config_init(&defaults);
+        wr_world_config_init(&defaults);
         config = &defaults;
     }
     if (!isfinite(config->time_step) || !all_finite(config->gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "time step and gravity must be finite");
     if (!(config->time_step > 0))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "time step must be > 0 (got %g)", config->time_step);
-    world *w = calloc(1, sizeof *w);
+    wr_world *w = calloc(1, sizeof *w);
     if (!w)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for the world handle");
     if (config->memory) {
         w->manager = config->memory;
     } else {
-        memory_manager_config mc;
-        memory_manager_config_init(&mc);
+        wr_memory_manager_config mc;
+        wr_memory_manager_config_init(&mc);
         mc.budget_bytes = config->memory_budget;
-        wr_status st = memory_manager_create(&mc, &w->manager);
+        wr_status st = wr_memory_manager_create(&mc, &w->manager);
         if (st != WR_OK) {
             free(w);
             return st;
@@ -116,18 +116,18 @@ wr_status world_create(const world_config *config, world **out)
     return WR_OK;
 }
 
-static void world_free_arrays(world *w)
+static void world_free_arrays(wr_world *w)
 {
     if (w->skeletons)
-        memory_manager_deallocate(w->manager, w->skeletons, (size_t)w->skeleton_capacity * sizeof(skeleton *), 0,
+        wr_memory_manager_deallocate(w->manager, w->skeletons, (size_t)w->skeleton_capacity * sizeof(wr_skeleton *), 0,
                                   W_TAG);
     if (w->backup)
-        memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
+        wr_memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
     w->skeletons = NULL;
     w->backup = NULL;
 }
 
-wr_status world_destroy(world *w)
+wr_status wr_world_destroy(wr_world *w)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
@@ -138,12 +138,12 @@ wr_status world_destroy(world *w)
     world_free_arrays(w);
     wr_status st = WR_OK;
     if (w->owns_manager)
-        st = memory_manager_destroy(w->manager);
+        st = wr_memory_manager_destroy(w->manager);
     free(w);
     return st;
 }
 
-wr_status world_set_memory_manager(world *w, memory_manager *manager)
+wr_status wr_world_set_memory_manager(wr_world *w, wr_memory_manager *manager)
 {
     if (!w || !manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and manager must not be NULL");
@@ -152,7 +152,7 @@ wr_status world_set_memory_manager(world *w, memory_manager *manager)
     if (w->skeleton_count || w->solver || w->skeletons || w->backup || w->snapshots)
         return WR_FAIL(WR_ERR_BUSY, "the world already holds memory from its manager");
     if (w->owns_manager) {
-        wr_status st = memory_manager_destroy(w->manager);
+        wr_status st = wr_memory_manager_destroy(w->manager);
         if (st != WR_OK)
             return st;
     }
@@ -161,12 +161,12 @@ wr_status world_set_memory_manager(world *w, memory_manager *manager)
     return WR_OK;
 }
 
-memory_manager *world_get_memory_manager(const world *w) { return w ? w->manager : NULL; }
+wr_memory_manager *wr_world_get_memory_manager(const wr_world *w) { return w ? w->manager : NULL; }
 
 /* ---- skeletons --------------------------------------------------------------------------------------------- */
 
 /* Re-derive each skeleton's index and offsets in the world-wide numbering. */
-static void world_relayout(world *w)
+static void world_relayout(wr_world *w)
 {
     int q = 0, v = 0;
     for (int i = 0; i < w->skeleton_count; i++) {
@@ -179,11 +179,11 @@ static void world_relayout(world *w)
     w->layout_version++;
 }
 
-wr_status world_add_skeleton(world *w, skeleton **sp)
+wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
 {
     if (!w || !sp || !*sp)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
-    skeleton *s = *sp;
+    wr_skeleton *s = *sp;
     if (s->world)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is already in a world", s->name);
     /* everything that can fail first; the move last, because it cannot be undone */
@@ -191,28 +191,28 @@ wr_status world_add_skeleton(world *w, skeleton **sp)
     constraint_solver *solver = w->solver;
     if (!solver && (st = constraint_solver_create(w->manager, &solver)) != WR_OK)
         return st;
-    skeleton **slots = w->skeletons;
+    wr_skeleton **slots = w->skeletons;
     int capacity = w->skeleton_capacity;
     if (w->skeleton_count == capacity) {
         capacity = capacity ? 2 * capacity : 4;
         void *mem = NULL;
-        st = memory_manager_allocate(w->manager, (size_t)capacity * sizeof(skeleton *), 0, W_TAG, &mem);
+        st = wr_memory_manager_allocate(w->manager, (size_t)capacity * sizeof(wr_skeleton *), 0, W_TAG, &mem);
         slots = mem;
     }
     size_t backup_doubles = (size_t)(w->nq + s->nq + w->nv + s->nv);
     void *backup = NULL;
     if (st == WR_OK && backup_doubles)
-        st = memory_manager_allocate(w->manager, backup_doubles * sizeof(double), 0, W_TAG, &backup);
+        st = wr_memory_manager_allocate(w->manager, backup_doubles * sizeof(double), 0, W_TAG, &backup);
     if (st == WR_OK && s->manager != w->manager) {
-        skeleton *moved = skeleton_move(s, w->manager, &st);
+        wr_skeleton *moved = skeleton_move(s, w->manager, &st);
         if (moved)
             s = moved;
     }
     if (st != WR_OK) {
         if (backup)
-            memory_manager_deallocate(w->manager, backup, backup_doubles * sizeof(double), 0, W_TAG);
+            wr_memory_manager_deallocate(w->manager, backup, backup_doubles * sizeof(double), 0, W_TAG);
         if (slots && slots != w->skeletons)
-            memory_manager_deallocate(w->manager, slots, (size_t)capacity * sizeof(skeleton *), 0, W_TAG);
+            wr_memory_manager_deallocate(w->manager, slots, (size_t)capacity * sizeof(wr_skeleton *), 0, W_TAG);
         if (solver != w->solver)
             constraint_solver_destroy(solver);
         return st;
@@ -220,15 +220,15 @@ wr_status world_add_skeleton(world *w, skeleton **sp)
     /* commit */
     if (slots != w->skeletons) {
         if (w->skeleton_count)
-            memcpy(slots, w->skeletons, (size_t)w->skeleton_count * sizeof(skeleton *));
+            memcpy(slots, w->skeletons, (size_t)w->skeleton_count * sizeof(wr_skeleton *));
         if (w->skeletons)
-            memory_manager_deallocate(w->manager, w->skeletons, (size_t)w->skeleton_capacity * sizeof(skeleton *),
+            wr_memory_manager_deallocate(w->manager, w->skeletons, (size_t)w->skeleton_capacity * sizeof(wr_skeleton *),
                                       0, W_TAG);
         w->skeletons = slots;
         w->skeleton_capacity = capacity;
     }
     if (w->backup)
-        memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
+        wr_memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
     w->backup = backup;
     w->backup_doubles = backup_doubles;
     w->solver = solver;
@@ -239,7 +239,7 @@ wr_status world_add_skeleton(world *w, skeleton **sp)
     return WR_OK;
 }
 
-wr_status world_remove_skeleton(world *w, skeleton *s)
+wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s)
 {
     if (!w || !s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
@@ -248,7 +248,7 @@ wr_status world_remove_skeleton(world *w, skeleton *s)
     int index = s->world_index;
     /* the backup shrinks; keep the larger array (it is only scratch) rather than risk an allocation failure */
     memmove(&w->skeletons[index], &w->skeletons[index + 1],
-            (size_t)(w->skeleton_count - index - 1) * sizeof(skeleton *));
+            (size_t)(w->skeleton_count - index - 1) * sizeof(wr_skeleton *));
     w->skeleton_count--;
     s->world = NULL;
     skeleton_free(s);
@@ -256,9 +256,9 @@ wr_status world_remove_skeleton(world *w, skeleton *s)
     return WR_OK;
 }
 
-int world_skeleton_count(const world *w) { return w ? w->skeleton_count : 0; }
+int wr_world_skeleton_count(const wr_world *w) { return w ? w->skeleton_count : 0; }
 
-skeleton *world_get_skeleton(const world *w, int index)
+wr_skeleton *wr_world_get_skeleton(const wr_world *w, int index)
 {
     if (!w || index < 0 || index >= w->skeleton_count)
         return NULL;
@@ -267,11 +267,11 @@ skeleton *world_get_skeleton(const world *w, int index)
 
 /* ---- the step ---------------------------------------------------------------------------------------------- */
 
-static void backup_state(world *w)
+static void backup_state(wr_world *w)
 {
     double *p = w->backup;
     for (int i = 0; i < w->skeleton_count; i++) {
-        const skeleton *s = w->skeletons[i];
+        const wr_skeleton *s = w->skeletons[i];
         memcpy(p, s->q, (size_t)s->nq * sizeof(double));
         p += s->nq;
         memcpy(p, s->v, (size_t)s->nv * sizeof(double));
@@ -279,11 +279,11 @@ static void backup_state(world *w)
     }
 }
 
-static void restore_state(world *w)
+static void restore_state(wr_world *w)
 {
     const double *p = w->backup;
     for (int i = 0; i < w->skeleton_count; i++) {
-        skeleton *s = w->skeletons[i];
+        wr_skeleton *s = w->skeletons[i];
         memcpy(s->q, p, (size_t)s->nq * sizeof(double));
         p += s->nq;
         memcpy(s->v, p, (size_t)s->nv * sizeof(double));
@@ -293,7 +293,7 @@ static void restore_state(world *w)
 }
 
 /* Stages 1-2 for one skeleton: candidate velocities. Returns 0 if anything is not finite. */
-static int skeleton_velocity_update(skeleton *s, double dt)
+static int skeleton_velocity_update(wr_skeleton *s, double dt)
 {
     dyn_passive_and_commands(s);
     s->implicit_dt = dt;
@@ -309,7 +309,7 @@ static int skeleton_velocity_update(skeleton *s, double dt)
     return ok;
 }
 
-static wr_status world_step_once(world *w)
+static wr_status world_step_once(wr_world *w)
 {
     const double dt = w->dt;
     const double time = w->time;
@@ -324,7 +324,7 @@ static wr_status world_step_once(world *w)
         st = constraint_solver_step(w->solver, w, dt);
     }
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
-        skeleton *s = w->skeletons[i];
+        wr_skeleton *s = w->skeletons[i];
         if (!all_finite(s->v, (size_t)s->nv)) {
             st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after the constraint stage at t = %g", time);
             break;
@@ -345,7 +345,7 @@ static wr_status world_step_once(world *w)
     return WR_OK;
 }
 
-wr_status world_step(world *w, int steps)
+wr_status wr_world_step(wr_world *w, int steps)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
@@ -361,7 +361,7 @@ wr_status world_step(world *w, int steps)
 
 /* ---- parameters -------------------------------------------------------------------------------------------- */
 
-wr_status world_set_gravity(world *w, const double gravity[3])
+wr_status wr_world_set_gravity(wr_world *w, const double gravity[3])
 {
     if (!w || !gravity)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and gravity must not be NULL");
@@ -373,7 +373,7 @@ wr_status world_set_gravity(world *w, const double gravity[3])
     return WR_OK;
 }
 
-wr_status world_set_time_step(world *w, double time_step)
+wr_status wr_world_set_time_step(wr_world *w, double time_step)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
@@ -385,11 +385,11 @@ wr_status world_set_time_step(world *w, double time_step)
     return WR_OK;
 }
 
-double world_time(const world *w) { return w ? w->time : 0.0; }
-uint64_t world_step_count(const world *w) { return w ? w->step_count : 0; }
-double world_time_step(const world *w) { return w ? w->dt : 0.0; }
+double wr_world_time(const wr_world *w) { return w ? w->time : 0.0; }
+uint64_t wr_world_step_count(const wr_world *w) { return w ? w->step_count : 0; }
+double wr_world_time_step(const wr_world *w) { return w ? w->dt : 0.0; }
 
-void world_get_gravity(const world *w, double gravity[3])
+void wr_world_get_gravity(const wr_world *w, double gravity[3])
 {
     if (w && gravity)
         v3_store(w->gravity, gravity);
@@ -405,13 +405,13 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t bytes)
     return h;
 }
 
-uint64_t world_state_hash(const world *w)
+uint64_t wr_world_state_hash(const wr_world *w)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     if (!w)
         return h;
     for (int i = 0; i < w->skeleton_count; i++) {
-        const skeleton *s = w->skeletons[i];
+        const wr_skeleton *s = w->skeletons[i];
         h = fnv1a(h, s->q, (size_t)s->nq * sizeof(double));
         h = fnv1a(h, s->v, (size_t)s->nv * sizeof(double));
     }
@@ -420,10 +420,10 @@ uint64_t world_state_hash(const world *w)
 
 /* ---- flat state -------------------------------------------------------------------------------------------- */
 
-size_t world_position_count(const world *w) { return w ? (size_t)w->nq : 0; }
-size_t world_dof_count(const world *w) { return w ? (size_t)w->nv : 0; }
+size_t wr_world_position_count(const wr_world *w) { return w ? (size_t)w->nq : 0; }
+size_t wr_world_dof_count(const wr_world *w) { return w ? (size_t)w->nv : 0; }
 
-static wr_status check_flat(const world *w, const void *p, size_t count, size_t expected, const char *what)
+static wr_status check_flat(const wr_world *w, const void *p, size_t count, size_t expected, const char *what)
 {
     if (!w || (!p && expected))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
@@ -432,17 +432,17 @@ static wr_status check_flat(const world *w, const void *p, size_t count, size_t 
     return WR_OK;
 }
 
-wr_status world_get_positions(const world *w, double *q, size_t count)
+wr_status wr_world_get_positions(const wr_world *w, double *q, size_t count)
 {
     wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
-        const skeleton *s = w->skeletons[i];
+        const wr_skeleton *s = w->skeletons[i];
         memcpy(q + s->q_world_offset, s->q, (size_t)s->nq * sizeof(double));
     }
     return st;
 }
 
-wr_status world_set_positions(world *w, const double *q, size_t count)
+wr_status wr_world_set_positions(wr_world *w, const double *q, size_t count)
 {
     wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++)
@@ -452,41 +452,41 @@ wr_status world_set_positions(world *w, const double *q, size_t count)
     return st;
 }
 
-wr_status world_get_velocities(const world *w, double *v, size_t count)
+wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count)
 {
     wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
-        const skeleton *s = w->skeletons[i];
+        const wr_skeleton *s = w->skeletons[i];
         memcpy(v + s->v_world_offset, s->v, (size_t)s->nv * sizeof(double));
     }
     return st;
 }
 
-wr_status world_set_velocities(world *w, const double *v, size_t count)
+wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 {
     wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
     if (st == WR_OK && !all_finite(v, count))
         st = WR_FAIL(WR_ERR_NON_FINITE, "velocities contain NaN or infinity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
-        skeleton *s = w->skeletons[i];
+        wr_skeleton *s = w->skeletons[i];
         memcpy(s->v, v + s->v_world_offset, (size_t)s->nv * sizeof(double));
     }
     return st;
 }
 
-wr_status world_set_joint_forces(world *w, const double *tau, size_t count)
+wr_status wr_world_set_joint_forces(wr_world *w, const double *tau, size_t count)
 {
     wr_status st = check_flat(w, tau, count, w ? (size_t)w->nv : 0, "joint force");
     if (st == WR_OK && !all_finite(tau, count))
         st = WR_FAIL(WR_ERR_NON_FINITE, "joint forces contain NaN or infinity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
-        skeleton *s = w->skeletons[i];
+        wr_skeleton *s = w->skeletons[i];
         memcpy(s->tau_cmd, tau + s->v_world_offset, (size_t)s->nv * sizeof(double));
     }
     return st;
 }
 
-wr_status world_apply_body_wrench(world *w, int skeleton_index, int body, const double force[3],
+wr_status wr_world_apply_body_wrench(wr_world *w, int skeleton_index, int body, const double force[3],
                                   const double torque[3])
 {
     if (!w)
@@ -494,25 +494,25 @@ wr_status world_apply_body_wrench(world *w, int skeleton_index, int body, const 
     if (skeleton_index < 0 || skeleton_index >= w->skeleton_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton index %d out of range [0, %d)", skeleton_index,
                        w->skeleton_count);
-    return skeleton_apply_body_wrench(w->skeletons[skeleton_index], body, force, torque);
+    return wr_skeleton_apply_body_wrench(w->skeletons[skeleton_index], body, force, torque);
 }
 
-wr_status world_clear_forces(world *w)
+wr_status wr_world_clear_forces(wr_world *w)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
     for (int i = 0; i < w->skeleton_count; i++)
-        skeleton_clear_forces(w->skeletons[i]);
+        wr_skeleton_clear_forces(w->skeletons[i]);
     return WR_OK;
 }
 
 /* ---- snapshots --------------------------------------------------------------------------------------------- */
 
-static uint64_t world_layout_hash(const world *w)
+static uint64_t world_layout_hash(const wr_world *w)
 {
     uint64_t h = 0xcbf29ce484222325ull;
     for (int i = 0; i < w->skeleton_count; i++) {
-        const skeleton *s = w->skeletons[i];
+        const wr_skeleton *s = w->skeletons[i];
         for (int b = 0; b < s->body_count; b++)
             h = fnv1a(h, &s->bodies[b].type, sizeof s->bodies[b].type);
         h = fnv1a(h, &i, sizeof i);
@@ -520,36 +520,36 @@ static uint64_t world_layout_hash(const world *w)
     return h;
 }
 
-static size_t snapshot_bytes(const world *w, uint32_t cache_entries)
+static size_t snapshot_bytes(const wr_world *w, uint32_t cache_entries)
 {
     return sizeof(snapshot_header) + (size_t)(w->nq + w->nv) * sizeof(double) +
            (size_t)cache_entries * CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES;
 }
 
-static uint32_t cache_entries(const world *w)
+static uint32_t cache_entries(const wr_world *w)
 {
     return w->solver ? constraint_solver_cache_count(w->solver) : 0;
 }
 
-size_t world_snapshot_size(const world *w)
+size_t wr_world_snapshot_size(const wr_world *w)
 {
     if (!w)
         return 0;
     return snapshot_bytes(w, cache_entries(w));
 }
 
-wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes)
+wr_status wr_world_save_snapshot(const wr_world *w, void *buffer, size_t bytes)
 {
     if (!w || !buffer)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
-    if (bytes < world_snapshot_size(w))
+    if (bytes < wr_world_snapshot_size(w))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed (%u warm-start entries)",
-                       bytes, world_snapshot_size(w), cache_entries(w));
+                       bytes, wr_world_snapshot_size(w), cache_entries(w));
     snapshot_header h = {SNAPSHOT_MAGIC, (uint32_t)w->skeleton_count, (uint32_t)w->nq, (uint32_t)w->nv,
                          world_layout_hash(w), w->step_count, w->time, cache_entries(w), 0, 0};
     unsigned char *p = (unsigned char *)buffer + sizeof h;
     for (int i = 0; i < w->skeleton_count; i++) {
-        const skeleton *s = w->skeletons[i];
+        const wr_skeleton *s = w->skeletons[i];
         memcpy(p + (size_t)s->q_world_offset * sizeof(double), s->q, (size_t)s->nq * sizeof(double));
         memcpy(p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), s->v, (size_t)s->nv * sizeof(double));
     }
@@ -559,7 +559,7 @@ wr_status world_save_snapshot(const world *w, void *buffer, size_t bytes)
     return WR_OK;
 }
 
-wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes)
+wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t bytes)
 {
     if (!w || !buffer)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
@@ -590,7 +590,7 @@ wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes)
     if (!w->solver && h.cache_count)
         return WR_FAIL(WR_ERR_INVALID_STATE, "the snapshot has a warm-start cache, this world has no solver");
     for (int i = 0; i < w->skeleton_count; i++) {
-        skeleton *s = w->skeletons[i];
+        wr_skeleton *s = w->skeletons[i];
         memcpy(s->q, p + (size_t)s->q_world_offset * sizeof(double), (size_t)s->nq * sizeof(double));
         memcpy(s->v, p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), (size_t)s->nv * sizeof(double));
         skeleton_invalidate(s);
@@ -604,11 +604,11 @@ wr_status world_restore_snapshot(world *w, const void *buffer, size_t bytes)
 
 /* A world-memory snapshot is sized for the warm-start cache's capacity, not only its current count, so it keeps
  * fitting while contacts come and go (until the cache itself grows). */
-static uint32_t cache_room(const world *w)
+static uint32_t cache_room(const wr_world *w)
 {
     uint32_t n = cache_entries(w);
     if (w->solver) {
-        collision_stats st;
+        wr_collision_stats st;
         constraint_solver_get_stats(w->solver, &st);
         if (st.cache_capacity > n)
             n = (uint32_t)st.cache_capacity;
@@ -616,17 +616,17 @@ static uint32_t cache_room(const world *w)
     return n;
 }
 
-wr_status world_snapshot_create(world *w, world_snapshot **out)
+wr_status wr_world_snapshot_create(wr_world *w, wr_world_snapshot **out)
 {
     if (!w || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and out must not be NULL");
     size_t bytes = snapshot_bytes(w, cache_room(w));
     void *mem = NULL;
-    wr_status st = memory_manager_allocate(w->manager, sizeof(world_snapshot) + bytes, alignof(world_snapshot),
+    wr_status st = wr_memory_manager_allocate(w->manager, sizeof(wr_world_snapshot) + bytes, alignof(wr_world_snapshot),
                                            W_TAG, &mem);
     if (st != WR_OK)
         return st;
-    world_snapshot *snap = mem;
+    wr_world_snapshot *snap = mem;
     snap->owner = w;
     snap->bytes = bytes;
     w->snapshots++;
@@ -634,51 +634,51 @@ wr_status world_snapshot_create(world *w, world_snapshot **out)
     return WR_OK;
 }
 
-wr_status world_snapshot_save(const world *w, world_snapshot *snap)
+wr_status wr_world_snapshot_save(const wr_world *w, wr_world_snapshot *snap)
 {
     if (!w || !snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
-    if (snap->bytes < world_snapshot_size(w))
+    if (snap->bytes < wr_world_snapshot_size(w))
         return WR_FAIL(WR_ERR_INVALID_STATE,
                        "the snapshot holds %zu bytes, the world's state now needs %zu (%u warm-start entries): "
-                       "create a new snapshot", snap->bytes, world_snapshot_size(w), cache_entries(w));
-    return world_save_snapshot(w, snap->data, snap->bytes);
+                       "create a new snapshot", snap->bytes, wr_world_snapshot_size(w), cache_entries(w));
+    return wr_world_save_snapshot(w, snap->data, snap->bytes);
 }
 
-wr_status world_snapshot_restore(world *w, const world_snapshot *snap)
+wr_status wr_world_snapshot_restore(wr_world *w, const wr_world_snapshot *snap)
 {
     if (!w || !snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
-    return world_restore_snapshot(w, snap->data, snap->bytes);
+    return wr_world_restore_snapshot(w, snap->data, snap->bytes);
 }
 
-wr_status world_snapshot_destroy(world *w, world_snapshot *snap)
+wr_status wr_world_snapshot_destroy(wr_world *w, wr_world_snapshot *snap)
 {
     if (!w || !snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
     w->snapshots--;
-    return memory_manager_deallocate(w->manager, snap, sizeof(world_snapshot) + snap->bytes,
-                                     alignof(world_snapshot), W_TAG);
+    return wr_memory_manager_deallocate(w->manager, snap, sizeof(wr_world_snapshot) + snap->bytes,
+                                     alignof(wr_world_snapshot), W_TAG);
 }
 
 /* ---- dynamics_internal.h accessors ------------------------------------------------------------------------- */
 
-int dyn_world_skeleton_count(const world *w) { return w->skeleton_count; }
-skeleton *dyn_world_skeleton(const world *w, int index) { return w->skeletons[index]; }
-double dyn_world_time_step(const world *w) { return w->dt; }
-vec3 dyn_world_gravity(const world *w) { return w->gravity; }
-int dyn_world_dof_count(const world *w) { return w->nv; }
-uint64_t dyn_world_layout_version(const world *w) { return w->layout_version; }
+int dyn_world_skeleton_count(const wr_world *w) { return w->skeleton_count; }
+wr_skeleton *dyn_world_skeleton(const wr_world *w, int index) { return w->skeletons[index]; }
+double dyn_world_time_step(const wr_world *w) { return w->dt; }
+vec3 dyn_world_gravity(const wr_world *w) { return w->gravity; }
+int dyn_world_dof_count(const wr_world *w) { return w->nv; }
+uint64_t dyn_world_layout_version(const wr_world *w) { return w->layout_version; }
 
-void dyn_skeleton_shapes_changed(skeleton *s)
+void dyn_skeleton_shapes_changed(wr_skeleton *s)
 {
     if (s->world)
         s->world->layout_version++;
 }
-constraint_solver *dyn_world_constraint_solver(const world *w) { return w ? w->solver : NULL; }
+constraint_solver *dyn_world_constraint_solver(const wr_world *w) { return w ? w->solver : NULL; }

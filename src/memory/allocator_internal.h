@@ -1,9 +1,9 @@
-/* Internal view of memory_allocator handles and the argument checks shared by every allocator in src/memory.
+/* Internal view of wr_memory_allocator handles and the argument checks shared by every allocator in src/memory.
  *
  * A handle is a copy of the operations plus the implementation's state. Handles created by
  * memory_allocator_create_* are heap-allocated and owned by their creator; handles embedded in another object
  * (a pool, free list, manager or frame allocator seen as an allocator) belong to that object and cannot be
- * destroyed through memory_allocator_destroy(). */
+ * destroyed through wr_memory_allocator_destroy(). */
 #ifndef WR_MEMORY_ALLOCATOR_INTERNAL_H
 #define WR_MEMORY_ALLOCATOR_INTERNAL_H
 
@@ -22,15 +22,15 @@ typedef enum memory_allocator_kind {
     MEMORY_ALLOCATOR_KIND_EMBEDDED
 } memory_allocator_kind;
 
-struct memory_allocator {
-    memory_allocator_ops ops;
+struct wr_memory_allocator {
+    wr_memory_allocator_ops ops;
     void *self;
     memory_allocator_kind kind;
     char name[64];
 };
 
 /* Fill a handle that lives inside another object (pool, free list, manager, frame). */
-void memory_allocator_init_embedded(memory_allocator *handle, const memory_allocator_ops *ops, void *self,
+void memory_allocator_init_embedded(wr_memory_allocator *handle, const wr_memory_allocator_ops *ops, void *self,
                                     const char *name);
 
 /* Keeps cold paths (errors, refills) out of the fast functions, so those need no stack frame. */
@@ -42,7 +42,7 @@ void memory_allocator_init_embedded(memory_allocator *handle, const memory_alloc
 
 /* Call an allocator's allocate operation with checked arguments (how allocators call their base). A failure of
  * user operations that left no message gets one. */
-wr_status memory_base_allocate(memory_allocator *allocator, size_t bytes, size_t alignment, void **out);
+wr_status memory_base_allocate(wr_memory_allocator *allocator, size_t bytes, size_t alignment, void **out);
 
 static inline bool memory_is_power_of_two(size_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
@@ -56,8 +56,8 @@ wr_status memory_fail_request(const char *function, size_t bytes, size_t alignme
 
 static inline bool memory_request_ok(size_t bytes, size_t alignment)
 {
-    return bytes - 1 < MEMORY_ALLOCATOR_MAX_BYTES && memory_is_power_of_two(alignment) &&
-           alignment <= MEMORY_ALLOCATOR_MAX_ALIGNMENT;
+    return bytes - 1 < WR_MEMORY_ALLOCATOR_MAX_BYTES && memory_is_power_of_two(alignment) &&
+           alignment <= WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT;
 }
 
 #endif

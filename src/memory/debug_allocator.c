@@ -21,7 +21,7 @@ typedef struct debug_entry {
 } debug_entry;
 
 typedef struct debug_state {
-    memory_allocator *inner;
+    wr_memory_allocator *inner;
     debug_entry *entries;
     size_t capacity;    /* power of two */
     size_t used;        /* LIVE + FREED entries */
@@ -152,7 +152,7 @@ static wr_status debug_release(void *self)
     return WR_OK;
 }
 
-wr_status memory_allocator_create_debug(memory_allocator *inner, memory_allocator **out)
+wr_status wr_memory_allocator_create_debug(wr_memory_allocator *inner, wr_memory_allocator **out)
 {
     if (!inner)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "inner is NULL");
@@ -160,7 +160,7 @@ wr_status memory_allocator_create_debug(memory_allocator *inner, memory_allocato
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     debug_state *state = calloc(1, sizeof *state);
     debug_entry *entries = calloc(64, sizeof *entries);
-    memory_allocator *handle = malloc(sizeof *handle);
+    wr_memory_allocator *handle = malloc(sizeof *handle);
     if (!state || !entries || !handle) {
         free(state);
         free(entries);
@@ -170,7 +170,7 @@ wr_status memory_allocator_create_debug(memory_allocator *inner, memory_allocato
     state->inner = inner;
     state->entries = entries;
     state->capacity = 64;
-    static const memory_allocator_ops ops = {debug_allocate, debug_deallocate, debug_release};
+    static const wr_memory_allocator_ops ops = {debug_allocate, debug_deallocate, debug_release};
     char name[96];
     snprintf(name, sizeof name, "debug(%s)", inner->name);
     memory_allocator_init_embedded(handle, &ops, state, name);
@@ -179,7 +179,7 @@ wr_status memory_allocator_create_debug(memory_allocator *inner, memory_allocato
     return WR_OK;
 }
 
-wr_status memory_allocator_debug_report(const memory_allocator *allocator, size_t *live_blocks, size_t *live_bytes,
+wr_status wr_memory_allocator_debug_report(const wr_memory_allocator *allocator, size_t *live_blocks, size_t *live_bytes,
                                         size_t *problems)
 {
     if (!allocator)

@@ -18,7 +18,7 @@ typedef struct frame_chunk {
     size_t capacity;             /* data bytes after the header */
 } frame_chunk;
 
-struct frame_allocator {
+struct wr_frame_allocator {
     char *cur;                   /* fast path: next free byte and end of the current chunk */
     char *end;
     uint64_t allocations;
@@ -31,19 +31,19 @@ struct frame_allocator {
     uint64_t resets;
     uint64_t growths;
     uint64_t manager_requests;
-    memory_manager *manager;
-    memory_tag tag;
-    memory_allocator handle;
+    wr_memory_manager *manager;
+    wr_memory_tag tag;
+    wr_memory_allocator handle;
 };
 
 static char *chunk_data(frame_chunk *chunk) { return (char *)chunk + FRAME_CHUNK_HEADER; }
 
-static size_t used_bytes(const frame_allocator *frame)
+static size_t used_bytes(const wr_frame_allocator *frame)
 {
     return frame->current ? frame->before + (size_t)(frame->cur - chunk_data(frame->current)) : 0;
 }
 
-static void enter_chunk(frame_allocator *frame, frame_chunk *chunk, size_t before)
+static void enter_chunk(wr_frame_allocator *frame, frame_chunk *chunk, size_t before)
 {
     frame->current = chunk;
     frame->before = before;
@@ -52,11 +52,11 @@ static void enter_chunk(frame_allocator *frame, frame_chunk *chunk, size_t befor
 }
 
 /* Ask the manager for a chunk with `capacity` data bytes. Nothing changes on failure. */
-static wr_status new_chunk(frame_allocator *frame, size_t capacity, frame_chunk **out)
+static wr_status new_chunk(wr_frame_allocator *frame, size_t capacity, frame_chunk **out)
 {
     capacity = (size_t)memory_align_up(capacity, FRAME_CHUNK_ALIGNMENT);
     void *memory;
-    wr_status status = memory_manager_allocate(frame->manager, FRAME_CHUNK_HEADER + capacity, FRAME_CHUNK_ALIGNMENT,
+    wr_status status = wr_memory_manager_allocate(frame->manager, FRAME_CHUNK_HEADER + capacity, FRAME_CHUNK_ALIGNMENT,
                                                frame->tag, &memory);
     if (status != WR_OK)
         return status; /* refusals are counted by the manager (budget_refusals), not here */
@@ -69,10 +69,10 @@ static wr_status new_chunk(frame_allocator *frame, size_t capacity, frame_chunk 
     return WR_OK;
 }
 
-static void free_chunk(frame_allocator *frame, frame_chunk *chunk)
+static void free_chunk(wr_frame_allocator *frame, frame_chunk *chunk)
 {
     frame->capacity_bytes -= chunk->capacity;
-    memory_manager_deallocate(frame->manager, chunk, FRAME_CHUNK_HEADER + chunk->capacity, FRAME_CHUNK_ALIGNMENT,
+    wr_memory_manager_deallocate(frame->manager, chunk, FRAME_CHUNK_HEADER + chunk->capacity, FRAME_CHUNK_ALIGNMENT,
                               frame->tag);
 }
 
@@ -81,7 +81,7 @@ static void free_chunk(frame_allocator *frame, frame_chunk *chunk)
 /* ------------------------------------------------------------------------------------------------------------ */
 
 /* No buffer at all (a consolidation was refused): take one of at least the initial size. */
-static MEMORY_COLD wr_status allocate_first_chunk(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_first_chunk(wr_frame_allocator *frame, size_t bytes, size_t alignment, void **out)
 {
     size_t capacity = bytes + (alignment > FRAME_CHUNK_ALIGNMENT ? alignment : 0);
     if (capacity < frame->initial_bytes)
@@ -100,7 +100,7 @@ static MEMORY_COLD wr_status allocate_first_chunk(frame_allocator *frame, size_t
 }
 
 /* The current chunk is full: go on to a later chunk of the chain that fits, or chain a new one. */
-static MEMORY_COLD wr_status allocate_slow(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_slow(wr_frame_allocator *frame, size_t bytes, size_t alignment, void **out)
 {
     if (!frame->current)
         return allocate_first_chunk(frame, bytes, alignment, out);
@@ -135,19 +135,19 @@ static MEMORY_COLD wr_status allocate_slow(frame_allocator *frame, size_t bytes,
     return WR_OK;
 }
 
-static MEMORY_COLD wr_status allocate_refused(const frame_allocator *frame, size_t bytes, size_t alignment,
+static MEMORY_COLD wr_status allocate_refused(const wr_frame_allocator *frame, size_t bytes, size_t alignment,
                                               void **out)
 {
     if (!frame || !out)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, "frame_allocator_allocate", "%s is NULL", frame ? "out" : "frame");
-    return memory_fail_request("frame_allocator_allocate", bytes, alignment);
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_frame_allocator_allocate", "%s is NULL", frame ? "out" : "frame");
+    return memory_fail_request("wr_frame_allocator_allocate", bytes, alignment);
 }
 
 /* The fast path: checks, one aligned bump, one bound test. Everything else is a tail call. */
-wr_status frame_allocator_allocate(frame_allocator *frame, size_t bytes, size_t alignment, void **out)
+wr_status wr_frame_allocator_allocate(wr_frame_allocator *frame, size_t bytes, size_t alignment, void **out)
 {
     if (alignment == 0)
-        alignment = FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
+        alignment = WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
     if (!frame || !out || !memory_request_ok(bytes, alignment))
         return allocate_refused(frame, bytes, alignment, out);
     uintptr_t p = memory_align_up((uintptr_t)frame->cur, alignment);
@@ -165,7 +165,7 @@ wr_status frame_allocator_allocate(frame_allocator *frame, size_t bytes, size_t 
 
 /* After growth: give the chain back and take one buffer of the high-water size. If the manager refuses that,
  * try the initial size; if it refuses again the frame stays empty and the next allocate asks again. */
-static wr_status consolidate(frame_allocator *frame)
+static wr_status consolidate(wr_frame_allocator *frame)
 {
     frame_chunk *chunk = frame->first;
     while (chunk) {
@@ -186,7 +186,7 @@ static wr_status consolidate(frame_allocator *frame)
     return WR_OK;
 }
 
-wr_status frame_allocator_reset(frame_allocator *frame)
+wr_status wr_frame_allocator_reset(wr_frame_allocator *frame)
 {
     if (!frame)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "frame is NULL");
@@ -200,12 +200,12 @@ wr_status frame_allocator_reset(frame_allocator *frame)
     return WR_OK;
 }
 
-size_t frame_allocator_mark(const frame_allocator *frame)
+size_t wr_frame_allocator_mark(const wr_frame_allocator *frame)
 {
     return frame ? used_bytes(frame) : 0;
 }
 
-wr_status frame_allocator_rewind(frame_allocator *frame, size_t mark)
+wr_status wr_frame_allocator_rewind(wr_frame_allocator *frame, size_t mark)
 {
     if (!frame)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "frame is NULL");
@@ -230,12 +230,12 @@ wr_status frame_allocator_rewind(frame_allocator *frame, size_t mark)
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
-/* Life cycle, statistics, and as a memory_allocator                                                             */
+/* Life cycle, statistics, and as a wr_memory_allocator                                                             */
 /* ------------------------------------------------------------------------------------------------------------ */
 
 static wr_status op_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    return frame_allocator_allocate(self, bytes, alignment, out);
+    return wr_frame_allocator_allocate(self, bytes, alignment, out);
 }
 
 static wr_status op_deallocate(void *self, void *ptr, size_t bytes)
@@ -243,21 +243,21 @@ static wr_status op_deallocate(void *self, void *ptr, size_t bytes)
     (void)self;
     (void)ptr;
     (void)bytes;
-    return WR_OK; /* released all at once by frame_allocator_reset() */
+    return WR_OK; /* released all at once by wr_frame_allocator_reset() */
 }
 
-wr_status frame_allocator_create(memory_manager *manager, size_t initial_bytes, memory_tag tag, frame_allocator **out)
+wr_status wr_frame_allocator_create(wr_memory_manager *manager, size_t initial_bytes, wr_memory_tag tag, wr_frame_allocator **out)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    if ((unsigned)tag >= MEMORY_TAG_COUNT)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "tag %d is not a memory_tag", (int)tag);
-    if (initial_bytes > MEMORY_ALLOCATOR_MAX_BYTES)
+    if ((unsigned)tag >= WR_MEMORY_TAG_COUNT)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "tag %d is not a wr_memory_tag", (int)tag);
+    if (initial_bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "size overflow: initial_bytes %zu is above %zu", initial_bytes,
-                       (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
-    frame_allocator *frame = calloc(1, sizeof *frame);
+                       (size_t)WR_MEMORY_ALLOCATOR_MAX_BYTES);
+    wr_frame_allocator *frame = calloc(1, sizeof *frame);
     if (!frame)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for a frame allocator");
     frame->manager = manager;
@@ -271,13 +271,13 @@ wr_status frame_allocator_create(memory_manager *manager, size_t initial_bytes, 
     }
     frame->first = chunk;
     enter_chunk(frame, chunk, 0);
-    static const memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
+    static const wr_memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
     memory_allocator_init_embedded(&frame->handle, &ops, frame, "frame");
     *out = frame;
     return WR_OK;
 }
 
-wr_status frame_allocator_destroy(frame_allocator *frame)
+wr_status wr_frame_allocator_destroy(wr_frame_allocator *frame)
 {
     if (!frame)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "frame is NULL");
@@ -291,7 +291,7 @@ wr_status frame_allocator_destroy(frame_allocator *frame)
     return WR_OK;
 }
 
-wr_status frame_allocator_get_stats(const frame_allocator *frame, frame_allocator_stats *out)
+wr_status wr_frame_allocator_get_stats(const wr_frame_allocator *frame, wr_frame_allocator_stats *out)
 {
     if (!frame)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "frame is NULL");
@@ -308,7 +308,7 @@ wr_status frame_allocator_get_stats(const frame_allocator *frame, frame_allocato
     return WR_OK;
 }
 
-memory_allocator *frame_allocator_as_allocator(frame_allocator *frame)
+wr_memory_allocator *wr_frame_allocator_as_allocator(wr_frame_allocator *frame)
 {
     return frame ? &frame->handle : NULL;
 }

@@ -58,7 +58,7 @@ static unsigned bin_of(size_t size)
     return 63u - (unsigned)__builtin_clzll((unsigned long long)size);
 }
 
-static void bin_insert(free_list_allocator *a, fl_header *h)
+static void bin_insert(wr_free_list_allocator *a, fl_header *h)
 {
     fl_free *f = (fl_free *)h;
     unsigned b = bin_of(block_size(h));
@@ -70,7 +70,7 @@ static void bin_insert(free_list_allocator *a, fl_header *h)
     a->bin_bitmap |= (uint64_t)1 << b;
 }
 
-static void bin_remove(free_list_allocator *a, fl_header *h)
+static void bin_remove(wr_free_list_allocator *a, fl_header *h)
 {
     fl_free *f = (fl_free *)h;
     unsigned b = bin_of(block_size(h));
@@ -111,7 +111,7 @@ static fl_header *search_bin(fl_free *f, size_t need, size_t alignment, size_t l
 
 /* Good fit in bounded time: a few blocks of the request's own bin (so holes get reused), then the smallest
  * non-empty larger bin (whose blocks all fit unless alignment gets in the way), then the rest of the own bin. */
-static fl_header *find_block(free_list_allocator *a, size_t need, size_t alignment, uintptr_t *payload)
+static fl_header *find_block(wr_free_list_allocator *a, size_t need, size_t alignment, uintptr_t *payload)
 {
     unsigned own = bin_of(need);
     fl_header *h = search_bin(a->bins[own], need, alignment, 8, payload);
@@ -131,7 +131,7 @@ static fl_header *find_block(free_list_allocator *a, size_t need, size_t alignme
 /* Chunks                                                                                                        */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-static wr_status add_chunk(free_list_allocator *a, size_t need, size_t alignment, fl_header **block)
+static wr_status add_chunk(wr_free_list_allocator *a, size_t need, size_t alignment, fl_header **block)
 {
     size_t bytes = need + FL_CHUNK_OVERHEAD + (alignment > FL_HEADER ? alignment + FL_MIN_BLOCK : 0);
     bytes = (size_t)memory_align_up(bytes, 4096);
@@ -162,7 +162,7 @@ static wr_status add_chunk(free_list_allocator *a, size_t need, size_t alignment
     return WR_OK;
 }
 
-static void return_chunk(free_list_allocator *a, fl_chunk *chunk)
+static void return_chunk(wr_free_list_allocator *a, fl_chunk *chunk)
 {
     if (chunk->prev)
         chunk->prev->next = chunk->next;
@@ -186,7 +186,7 @@ static size_t block_need(size_t bytes)
     return need < FL_MIN_BLOCK ? FL_MIN_BLOCK : need;
 }
 
-wr_status free_list_allocate_unchecked(free_list_allocator *a, size_t bytes, size_t alignment, void **out)
+wr_status free_list_allocate_unchecked(wr_free_list_allocator *a, size_t bytes, size_t alignment, void **out)
 {
     if (alignment < FL_HEADER)
         alignment = FL_HEADER;
@@ -232,7 +232,7 @@ wr_status free_list_allocate_unchecked(free_list_allocator *a, size_t bytes, siz
 }
 
 /* Free the block at ptr and merge it with free neighbours; the merged block in *merged. */
-static wr_status deallocate_block(free_list_allocator *a, void *ptr, size_t bytes, fl_header **merged)
+static wr_status deallocate_block(wr_free_list_allocator *a, void *ptr, size_t bytes, fl_header **merged)
 {
     if ((uintptr_t)ptr & 15u)
         return WR_FAIL(WR_ERR_CORRUPTION, "%p is not 16-byte aligned, so not a free-list block", ptr);
@@ -266,7 +266,7 @@ static wr_status deallocate_block(free_list_allocator *a, void *ptr, size_t byte
     return WR_OK;
 }
 
-wr_status free_list_deallocate_checked(free_list_allocator *a, void *ptr, size_t bytes)
+wr_status free_list_deallocate_checked(wr_free_list_allocator *a, void *ptr, size_t bytes)
 {
     fl_header *h = NULL;
     return deallocate_block(a, ptr, bytes, &h);
@@ -280,13 +280,13 @@ static int chunk_empty(fl_chunk *chunk)
     return !block_used(h) && block_spans_chunk(h);
 }
 
-static void release_empty_chunk(free_list_allocator *a, fl_chunk *chunk)
+static void release_empty_chunk(wr_free_list_allocator *a, fl_chunk *chunk)
 {
     bin_remove(a, first_block(chunk));
     return_chunk(a, chunk);
 }
 
-wr_status free_list_deallocate_shedding(free_list_allocator *a, void *ptr, size_t bytes)
+wr_status free_list_deallocate_shedding(wr_free_list_allocator *a, void *ptr, size_t bytes)
 {
     fl_header *h = NULL;
     wr_status status = deallocate_block(a, ptr, bytes, &h);
@@ -308,7 +308,7 @@ wr_status free_list_deallocate_shedding(free_list_allocator *a, void *ptr, size_
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
-/* Life cycle, as a memory_allocator, and the public API                                                         */
+/* Life cycle, as a wr_memory_allocator, and the public API                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
 static wr_status op_allocate(void *self, size_t bytes, size_t alignment, void **out)
@@ -321,16 +321,16 @@ static wr_status op_deallocate(void *self, void *ptr, size_t bytes)
     return free_list_deallocate_checked(self, ptr, bytes);
 }
 
-void free_list_init(free_list_allocator *a, memory_allocator *base, size_t chunk_bytes)
+void free_list_init(wr_free_list_allocator *a, wr_memory_allocator *base, size_t chunk_bytes)
 {
-    *a = (free_list_allocator){0};
+    *a = (wr_free_list_allocator){0};
     a->base = base;
-    a->chunk_bytes = chunk_bytes ? chunk_bytes : FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES;
-    static const memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
+    a->chunk_bytes = chunk_bytes ? chunk_bytes : WR_FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES;
+    static const wr_memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
     memory_allocator_init_embedded(&a->handle, &ops, a, "free-list");
 }
 
-void free_list_release_chunks(free_list_allocator *a)
+void free_list_release_chunks(wr_free_list_allocator *a)
 {
     fl_chunk *chunk = a->chunks;
     while (chunk) {
@@ -347,16 +347,16 @@ void free_list_release_chunks(free_list_allocator *a)
     a->bin_bitmap = 0;
 }
 
-wr_status free_list_allocator_create(memory_allocator *base, size_t chunk_bytes, free_list_allocator **out)
+wr_status wr_free_list_allocator_create(wr_memory_allocator *base, size_t chunk_bytes, wr_free_list_allocator **out)
 {
     if (!base)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "base is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    if (chunk_bytes != 0 && (chunk_bytes < FL_MIN_CHUNK_BYTES || chunk_bytes > MEMORY_ALLOCATOR_MAX_BYTES))
+    if (chunk_bytes != 0 && (chunk_bytes < FL_MIN_CHUNK_BYTES || chunk_bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "chunk_bytes %zu is outside %u..%zu (or 0 for the default)",
-                       chunk_bytes, FL_MIN_CHUNK_BYTES, (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
-    free_list_allocator *a = malloc(sizeof *a);
+                       chunk_bytes, FL_MIN_CHUNK_BYTES, (size_t)WR_MEMORY_ALLOCATOR_MAX_BYTES);
+    wr_free_list_allocator *a = malloc(sizeof *a);
     if (!a)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for a free-list allocator");
     free_list_init(a, base, (size_t)memory_align_up(chunk_bytes, 16));
@@ -364,7 +364,7 @@ wr_status free_list_allocator_create(memory_allocator *base, size_t chunk_bytes,
     return WR_OK;
 }
 
-wr_status free_list_allocator_destroy(free_list_allocator *a)
+wr_status wr_free_list_allocator_destroy(wr_free_list_allocator *a)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
@@ -378,31 +378,31 @@ wr_status free_list_allocator_destroy(free_list_allocator *a)
     return WR_OK;
 }
 
-wr_status free_list_allocator_allocate(free_list_allocator *a, size_t bytes, size_t alignment, void **out)
+wr_status wr_free_list_allocator_allocate(wr_free_list_allocator *a, size_t bytes, size_t alignment, void **out)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     if (alignment == 0)
-        alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
+        alignment = WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
     if (!memory_request_ok(bytes, alignment))
         return memory_fail_request(__func__, bytes, alignment);
     return free_list_allocate_unchecked(a, bytes, alignment, out);
 }
 
-wr_status free_list_allocator_deallocate(free_list_allocator *a, void *ptr, size_t bytes)
+wr_status wr_free_list_allocator_deallocate(wr_free_list_allocator *a, void *ptr, size_t bytes)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
     if (!ptr)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
-    if (bytes - 1 >= MEMORY_ALLOCATOR_MAX_BYTES)
+    if (bytes - 1 >= WR_MEMORY_ALLOCATOR_MAX_BYTES)
         return memory_fail_request(__func__, bytes, 16);
     return free_list_deallocate_checked(a, ptr, bytes);
 }
 
-wr_status free_list_allocator_trim(free_list_allocator *a)
+wr_status wr_free_list_allocator_trim(wr_free_list_allocator *a)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
@@ -420,13 +420,13 @@ wr_status free_list_allocator_trim(free_list_allocator *a)
     return WR_OK;
 }
 
-wr_status free_list_allocator_get_stats(const free_list_allocator *a, free_list_allocator_stats *out)
+wr_status wr_free_list_allocator_get_stats(const wr_free_list_allocator *a, wr_free_list_allocator_stats *out)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    *out = (free_list_allocator_stats){0};
+    *out = (wr_free_list_allocator_stats){0};
     out->bytes_in_use = a->bytes_in_use;
     out->peak_bytes_in_use = a->peak_bytes_in_use;
     out->bytes_reserved = a->bytes_reserved;
@@ -450,7 +450,7 @@ wr_status free_list_allocator_get_stats(const free_list_allocator *a, free_list_
     return WR_OK;
 }
 
-wr_status free_list_allocator_visit_chunks(const free_list_allocator *a, free_list_allocator_chunk_visitor visitor,
+wr_status wr_free_list_allocator_visit_chunks(const wr_free_list_allocator *a, wr_free_list_allocator_chunk_visitor visitor,
                                            void *context)
 {
     if (!a)
@@ -462,7 +462,7 @@ wr_status free_list_allocator_visit_chunks(const free_list_allocator *a, free_li
     return WR_OK;
 }
 
-memory_allocator *free_list_allocator_as_allocator(free_list_allocator *a)
+wr_memory_allocator *wr_free_list_allocator_as_allocator(wr_free_list_allocator *a)
 {
     return a ? &a->handle : NULL;
 }

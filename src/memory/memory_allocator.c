@@ -1,4 +1,4 @@
-/* The memory_allocator interface: dispatch, argument checks, and the heap, custom and counting allocators.
+/* The wr_memory_allocator interface: dispatch, argument checks, and the heap, custom and counting allocators.
  * The debug allocator lives in debug_allocator.c. */
 #include "memory/allocator_internal.h"
 
@@ -15,13 +15,13 @@ wr_status memory_fail_request(const char *function, size_t bytes, size_t alignme
 {
     if (bytes == 0)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "bytes is 0 (a block must have a size)");
-    if (bytes > MEMORY_ALLOCATOR_MAX_BYTES)
+    if (bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "size overflow: %zu bytes is more than the largest request %zu",
-                       bytes, (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
+                       bytes, (size_t)WR_MEMORY_ALLOCATOR_MAX_BYTES);
     if (!memory_is_power_of_two(alignment))
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "alignment %zu is not a power of two", alignment);
     return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "alignment %zu is above the page size %u", alignment,
-                   MEMORY_ALLOCATOR_MAX_ALIGNMENT);
+                   WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT);
 }
 
 static void copy_name(char *dst, size_t capacity, const char *src)
@@ -33,7 +33,7 @@ static void copy_name(char *dst, size_t capacity, const char *src)
     dst[n] = '\0';
 }
 
-void memory_allocator_init_embedded(memory_allocator *handle, const memory_allocator_ops *ops, void *self,
+void memory_allocator_init_embedded(wr_memory_allocator *handle, const wr_memory_allocator_ops *ops, void *self,
                                     const char *name)
 {
     handle->ops = *ops;
@@ -42,10 +42,10 @@ void memory_allocator_init_embedded(memory_allocator *handle, const memory_alloc
     copy_name(handle->name, sizeof handle->name, name);
 }
 
-static wr_status new_handle(const memory_allocator_ops *ops, void *self, memory_allocator_kind kind,
-                            const char *name, memory_allocator **out)
+static wr_status new_handle(const wr_memory_allocator_ops *ops, void *self, memory_allocator_kind kind,
+                            const char *name, wr_memory_allocator **out)
 {
-    memory_allocator *handle = malloc(sizeof *handle);
+    wr_memory_allocator *handle = malloc(sizeof *handle);
     if (!handle)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for an allocator handle");
     handle->ops = *ops;
@@ -56,7 +56,7 @@ static wr_status new_handle(const memory_allocator_ops *ops, void *self, memory_
     return WR_OK;
 }
 
-wr_status memory_base_allocate(memory_allocator *allocator, size_t bytes, size_t alignment, void **out)
+wr_status memory_base_allocate(wr_memory_allocator *allocator, size_t bytes, size_t alignment, void **out)
 {
     if (allocator->kind != MEMORY_ALLOCATOR_KIND_CUSTOM)
         return allocator->ops.allocate(allocator->self, bytes, alignment, out);
@@ -72,7 +72,7 @@ wr_status memory_base_allocate(memory_allocator *allocator, size_t bytes, size_t
 /* Using any allocator                                                                                           */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-wr_status memory_allocator_allocate_aligned(memory_allocator *allocator, size_t bytes, size_t alignment, void **out)
+wr_status wr_memory_allocator_allocate_aligned(wr_memory_allocator *allocator, size_t bytes, size_t alignment, void **out)
 {
     if (!allocator)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
@@ -83,18 +83,18 @@ wr_status memory_allocator_allocate_aligned(memory_allocator *allocator, size_t 
     return memory_base_allocate(allocator, bytes, alignment, out);
 }
 
-wr_status memory_allocator_allocate(memory_allocator *allocator, size_t bytes, void **out)
+wr_status wr_memory_allocator_allocate(wr_memory_allocator *allocator, size_t bytes, void **out)
 {
-    return memory_allocator_allocate_aligned(allocator, bytes, MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT, out);
+    return wr_memory_allocator_allocate_aligned(allocator, bytes, WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT, out);
 }
 
-wr_status memory_allocator_deallocate(memory_allocator *allocator, void *ptr, size_t bytes)
+wr_status wr_memory_allocator_deallocate(wr_memory_allocator *allocator, void *ptr, size_t bytes)
 {
     if (!allocator)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
     if (!ptr)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
-    if (bytes - 1 >= MEMORY_ALLOCATOR_MAX_BYTES)
+    if (bytes - 1 >= WR_MEMORY_ALLOCATOR_MAX_BYTES)
         return memory_fail_request(__func__, bytes, 1);
     if (allocator->kind != MEMORY_ALLOCATOR_KIND_CUSTOM)
         return allocator->ops.deallocate(allocator->self, ptr, bytes);
@@ -105,12 +105,12 @@ wr_status memory_allocator_deallocate(memory_allocator *allocator, void *ptr, si
     return status;
 }
 
-const char *memory_allocator_name(const memory_allocator *allocator)
+const char *wr_memory_allocator_name(const wr_memory_allocator *allocator)
 {
     return allocator ? allocator->name : "(null)";
 }
 
-wr_status memory_allocator_destroy(memory_allocator *allocator)
+wr_status wr_memory_allocator_destroy(wr_memory_allocator *allocator)
 {
     if (!allocator)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
@@ -150,11 +150,11 @@ static wr_status heap_deallocate(void *self, void *ptr, size_t bytes)
     return WR_OK;
 }
 
-wr_status memory_allocator_create_heap(memory_allocator **out)
+wr_status wr_memory_allocator_create_heap(wr_memory_allocator **out)
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    static const memory_allocator_ops ops = {heap_allocate, heap_deallocate, NULL};
+    static const wr_memory_allocator_ops ops = {heap_allocate, heap_deallocate, NULL};
     return new_handle(&ops, NULL, MEMORY_ALLOCATOR_KIND_HEAP, "heap", out);
 }
 
@@ -162,8 +162,8 @@ wr_status memory_allocator_create_heap(memory_allocator **out)
 /* User operations                                                                                               */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-wr_status memory_allocator_create_custom(const memory_allocator_ops *ops, void *self, const char *name,
-                                         memory_allocator **out)
+wr_status wr_memory_allocator_create_custom(const wr_memory_allocator_ops *ops, void *self, const char *name,
+                                         wr_memory_allocator **out)
 {
     if (!ops)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ops is NULL");
@@ -179,7 +179,7 @@ wr_status memory_allocator_create_custom(const memory_allocator_ops *ops, void *
 /* ------------------------------------------------------------------------------------------------------------ */
 
 typedef struct counting_state {
-    memory_allocator *inner;
+    wr_memory_allocator *inner;
     atomic_uint_least64_t allocations;
     atomic_uint_least64_t deallocations;
     atomic_uint_least64_t failed_allocations;
@@ -220,7 +220,7 @@ static wr_status counting_release(void *self)
     return WR_OK;
 }
 
-wr_status memory_allocator_create_counting(memory_allocator *inner, memory_allocator **out)
+wr_status wr_memory_allocator_create_counting(wr_memory_allocator *inner, wr_memory_allocator **out)
 {
     if (!inner)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "inner is NULL");
@@ -232,14 +232,14 @@ wr_status memory_allocator_create_counting(memory_allocator *inner, memory_alloc
     state->inner = inner;
     char name[96]; /* longer than a handle's name, so snprintf never truncates; new_handle cuts at 63 */
     snprintf(name, sizeof name, "counting(%s)", inner->name);
-    static const memory_allocator_ops ops = {counting_allocate, counting_deallocate, counting_release};
+    static const wr_memory_allocator_ops ops = {counting_allocate, counting_deallocate, counting_release};
     wr_status status = new_handle(&ops, state, MEMORY_ALLOCATOR_KIND_COUNTING, name, out);
     if (status != WR_OK)
         free(state);
     return status;
 }
 
-wr_status memory_allocator_get_counts(const memory_allocator *allocator, memory_allocator_counts *out)
+wr_status wr_memory_allocator_get_counts(const wr_memory_allocator *allocator, wr_memory_allocator_counts *out)
 {
     if (!allocator)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");

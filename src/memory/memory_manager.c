@@ -3,42 +3,42 @@
  *
  * The pool and the free list do not see the base directly: they draw chunks through `base_view`, a handle whose
  * operations enforce the budget and count chunks, so a refused chunk leaves both untouched. Routing is by size
- * alone (<= MEMORY_MANAGER_POOL_MAX bytes -> pool), so deallocate needs no search. */
+ * alone (<= WR_MEMORY_MANAGER_POOL_MAX bytes -> pool), so deallocate needs no search. */
 #include "memory/free_list_internal.h"
 #include "memory/pool_internal.h"
 #include "worldrunner/memory_manager.h"
 
 #include <stdlib.h>
 
-struct memory_manager {
-    pool_allocator pool;
-    free_list_allocator free_list;
+struct wr_memory_manager {
+    wr_pool_allocator pool;
+    wr_free_list_allocator free_list;
     size_t bytes_in_use;
     size_t peak_bytes_in_use;
     uint64_t allocations;
     uint64_t deallocations;
     uint64_t pool_allocations;
     uint64_t budget_refusals;
-    memory_tag_stats by_tag[MEMORY_TAG_COUNT];
+    wr_memory_tag_stats by_tag[WR_MEMORY_TAG_COUNT];
     /* chunks held from the base, via base_view */
     size_t budget_bytes;
     size_t bytes_reserved;
     size_t peak_bytes_reserved;
     size_t chunks;
     uint64_t base_requests;
-    memory_allocator *base;
+    wr_memory_allocator *base;
     int owns_base;
-    memory_allocator base_view;
-    memory_allocator handle;
+    wr_memory_allocator base_view;
+    wr_memory_allocator handle;
 };
 
-_Static_assert(MEMORY_MANAGER_POOL_MAX == POOL_ALLOCATOR_MAX_BLOCK, "the manager routes to the pool what it serves");
+_Static_assert(WR_MEMORY_MANAGER_POOL_MAX == WR_POOL_ALLOCATOR_MAX_BLOCK, "the manager routes to the pool what it serves");
 
-static const char *const tag_names[MEMORY_TAG_COUNT] = {"world", "skeleton", "collision", "solver", "user"};
+static const char *const tag_names[WR_MEMORY_TAG_COUNT] = {"world", "skeleton", "collision", "solver", "user"};
 
-const char *memory_tag_name(memory_tag tag)
+const char *wr_memory_tag_name(wr_memory_tag tag)
 {
-    return (unsigned)tag < MEMORY_TAG_COUNT ? tag_names[tag] : "(invalid tag)";
+    return (unsigned)tag < WR_MEMORY_TAG_COUNT ? tag_names[tag] : "(invalid tag)";
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -47,7 +47,7 @@ const char *memory_tag_name(memory_tag tag)
 
 static wr_status base_view_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    memory_manager *m = self;
+    wr_memory_manager *m = self;
     if (m->budget_bytes && (bytes > m->budget_bytes || m->bytes_reserved > m->budget_bytes - bytes))
         return WR_FAIL(WR_ERR_BUDGET, "budget of %zu bytes: %zu reserved, a chunk of %zu more would pass it",
                        m->budget_bytes, m->bytes_reserved, bytes);
@@ -64,7 +64,7 @@ static wr_status base_view_allocate(void *self, size_t bytes, size_t alignment, 
 
 static wr_status base_view_deallocate(void *self, void *ptr, size_t bytes)
 {
-    memory_manager *m = self;
+    wr_memory_manager *m = self;
     m->chunks--;
     m->bytes_reserved -= bytes;
     return m->base->ops.deallocate(m->base->self, ptr, bytes);
@@ -74,34 +74,34 @@ static wr_status base_view_deallocate(void *self, void *ptr, size_t bytes)
 /* Allocate and free                                                                                             */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-static MEMORY_COLD wr_status allocate_refused(const memory_manager *manager, size_t bytes, size_t alignment,
-                                              memory_tag tag, void **out)
+static MEMORY_COLD wr_status allocate_refused(const wr_memory_manager *manager, size_t bytes, size_t alignment,
+                                              wr_memory_tag tag, void **out)
 {
-    const char *function = "memory_manager_allocate";
+    const char *function = "wr_memory_manager_allocate";
     if (!manager)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "manager is NULL");
     if (!out)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "out is NULL");
     if (!memory_request_ok(bytes, alignment))
         return memory_fail_request(function, bytes, alignment);
-    return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a memory_tag (0..%d)", (int)tag,
-                   MEMORY_TAG_COUNT - 1);
+    return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a wr_memory_tag (0..%d)", (int)tag,
+                   WR_MEMORY_TAG_COUNT - 1);
 }
 
-static MEMORY_COLD wr_status allocate_failed(memory_manager *manager, wr_status status)
+static MEMORY_COLD wr_status allocate_failed(wr_memory_manager *manager, wr_status status)
 {
     if (status == WR_ERR_BUDGET)
         manager->budget_refusals++;
     return status;
 }
 
-wr_status memory_manager_allocate(memory_manager *manager, size_t bytes, size_t alignment, memory_tag tag, void **out)
+wr_status wr_memory_manager_allocate(wr_memory_manager *manager, size_t bytes, size_t alignment, wr_memory_tag tag, void **out)
 {
     if (alignment == 0)
-        alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!manager || !out || !memory_request_ok(bytes, alignment) || (unsigned)tag >= MEMORY_TAG_COUNT)
+        alignment = WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
+    if (!manager || !out || !memory_request_ok(bytes, alignment) || (unsigned)tag >= WR_MEMORY_TAG_COUNT)
         return allocate_refused(manager, bytes, alignment, tag, out);
-    int small = bytes <= MEMORY_MANAGER_POOL_MAX;
+    int small = bytes <= WR_MEMORY_MANAGER_POOL_MAX;
     wr_status status = small ? pool_allocate_unchecked(&manager->pool, bytes, alignment, out)
                              : free_list_allocate_unchecked(&manager->free_list, bytes, alignment, out);
     if (status != WR_OK)
@@ -111,7 +111,7 @@ wr_status memory_manager_allocate(memory_manager *manager, size_t bytes, size_t 
     manager->bytes_in_use += bytes;
     if (manager->bytes_in_use > manager->peak_bytes_in_use)
         manager->peak_bytes_in_use = manager->bytes_in_use;
-    memory_tag_stats *t = &manager->by_tag[tag];
+    wr_memory_tag_stats *t = &manager->by_tag[tag];
     t->allocations++;
     t->bytes_in_use += bytes;
     if (t->bytes_in_use > t->peak_bytes)
@@ -119,33 +119,33 @@ wr_status memory_manager_allocate(memory_manager *manager, size_t bytes, size_t 
     return WR_OK;
 }
 
-static MEMORY_COLD wr_status deallocate_refused(const memory_manager *manager, const void *ptr, size_t bytes,
-                                                size_t alignment, memory_tag tag)
+static MEMORY_COLD wr_status deallocate_refused(const wr_memory_manager *manager, const void *ptr, size_t bytes,
+                                                size_t alignment, wr_memory_tag tag)
 {
-    const char *function = "memory_manager_deallocate";
+    const char *function = "wr_memory_manager_deallocate";
     if (!manager)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "manager is NULL");
     if (!ptr)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "ptr is NULL");
     if (!memory_request_ok(bytes, alignment))
         return memory_fail_request(function, bytes, alignment);
-    if ((unsigned)tag >= MEMORY_TAG_COUNT)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a memory_tag (0..%d)", (int)tag,
-                       MEMORY_TAG_COUNT - 1);
+    if ((unsigned)tag >= WR_MEMORY_TAG_COUNT)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a wr_memory_tag (0..%d)", (int)tag,
+                       WR_MEMORY_TAG_COUNT - 1);
     if (manager->by_tag[tag].bytes_in_use < bytes)
         return wr_fail(WR_ERR_CORRUPTION, function, "freeing %zu bytes under tag '%s', which has only %zu bytes in "
                        "use (wrong size or tag?)", bytes, tag_names[tag], manager->by_tag[tag].bytes_in_use);
     return wr_fail(WR_ERR_CORRUPTION, function, "%p is not 16-byte aligned, so not a block of this manager", ptr);
 }
 
-wr_status memory_manager_deallocate(memory_manager *manager, void *ptr, size_t bytes, size_t alignment, memory_tag tag)
+wr_status wr_memory_manager_deallocate(wr_memory_manager *manager, void *ptr, size_t bytes, size_t alignment, wr_memory_tag tag)
 {
     if (alignment == 0)
-        alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!manager || !ptr || !memory_request_ok(bytes, alignment) || (unsigned)tag >= MEMORY_TAG_COUNT ||
+        alignment = WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
+    if (!manager || !ptr || !memory_request_ok(bytes, alignment) || (unsigned)tag >= WR_MEMORY_TAG_COUNT ||
         manager->by_tag[tag].bytes_in_use < bytes || ((uintptr_t)ptr & 15u))
         return deallocate_refused(manager, ptr, bytes, alignment, tag);
-    if (bytes <= MEMORY_MANAGER_POOL_MAX) {
+    if (bytes <= WR_MEMORY_MANAGER_POOL_MAX) {
         pool_deallocate_unchecked(&manager->pool, ptr, bytes);
     } else {
         wr_status status = free_list_deallocate_shedding(&manager->free_list, ptr, bytes);
@@ -154,27 +154,27 @@ wr_status memory_manager_deallocate(memory_manager *manager, void *ptr, size_t b
     }
     manager->deallocations++;
     manager->bytes_in_use -= bytes;
-    memory_tag_stats *t = &manager->by_tag[tag];
+    wr_memory_tag_stats *t = &manager->by_tag[tag];
     t->deallocations++;
     t->bytes_in_use -= bytes;
     return WR_OK;
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
-/* As a memory_allocator (tag user)                                                                              */
+/* As a wr_memory_allocator (tag user)                                                                              */
 /* ------------------------------------------------------------------------------------------------------------ */
 
 static wr_status op_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    return memory_manager_allocate(self, bytes, alignment, MEMORY_TAG_USER, out);
+    return wr_memory_manager_allocate(self, bytes, alignment, WR_MEMORY_TAG_USER, out);
 }
 
 static wr_status op_deallocate(void *self, void *ptr, size_t bytes)
 {
-    return memory_manager_deallocate(self, ptr, bytes, MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT, MEMORY_TAG_USER);
+    return wr_memory_manager_deallocate(self, ptr, bytes, WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT, WR_MEMORY_TAG_USER);
 }
 
-memory_allocator *memory_manager_as_allocator(memory_manager *manager)
+wr_memory_allocator *wr_memory_manager_as_allocator(wr_memory_manager *manager)
 {
     return manager ? &manager->handle : NULL;
 }
@@ -183,26 +183,26 @@ memory_allocator *memory_manager_as_allocator(memory_manager *manager)
 /* Life cycle                                                                                                    */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-void memory_manager_config_init(memory_manager_config *config)
+void wr_memory_manager_config_init(wr_memory_manager_config *config)
 {
     if (config)
-        *config = (memory_manager_config){0};
+        *config = (wr_memory_manager_config){0};
 }
 
 static wr_status check_chunk_bytes(const char *name, size_t bytes)
 {
-    if (bytes != 0 && (bytes < 4096 || bytes > MEMORY_ALLOCATOR_MAX_BYTES))
+    if (bytes != 0 && (bytes < 4096 || bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "config->%s %zu is outside 4096..%zu (or 0 for the default)", name,
-                       bytes, (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
+                       bytes, (size_t)WR_MEMORY_ALLOCATOR_MAX_BYTES);
     return WR_OK;
 }
 
-wr_status memory_manager_create(const memory_manager_config *config, memory_manager **out)
+wr_status wr_memory_manager_create(const wr_memory_manager_config *config, wr_memory_manager **out)
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    memory_manager_config defaults;
-    memory_manager_config_init(&defaults);
+    wr_memory_manager_config defaults;
+    wr_memory_manager_config_init(&defaults);
     if (!config)
         config = &defaults;
     wr_status status = check_chunk_bytes("pool_chunk_bytes", config->pool_chunk_bytes);
@@ -210,12 +210,12 @@ wr_status memory_manager_create(const memory_manager_config *config, memory_mana
         status = check_chunk_bytes("free_list_chunk_bytes", config->free_list_chunk_bytes);
     if (status != WR_OK)
         return status;
-    memory_manager *m = calloc(1, sizeof *m);
+    wr_memory_manager *m = calloc(1, sizeof *m);
     if (!m)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for a memory manager");
     m->base = config->base;
     if (!m->base) {
-        status = memory_allocator_create_heap(&m->base);
+        status = wr_memory_allocator_create_heap(&m->base);
         if (status != WR_OK) {
             free(m);
             return status;
@@ -223,9 +223,9 @@ wr_status memory_manager_create(const memory_manager_config *config, memory_mana
         m->owns_base = 1;
     }
     m->budget_bytes = config->budget_bytes;
-    static const memory_allocator_ops view_ops = {base_view_allocate, base_view_deallocate, NULL};
+    static const wr_memory_allocator_ops view_ops = {base_view_allocate, base_view_deallocate, NULL};
     memory_allocator_init_embedded(&m->base_view, &view_ops, m, m->base->name);
-    static const memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
+    static const wr_memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
     memory_allocator_init_embedded(&m->handle, &ops, m, "memory-manager");
     pool_init(&m->pool, &m->base_view, config->pool_chunk_bytes);
     free_list_init(&m->free_list, &m->base_view, (size_t)memory_align_up(config->free_list_chunk_bytes, 16));
@@ -233,7 +233,7 @@ wr_status memory_manager_create(const memory_manager_config *config, memory_mana
     return WR_OK;
 }
 
-wr_status memory_manager_destroy(memory_manager *manager)
+wr_status wr_memory_manager_destroy(wr_memory_manager *manager)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
@@ -242,7 +242,7 @@ wr_status memory_manager_destroy(memory_manager *manager)
     pool_release_chunks(&manager->pool);
     free_list_release_chunks(&manager->free_list);
     if (manager->owns_base)
-        memory_allocator_destroy(manager->base);
+        wr_memory_allocator_destroy(manager->base);
     free(manager);
     if (live_blocks)
         return WR_FAIL(WR_ERR_LEAK, "%llu blocks (%zu bytes) were still allocated; all chunks were returned",
@@ -250,7 +250,7 @@ wr_status memory_manager_destroy(memory_manager *manager)
     return WR_OK;
 }
 
-wr_status memory_manager_set_budget(memory_manager *manager, size_t budget_bytes)
+wr_status wr_memory_manager_set_budget(wr_memory_manager *manager, size_t budget_bytes)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
@@ -261,20 +261,20 @@ wr_status memory_manager_set_budget(memory_manager *manager, size_t budget_bytes
     return WR_OK;
 }
 
-wr_status memory_manager_trim(memory_manager *manager)
+wr_status wr_memory_manager_trim(wr_memory_manager *manager)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
-    return free_list_allocator_trim(&manager->free_list);
+    return wr_free_list_allocator_trim(&manager->free_list);
 }
 
-wr_status memory_manager_get_stats(const memory_manager *manager, memory_manager_stats *out)
+wr_status wr_memory_manager_get_stats(const wr_memory_manager *manager, wr_memory_manager_stats *out)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    *out = (memory_manager_stats){0};
+    *out = (wr_memory_manager_stats){0};
     out->bytes_in_use = manager->bytes_in_use;
     out->peak_bytes_in_use = manager->peak_bytes_in_use;
     out->bytes_reserved = manager->bytes_reserved;
@@ -286,38 +286,38 @@ wr_status memory_manager_get_stats(const memory_manager *manager, memory_manager
     out->pool_allocations = manager->pool_allocations;
     out->budget_refusals = manager->budget_refusals;
     out->budget_bytes = manager->budget_bytes;
-    for (unsigned t = 0; t < MEMORY_TAG_COUNT; ++t)
+    for (unsigned t = 0; t < WR_MEMORY_TAG_COUNT; ++t)
         out->by_tag[t] = manager->by_tag[t];
     return WR_OK;
 }
 
-wr_status memory_manager_get_component_stats(const memory_manager *manager, pool_allocator_stats *pool,
-                                             free_list_allocator_stats *free_list)
+wr_status wr_memory_manager_get_component_stats(const wr_memory_manager *manager, wr_pool_allocator_stats *pool,
+                                             wr_free_list_allocator_stats *free_list)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
     if (!pool && !free_list)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool and free_list are both NULL");
     if (pool)
-        pool_allocator_get_stats(&manager->pool, pool);
+        wr_pool_allocator_get_stats(&manager->pool, pool);
     if (free_list)
-        free_list_allocator_get_stats(&manager->free_list, free_list);
+        wr_free_list_allocator_get_stats(&manager->free_list, free_list);
     return WR_OK;
 }
 
-wr_status memory_manager_visit_chunks(const memory_manager *manager, memory_manager_chunk_visitor visitor,
+wr_status wr_memory_manager_visit_chunks(const wr_memory_manager *manager, wr_memory_manager_chunk_visitor visitor,
                                       void *context)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
     if (!visitor)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "visitor is NULL");
-    pool_allocator_visit_chunks(&manager->pool, visitor, context);
-    free_list_allocator_visit_chunks(&manager->free_list, visitor, context);
+    wr_pool_allocator_visit_chunks(&manager->pool, visitor, context);
+    wr_free_list_allocator_visit_chunks(&manager->free_list, visitor, context);
     return WR_OK;
 }
 
-memory_allocator *memory_manager_base(const memory_manager *manager)
+wr_memory_allocator *wr_memory_manager_base(const wr_memory_manager *manager)
 {
     return manager ? manager->base : NULL;
 }

@@ -7,9 +7,9 @@
 #define POOL_CHUNK_HEADER 16u
 #define POOL_MIN_CHUNK_BYTES 4096u
 
-size_t pool_allocator_block_size(size_t bytes)
+size_t wr_pool_allocator_block_size(size_t bytes)
 {
-    if (bytes == 0 || bytes > POOL_ALLOCATOR_MAX_BLOCK)
+    if (bytes == 0 || bytes > WR_POOL_ALLOCATOR_MAX_BLOCK)
         return 0;
     return pool_class_size[pool_class_of[(bytes + 15) >> 4]];
 }
@@ -18,7 +18,7 @@ size_t pool_allocator_block_size(size_t bytes)
 /* Slow path: carving and chunks                                                                                 */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-static wr_status add_chunk(pool_allocator *pool, size_t at_least)
+static wr_status add_chunk(wr_pool_allocator *pool, size_t at_least)
 {
     size_t bytes = pool->chunk_bytes;
     if (bytes < at_least)
@@ -40,7 +40,7 @@ static wr_status add_chunk(pool_allocator *pool, size_t at_least)
     return WR_OK;
 }
 
-wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment, void **out)
+wr_status pool_allocate_slow(wr_pool_allocator *pool, unsigned c, size_t alignment, void **out)
 {
     size_t size = pool_class_size[c];
     /* A block waiting on the list may already have the larger alignment asked for. */
@@ -68,32 +68,32 @@ wr_status pool_allocate_slow(pool_allocator *pool, unsigned c, size_t alignment,
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
-/* As a memory_allocator                                                                                         */
+/* As a wr_memory_allocator                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
 static wr_status pool_op_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    if (bytes > POOL_ALLOCATOR_MAX_BLOCK)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the pool serves at most %u bytes, not %zu", POOL_ALLOCATOR_MAX_BLOCK,
+    if (bytes > WR_POOL_ALLOCATOR_MAX_BLOCK)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the pool serves at most %u bytes, not %zu", WR_POOL_ALLOCATOR_MAX_BLOCK,
                        bytes);
     return pool_allocate_unchecked(self, bytes, alignment, out);
 }
 
 static wr_status pool_op_deallocate(void *self, void *ptr, size_t bytes)
 {
-    return pool_allocator_deallocate(self, ptr, bytes);
+    return wr_pool_allocator_deallocate(self, ptr, bytes);
 }
 
-void pool_init(pool_allocator *pool, memory_allocator *base, size_t chunk_bytes)
+void pool_init(wr_pool_allocator *pool, wr_memory_allocator *base, size_t chunk_bytes)
 {
-    *pool = (pool_allocator){0};
+    *pool = (wr_pool_allocator){0};
     pool->base = base;
-    pool->chunk_bytes = chunk_bytes ? chunk_bytes : POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES;
-    static const memory_allocator_ops ops = {pool_op_allocate, pool_op_deallocate, NULL};
+    pool->chunk_bytes = chunk_bytes ? chunk_bytes : WR_POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES;
+    static const wr_memory_allocator_ops ops = {pool_op_allocate, pool_op_deallocate, NULL};
     memory_allocator_init_embedded(&pool->handle, &ops, pool, "pool");
 }
 
-void pool_release_chunks(pool_allocator *pool)
+void pool_release_chunks(wr_pool_allocator *pool)
 {
     pool_chunk *chunk = pool->chunks;
     while (chunk) {
@@ -105,7 +105,7 @@ void pool_release_chunks(pool_allocator *pool)
     pool->chunk_count = 0;
     pool->bytes_reserved = 0;
     pool->carve = pool->carve_end = NULL;
-    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c)
+    for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c)
         pool->free[c] = NULL;
 }
 
@@ -113,16 +113,16 @@ void pool_release_chunks(pool_allocator *pool)
 /* Public API                                                                                                    */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-wr_status pool_allocator_create(memory_allocator *base, size_t chunk_bytes, pool_allocator **out)
+wr_status wr_pool_allocator_create(wr_memory_allocator *base, size_t chunk_bytes, wr_pool_allocator **out)
 {
     if (!base)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "base is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    if (chunk_bytes != 0 && (chunk_bytes < POOL_MIN_CHUNK_BYTES || chunk_bytes > MEMORY_ALLOCATOR_MAX_BYTES))
+    if (chunk_bytes != 0 && (chunk_bytes < POOL_MIN_CHUNK_BYTES || chunk_bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "chunk_bytes %zu is outside %u..%zu (or 0 for the default)",
-                       chunk_bytes, POOL_MIN_CHUNK_BYTES, (size_t)MEMORY_ALLOCATOR_MAX_BYTES);
-    pool_allocator *pool = malloc(sizeof *pool);
+                       chunk_bytes, POOL_MIN_CHUNK_BYTES, (size_t)WR_MEMORY_ALLOCATOR_MAX_BYTES);
+    wr_pool_allocator *pool = malloc(sizeof *pool);
     if (!pool)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory for a pool allocator");
     pool_init(pool, base, chunk_bytes);
@@ -130,23 +130,23 @@ wr_status pool_allocator_create(memory_allocator *base, size_t chunk_bytes, pool
     return WR_OK;
 }
 
-static size_t blocks_in_use(const pool_allocator *pool)
+static size_t blocks_in_use(const wr_pool_allocator *pool)
 {
     size_t n = 0;
-    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c)
+    for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c)
         n += (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
     return n;
 }
 
-static size_t bytes_in_use(const pool_allocator *pool)
+static size_t bytes_in_use(const wr_pool_allocator *pool)
 {
     size_t n = 0;
-    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c)
+    for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c)
         n += (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]) * pool_class_size[c];
     return n;
 }
 
-wr_status pool_allocator_destroy(pool_allocator *pool)
+wr_status wr_pool_allocator_destroy(wr_pool_allocator *pool)
 {
     if (!pool)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
@@ -160,61 +160,61 @@ wr_status pool_allocator_destroy(pool_allocator *pool)
     return WR_OK;
 }
 
-static MEMORY_COLD wr_status allocate_refused(const pool_allocator *pool, size_t bytes, size_t alignment, void **out)
+static MEMORY_COLD wr_status allocate_refused(const wr_pool_allocator *pool, size_t bytes, size_t alignment, void **out)
 {
     if (!pool)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_allocate", "pool is NULL");
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_pool_allocator_allocate", "pool is NULL");
     if (!out)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_allocate", "out is NULL");
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_pool_allocator_allocate", "out is NULL");
     if (!memory_request_ok(bytes, alignment))
-        return memory_fail_request("pool_allocator_allocate", bytes, alignment);
-    return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_allocate", "the pool serves at most %u bytes, not %zu",
-                   POOL_ALLOCATOR_MAX_BLOCK, bytes);
+        return memory_fail_request("wr_pool_allocator_allocate", bytes, alignment);
+    return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_pool_allocator_allocate", "the pool serves at most %u bytes, not %zu",
+                   WR_POOL_ALLOCATOR_MAX_BLOCK, bytes);
 }
 
-wr_status pool_allocator_allocate(pool_allocator *pool, size_t bytes, size_t alignment, void **out)
+wr_status wr_pool_allocator_allocate(wr_pool_allocator *pool, size_t bytes, size_t alignment, void **out)
 {
     if (alignment == 0)
-        alignment = MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (!pool || !out || bytes - 1 >= POOL_ALLOCATOR_MAX_BLOCK || !memory_request_ok(bytes, alignment))
+        alignment = WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
+    if (!pool || !out || bytes - 1 >= WR_POOL_ALLOCATOR_MAX_BLOCK || !memory_request_ok(bytes, alignment))
         return allocate_refused(pool, bytes, alignment, out);
     return pool_allocate_unchecked(pool, bytes, alignment, out);
 }
 
-static MEMORY_COLD wr_status deallocate_refused(const pool_allocator *pool, const void *ptr, size_t bytes)
+static MEMORY_COLD wr_status deallocate_refused(const wr_pool_allocator *pool, const void *ptr, size_t bytes)
 {
     if (!pool)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_deallocate", "pool is NULL");
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_pool_allocator_deallocate", "pool is NULL");
     if (!ptr)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_deallocate", "ptr is NULL");
-    if (bytes == 0 || bytes > POOL_ALLOCATOR_MAX_BLOCK)
-        return wr_fail(WR_ERR_INVALID_ARGUMENT, "pool_allocator_deallocate", "bytes %zu is outside the pool's 1..%u",
-                       bytes, POOL_ALLOCATOR_MAX_BLOCK);
-    return wr_fail(WR_ERR_CORRUPTION, "pool_allocator_deallocate", "%p is not 16-byte aligned, so not a pool block",
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_pool_allocator_deallocate", "ptr is NULL");
+    if (bytes == 0 || bytes > WR_POOL_ALLOCATOR_MAX_BLOCK)
+        return wr_fail(WR_ERR_INVALID_ARGUMENT, "wr_pool_allocator_deallocate", "bytes %zu is outside the pool's 1..%u",
+                       bytes, WR_POOL_ALLOCATOR_MAX_BLOCK);
+    return wr_fail(WR_ERR_CORRUPTION, "wr_pool_allocator_deallocate", "%p is not 16-byte aligned, so not a pool block",
                    ptr);
 }
 
-wr_status pool_allocator_deallocate(pool_allocator *pool, void *ptr, size_t bytes)
+wr_status wr_pool_allocator_deallocate(wr_pool_allocator *pool, void *ptr, size_t bytes)
 {
-    if (!pool || !ptr || bytes - 1 >= POOL_ALLOCATOR_MAX_BLOCK || ((uintptr_t)ptr & 15u))
+    if (!pool || !ptr || bytes - 1 >= WR_POOL_ALLOCATOR_MAX_BLOCK || ((uintptr_t)ptr & 15u))
         return deallocate_refused(pool, ptr, bytes);
     pool_deallocate_unchecked(pool, ptr, bytes);
     return WR_OK;
 }
 
-wr_status pool_allocator_get_stats(const pool_allocator *pool, pool_allocator_stats *out)
+wr_status wr_pool_allocator_get_stats(const wr_pool_allocator *pool, wr_pool_allocator_stats *out)
 {
     if (!pool)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    *out = (pool_allocator_stats){0};
+    *out = (wr_pool_allocator_stats){0};
     out->bytes_in_use = bytes_in_use(pool);
     out->bytes_reserved = pool->bytes_reserved;
     out->chunks = pool->chunk_count;
     out->base_requests = pool->base_requests;
-    for (unsigned c = 0; c < POOL_ALLOCATOR_CLASS_COUNT; ++c) {
-        pool_allocator_class_stats *s = &out->classes[c];
+    for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c) {
+        wr_pool_allocator_class_stats *s = &out->classes[c];
         s->block_bytes = pool_class_size[c];
         s->blocks_in_use = (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
         s->peak_blocks_in_use = pool->class_carved[c];
@@ -228,7 +228,7 @@ wr_status pool_allocator_get_stats(const pool_allocator *pool, pool_allocator_st
     return WR_OK;
 }
 
-wr_status pool_allocator_visit_chunks(const pool_allocator *pool, pool_allocator_chunk_visitor visitor,
+wr_status wr_pool_allocator_visit_chunks(const wr_pool_allocator *pool, wr_pool_allocator_chunk_visitor visitor,
                                       void *context)
 {
     if (!pool)
@@ -240,7 +240,7 @@ wr_status pool_allocator_visit_chunks(const pool_allocator *pool, pool_allocator
     return WR_OK;
 }
 
-memory_allocator *pool_allocator_as_allocator(pool_allocator *pool)
+wr_memory_allocator *wr_pool_allocator_as_allocator(wr_pool_allocator *pool)
 {
     return pool ? &pool->handle : NULL;
 }

@@ -23,23 +23,23 @@ typedef struct source_block {
     bool dedicated;
 } source_block;
 
-struct numa_arena {
-    memory_allocator *source;
-    memory_allocator *handle;
+struct wr_numa_arena {
+    wr_memory_allocator *source;
+    wr_memory_allocator *handle;
     size_t chunk_bytes;
     free_block *free_list;       /* address order */
     source_block *blocks;        /* chunks and dedicated blocks held from the source */
     size_t block_count;
     size_t block_capacity;
-    numa_arena_stats stats;
+    wr_numa_arena_stats stats;
 };
 
 static size_t page_round(size_t bytes)
 {
-    return (bytes + NUMA_ARENA_PAGE_BYTES - 1) / NUMA_ARENA_PAGE_BYTES * NUMA_ARENA_PAGE_BYTES;
+    return (bytes + WR_NUMA_ARENA_PAGE_BYTES - 1) / WR_NUMA_ARENA_PAGE_BYTES * WR_NUMA_ARENA_PAGE_BYTES;
 }
 
-static bool remember_block(numa_arena *a, void *ptr, size_t bytes, bool dedicated)
+static bool remember_block(wr_numa_arena *a, void *ptr, size_t bytes, bool dedicated)
 {
     if (a->block_count == a->block_capacity) {
         size_t capacity = a->block_capacity ? a->block_capacity * 2 : 16;
@@ -53,7 +53,7 @@ static bool remember_block(numa_arena *a, void *ptr, size_t bytes, bool dedicate
     return true;
 }
 
-static void forget_block(numa_arena *a, void *ptr)
+static void forget_block(wr_numa_arena *a, void *ptr)
 {
     for (size_t i = 0; i < a->block_count; ++i) {
         if (a->blocks[i].ptr == ptr) {
@@ -64,7 +64,7 @@ static void forget_block(numa_arena *a, void *ptr)
 }
 
 /* Insert [p, p + len) into the address-ordered list, merging with its neighbours. */
-static void free_list_insert(numa_arena *a, char *p, size_t len)
+static void free_list_insert(wr_numa_arena *a, char *p, size_t len)
 {
     free_block **link = &a->free_list;
     free_block *prev = NULL;
@@ -92,7 +92,7 @@ static void free_list_insert(numa_arena *a, char *p, size_t len)
 }
 
 /* First fit, cut from the end of the block. */
-static void *free_list_take(numa_arena *a, size_t len)
+static void *free_list_take(wr_numa_arena *a, size_t len)
 {
     for (free_block **link = &a->free_list; *link; link = &(*link)->next) {
         free_block *b = *link;
@@ -108,15 +108,15 @@ static void *free_list_take(numa_arena *a, size_t len)
     return NULL;
 }
 
-static wr_status add_chunk(numa_arena *a)
+static wr_status add_chunk(wr_numa_arena *a)
 {
     void *chunk = NULL;
-    wr_status s = memory_allocator_allocate_aligned(a->source, a->chunk_bytes, NUMA_ARENA_PAGE_BYTES, &chunk);
+    wr_status s = wr_memory_allocator_allocate_aligned(a->source, a->chunk_bytes, WR_NUMA_ARENA_PAGE_BYTES, &chunk);
     if (s != WR_OK)
         return s;
     a->stats.source_requests++;
     if (!remember_block(a, chunk, a->chunk_bytes, false)) {
-        memory_allocator_deallocate(a->source, chunk, a->chunk_bytes);
+        wr_memory_allocator_deallocate(a->source, chunk, a->chunk_bytes);
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena block table");
     }
     a->stats.chunks++;
@@ -126,22 +126,22 @@ static wr_status add_chunk(numa_arena *a)
     return WR_OK;
 }
 
-static void note_in_use(numa_arena *a, size_t len)
+static void note_in_use(wr_numa_arena *a, size_t len)
 {
     a->stats.bytes_in_use += len;
     if (a->stats.bytes_in_use > a->stats.peak_bytes_in_use)
         a->stats.peak_bytes_in_use = a->stats.bytes_in_use;
 }
 
-static wr_status allocate_dedicated(numa_arena *a, size_t len, void **out)
+static wr_status allocate_dedicated(wr_numa_arena *a, size_t len, void **out)
 {
     void *p = NULL;
-    wr_status s = memory_allocator_allocate_aligned(a->source, len, NUMA_ARENA_PAGE_BYTES, &p);
+    wr_status s = wr_memory_allocator_allocate_aligned(a->source, len, WR_NUMA_ARENA_PAGE_BYTES, &p);
     if (s != WR_OK)
         return s;
     a->stats.source_requests++;
     if (!remember_block(a, p, len, true)) {
-        memory_allocator_deallocate(a->source, p, len);
+        wr_memory_allocator_deallocate(a->source, p, len);
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena block table");
     }
     a->stats.dedicated_blocks++;
@@ -153,9 +153,9 @@ static wr_status allocate_dedicated(numa_arena *a, size_t len, void **out)
 
 static wr_status arena_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    numa_arena *a = self;
-    (void)alignment; /* every block is page-aligned: at least MEMORY_ALLOCATOR_MAX_ALIGNMENT */
-    if (bytes > MEMORY_ALLOCATOR_MAX_BYTES - NUMA_ARENA_PAGE_BYTES)
+    wr_numa_arena *a = self;
+    (void)alignment; /* every block is page-aligned: at least WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT */
+    if (bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES - WR_NUMA_ARENA_PAGE_BYTES)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "size %zu too large", bytes);
     a->stats.requests++;
     size_t len = page_round(bytes);
@@ -176,12 +176,12 @@ static wr_status arena_allocate(void *self, size_t bytes, size_t alignment, void
 
 static wr_status arena_deallocate(void *self, void *ptr, size_t bytes)
 {
-    numa_arena *a = self;
+    wr_numa_arena *a = self;
     size_t len = page_round(bytes);
     if (len > a->stats.bytes_in_use)
         return WR_FAIL(WR_ERR_CORRUPTION, "freeing %zu bytes but only %zu are in use", len, a->stats.bytes_in_use);
     if (len > a->chunk_bytes / 2) {
-        wr_status s = memory_allocator_deallocate(a->source, ptr, len);
+        wr_status s = wr_memory_allocator_deallocate(a->source, ptr, len);
         if (s != WR_OK)
             return s;
         forget_block(a, ptr);
@@ -195,25 +195,25 @@ static wr_status arena_deallocate(void *self, void *ptr, size_t bytes)
     return WR_OK;
 }
 
-wr_status numa_arena_create(memory_allocator *source, size_t chunk_bytes, numa_arena **out)
+wr_status wr_numa_arena_create(wr_memory_allocator *source, size_t chunk_bytes, wr_numa_arena **out)
 {
     if (!source || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "source or out is NULL");
     if (chunk_bytes == 0)
-        chunk_bytes = NUMA_ARENA_DEFAULT_CHUNK_BYTES;
-    if (chunk_bytes % NUMA_ARENA_PAGE_BYTES != 0 || chunk_bytes > MEMORY_ALLOCATOR_MAX_BYTES)
+        chunk_bytes = WR_NUMA_ARENA_DEFAULT_CHUNK_BYTES;
+    if (chunk_bytes % WR_NUMA_ARENA_PAGE_BYTES != 0 || chunk_bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "chunk_bytes %zu is not a multiple of %u bytes", chunk_bytes,
-                       NUMA_ARENA_PAGE_BYTES);
-    numa_arena *a = calloc(1, sizeof *a);
+                       WR_NUMA_ARENA_PAGE_BYTES);
+    wr_numa_arena *a = calloc(1, sizeof *a);
     if (!a)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena");
     a->source = source;
     a->chunk_bytes = chunk_bytes;
     a->stats.chunk_bytes = chunk_bytes;
     char name[64];
-    snprintf(name, sizeof name, "arena(%s)", memory_allocator_name(source));
-    static const memory_allocator_ops ops = {.allocate = arena_allocate, .deallocate = arena_deallocate};
-    wr_status s = memory_allocator_create_custom(&ops, a, name, &a->handle);
+    snprintf(name, sizeof name, "arena(%s)", wr_memory_allocator_name(source));
+    static const wr_memory_allocator_ops ops = {.allocate = arena_allocate, .deallocate = arena_deallocate};
+    wr_status s = wr_memory_allocator_create_custom(&ops, a, name, &a->handle);
     if (s != WR_OK) {
         free(a);
         return s;
@@ -222,14 +222,14 @@ wr_status numa_arena_create(memory_allocator *source, size_t chunk_bytes, numa_a
     return WR_OK;
 }
 
-wr_status numa_arena_destroy(numa_arena *arena)
+wr_status wr_numa_arena_destroy(wr_numa_arena *arena)
 {
     if (!arena)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena is NULL");
     size_t leaked = arena->stats.bytes_in_use;
     for (size_t i = 0; i < arena->block_count; ++i)
-        memory_allocator_deallocate(arena->source, arena->blocks[i].ptr, arena->blocks[i].bytes);
-    memory_allocator_destroy(arena->handle);
+        wr_memory_allocator_deallocate(arena->source, arena->blocks[i].ptr, arena->blocks[i].bytes);
+    wr_memory_allocator_destroy(arena->handle);
     free(arena->blocks);
     free(arena);
     if (leaked)
@@ -237,12 +237,12 @@ wr_status numa_arena_destroy(numa_arena *arena)
     return WR_OK;
 }
 
-memory_allocator *numa_arena_as_allocator(numa_arena *arena)
+wr_memory_allocator *wr_numa_arena_as_allocator(wr_numa_arena *arena)
 {
     return arena ? arena->handle : NULL;
 }
 
-wr_status numa_arena_get_stats(const numa_arena *arena, numa_arena_stats *out)
+wr_status wr_numa_arena_get_stats(const wr_numa_arena *arena, wr_numa_arena_stats *out)
 {
     if (!arena || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena or out is NULL");

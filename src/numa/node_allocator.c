@@ -12,12 +12,12 @@
 #include "core/status_internal.h"
 #include "numa/numa_internal.h"
 
-struct numa_node_allocator {
-    const numa_topology *topology;
-    numa_bind_mode mode;
+struct wr_numa_node_allocator {
+    const wr_numa_topology *topology;
+    wr_numa_bind_mode mode;
     int node;
-    numa_binding planned;        /* what binding each chunk attempts: APPLIED, SIMULATED, UNSUPPORTED or NONE */
-    memory_allocator *handle;
+    wr_numa_binding planned;        /* what binding each chunk attempts: APPLIED, SIMULATED, UNSUPPORTED or NONE */
+    wr_memory_allocator *handle;
     _Atomic uint64_t requests;
     _Atomic uint64_t releases;
     _Atomic uint64_t bind_failures;
@@ -32,12 +32,12 @@ static size_t page_round(size_t bytes)
 }
 
 /* Bind [p, p + len) as the mode says; false if the kernel refused. */
-static bool bind_area(const numa_node_allocator *a, void *p, size_t len)
+static bool bind_area(const wr_numa_node_allocator *a, void *p, size_t len)
 {
 #ifdef WR_HAVE_HWLOC
-    const numa_topology *t = a->topology;
-    hwloc_const_bitmap_t set = a->mode == NUMA_BIND_NODE ? t->node_sets[a->node] : t->all_nodes;
-    hwloc_membind_policy_t policy = a->mode == NUMA_BIND_NODE ? HWLOC_MEMBIND_BIND : HWLOC_MEMBIND_INTERLEAVE;
+    const wr_numa_topology *t = a->topology;
+    hwloc_const_bitmap_t set = a->mode == WR_NUMA_BIND_NODE ? t->node_sets[a->node] : t->all_nodes;
+    hwloc_membind_policy_t policy = a->mode == WR_NUMA_BIND_NODE ? HWLOC_MEMBIND_BIND : HWLOC_MEMBIND_INTERLEAVE;
     return hwloc_set_area_membind(t->hw, p, len, set, policy, HWLOC_MEMBIND_STRICT | HWLOC_MEMBIND_BYNODESET) == 0;
 #else
     (void)a;
@@ -49,13 +49,13 @@ static bool bind_area(const numa_node_allocator *a, void *p, size_t len)
 
 static wr_status node_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    numa_node_allocator *a = self;
+    wr_numa_node_allocator *a = self;
     (void)alignment; /* mappings are page-aligned, the largest alignment any allocator accepts */
     size_t len = page_round(bytes);
     void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "mmap of %zu bytes failed (errno %d)", len, errno);
-    if (a->planned == NUMA_BINDING_APPLIED && !bind_area(a, p, len))
+    if (a->planned == WR_NUMA_BINDING_APPLIED && !bind_area(a, p, len))
         atomic_fetch_add(&a->bind_failures, 1);
     atomic_fetch_add(&a->requests, 1);
     size_t now = atomic_fetch_add(&a->bytes_mapped, len) + len;
@@ -68,7 +68,7 @@ static wr_status node_allocate(void *self, size_t bytes, size_t alignment, void 
 
 static wr_status node_deallocate(void *self, void *ptr, size_t bytes)
 {
-    numa_node_allocator *a = self;
+    wr_numa_node_allocator *a = self;
     size_t len = page_round(bytes);
     if (munmap(ptr, len) != 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "munmap(%p, %zu) failed (errno %d)", ptr, len, errno);
@@ -77,38 +77,38 @@ static wr_status node_deallocate(void *self, void *ptr, size_t bytes)
     return WR_OK;
 }
 
-static numa_binding planned_binding(const numa_topology *t, numa_bind_mode mode)
+static wr_numa_binding planned_binding(const wr_numa_topology *t, wr_numa_bind_mode mode)
 {
-    if (mode == NUMA_BIND_FIRST_TOUCH)
-        return NUMA_BINDING_NONE;
+    if (mode == WR_NUMA_BIND_FIRST_TOUCH)
+        return WR_NUMA_BINDING_NONE;
     if (!t->info.is_this_system)
-        return NUMA_BINDING_SIMULATED;
-    return t->info.can_bind_memory ? NUMA_BINDING_APPLIED : NUMA_BINDING_UNSUPPORTED;
+        return WR_NUMA_BINDING_SIMULATED;
+    return t->info.can_bind_memory ? WR_NUMA_BINDING_APPLIED : WR_NUMA_BINDING_UNSUPPORTED;
 }
 
-wr_status numa_node_allocator_create(const numa_topology *topology, numa_bind_mode mode, int node,
-                                     numa_node_allocator **out)
+wr_status wr_numa_node_allocator_create(const wr_numa_topology *topology, wr_numa_bind_mode mode, int node,
+                                     wr_numa_node_allocator **out)
 {
     if (!topology || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or out is NULL");
-    if (mode < NUMA_BIND_NODE || mode > NUMA_BIND_FIRST_TOUCH)
+    if (mode < WR_NUMA_BIND_NODE || mode > WR_NUMA_BIND_FIRST_TOUCH)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown bind mode %d", (int)mode);
-    if (mode == NUMA_BIND_NODE && (node < 0 || node >= topology->info.node_count))
+    if (mode == WR_NUMA_BIND_NODE && (node < 0 || node >= topology->info.node_count))
         return WR_FAIL(WR_ERR_NOT_FOUND, "node %d not in 0..%d", node, topology->info.node_count - 1);
-    numa_node_allocator *a = calloc(1, sizeof *a);
+    wr_numa_node_allocator *a = calloc(1, sizeof *a);
     if (!a)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "node allocator");
     a->topology = topology;
     a->mode = mode;
-    a->node = mode == NUMA_BIND_NODE ? node : -1;
+    a->node = mode == WR_NUMA_BIND_NODE ? node : -1;
     a->planned = planned_binding(topology, mode);
     char name[64];
-    if (mode == NUMA_BIND_NODE)
+    if (mode == WR_NUMA_BIND_NODE)
         snprintf(name, sizeof name, "numa-node-%d", topology->nodes[node].os_index);
     else
-        snprintf(name, sizeof name, "%s", mode == NUMA_BIND_INTERLEAVE ? "numa-interleave" : "numa-first-touch");
-    static const memory_allocator_ops ops = {.allocate = node_allocate, .deallocate = node_deallocate};
-    wr_status s = memory_allocator_create_custom(&ops, a, name, &a->handle);
+        snprintf(name, sizeof name, "%s", mode == WR_NUMA_BIND_INTERLEAVE ? "numa-interleave" : "numa-first-touch");
+    static const wr_memory_allocator_ops ops = {.allocate = node_allocate, .deallocate = node_deallocate};
+    wr_status s = wr_memory_allocator_create_custom(&ops, a, name, &a->handle);
     if (s != WR_OK) {
         free(a);
         return s;
@@ -117,28 +117,28 @@ wr_status numa_node_allocator_create(const numa_topology *topology, numa_bind_mo
     return WR_OK;
 }
 
-wr_status numa_node_allocator_destroy(numa_node_allocator *allocator)
+wr_status wr_numa_node_allocator_destroy(wr_numa_node_allocator *allocator)
 {
     if (!allocator)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
     if (atomic_load(&allocator->bytes_mapped) != 0)
         return WR_FAIL(WR_ERR_BUSY, "%zu bytes are still mapped", atomic_load(&allocator->bytes_mapped));
-    memory_allocator_destroy(allocator->handle);
+    wr_memory_allocator_destroy(allocator->handle);
     free(allocator);
     return WR_OK;
 }
 
-memory_allocator *numa_node_allocator_as_allocator(numa_node_allocator *allocator)
+wr_memory_allocator *wr_numa_node_allocator_as_allocator(wr_numa_node_allocator *allocator)
 {
     return allocator ? allocator->handle : NULL;
 }
 
-wr_status numa_node_allocator_get_stats(const numa_node_allocator *allocator, numa_node_allocator_stats *out)
+wr_status wr_numa_node_allocator_get_stats(const wr_numa_node_allocator *allocator, wr_numa_node_allocator_stats *out)
 {
     if (!allocator || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator or out is NULL");
-    numa_node_allocator *a = (numa_node_allocator *)allocator; /* atomics are read through a non-const lvalue */
-    numa_node_allocator_stats s = {.mode = a->mode, .node = a->node, .node_os_index = -1};
+    wr_numa_node_allocator *a = (wr_numa_node_allocator *)allocator; /* atomics are read through a non-const lvalue */
+    wr_numa_node_allocator_stats s = {.mode = a->mode, .node = a->node, .node_os_index = -1};
     if (a->node >= 0)
         s.node_os_index = a->topology->nodes[a->node].os_index;
     s.requests = atomic_load(&a->requests);
@@ -147,8 +147,8 @@ wr_status numa_node_allocator_get_stats(const numa_node_allocator *allocator, nu
     s.bytes_mapped = atomic_load(&a->bytes_mapped);
     s.peak_bytes_mapped = atomic_load(&a->peak_bytes_mapped);
     s.binding = a->planned;
-    if (a->planned == NUMA_BINDING_APPLIED && s.bind_failures > 0)
-        s.binding = NUMA_BINDING_REFUSED;
+    if (a->planned == WR_NUMA_BINDING_APPLIED && s.bind_failures > 0)
+        s.binding = WR_NUMA_BINDING_REFUSED;
     *out = s;
     return WR_OK;
 }

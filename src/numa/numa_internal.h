@@ -1,4 +1,4 @@
-/* Internal view of a numa_topology: a plain copy of what the placement plan needs (cores, nodes, allowed flags),
+/* Internal view of a wr_numa_topology: a plain copy of what the placement plan needs (cores, nodes, allowed flags),
  * plus the hwloc handle the apply layer (pinning, binding) uses. */
 #ifndef WR_NUMA_INTERNAL_H
 #define WR_NUMA_INTERNAL_H
@@ -23,8 +23,8 @@ typedef struct numa_node_entry {
     uint64_t memory_bytes;
 } numa_node_entry;
 
-struct numa_topology {
-    numa_topology_info info;
+struct wr_numa_topology {
+    wr_numa_topology_info info;
     numa_core_entry *cores;      /* info.core_count */
     numa_node_entry *nodes;      /* info.node_count */
 #ifdef WR_HAVE_HWLOC

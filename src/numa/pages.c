@@ -10,7 +10,7 @@
 
 enum { QUERY_BATCH = 256 };
 
-size_t numa_pages_size(void)
+size_t wr_numa_pages_size(void)
 {
     return (size_t)sysconf(_SC_PAGESIZE);
 }
@@ -20,7 +20,7 @@ static bool query_batch(uintptr_t first, size_t count, int *status)
 {
 #ifdef SYS_move_pages
     void *pages[QUERY_BATCH];
-    size_t page = numa_pages_size();
+    size_t page = wr_numa_pages_size();
     for (size_t i = 0; i < count; ++i)
         pages[i] = (void *)(first + i * page);
     return syscall(SYS_move_pages, 0, (unsigned long)count, pages, NULL, status, 0) == 0;
@@ -44,7 +44,7 @@ typedef void (*page_visitor)(size_t index, int node, void *context);
 
 static wr_status walk_pages(const void *addr, size_t bytes, page_visitor visit, void *context, size_t *pages)
 {
-    size_t page = numa_pages_size();
+    size_t page = wr_numa_pages_size();
     uintptr_t start = (uintptr_t)addr / page * page;
     uintptr_t end = ((uintptr_t)addr + bytes + page - 1) / page * page;
     size_t total = (end - start) / page;
@@ -74,7 +74,7 @@ static void fill_visit(size_t index, int node, void *context)
         c->nodes[index] = node;
 }
 
-wr_status numa_pages_query(const void *addr, size_t bytes, int *nodes, size_t capacity, size_t *pages)
+wr_status wr_numa_pages_query(const void *addr, size_t bytes, int *nodes, size_t capacity, size_t *pages)
 {
     if (!addr || bytes == 0 || !pages || (capacity > 0 && !nodes))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "addr, bytes, pages or nodes missing");
@@ -92,17 +92,17 @@ static void count_visit(size_t index, int node, void *context)
 {
     (void)index;
     count_context *c = context;
-    if (node >= 0 && node < NUMA_MAX_NODES)
+    if (node >= 0 && node < WR_NUMA_MAX_NODES)
         c->bytes_by_node[node] += c->page;
     else
         *c->unplaced += c->page;
 }
 
-wr_status numa_pages_count_by_node(const void *addr, size_t bytes, size_t bytes_by_node[NUMA_MAX_NODES],
+wr_status wr_numa_pages_count_by_node(const void *addr, size_t bytes, size_t bytes_by_node[WR_NUMA_MAX_NODES],
                                    size_t *unplaced_bytes)
 {
     if (!addr || bytes == 0 || !bytes_by_node || !unplaced_bytes)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "addr, bytes, bytes_by_node or unplaced_bytes missing");
-    count_context c = {.bytes_by_node = bytes_by_node, .unplaced = unplaced_bytes, .page = numa_pages_size()};
+    count_context c = {.bytes_by_node = bytes_by_node, .unplaced = unplaced_bytes, .page = wr_numa_pages_size()};
     return walk_pages(addr, bytes, count_visit, &c, NULL);
 }

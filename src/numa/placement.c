@@ -6,29 +6,29 @@
 #include "core/status_internal.h"
 #include "numa/numa_internal.h"
 
-const char *numa_placement_name(numa_placement placement)
+const char *wr_numa_placement_name(wr_numa_placement placement)
 {
     switch (placement) {
-    case NUMA_PLACEMENT_COMPACT: return "compact";
-    case NUMA_PLACEMENT_SCATTER: return "scatter";
-    case NUMA_PLACEMENT_NONE: return "none";
+    case WR_NUMA_PLACEMENT_COMPACT: return "compact";
+    case WR_NUMA_PLACEMENT_SCATTER: return "scatter";
+    case WR_NUMA_PLACEMENT_NONE: return "none";
     }
     return "unknown";
 }
 
-const char *numa_memory_policy_name(numa_memory_policy policy)
+const char *wr_numa_memory_policy_name(wr_numa_memory_policy policy)
 {
     switch (policy) {
-    case NUMA_MEMORY_LOCAL: return "local";
-    case NUMA_MEMORY_INTERLEAVE: return "interleave";
-    case NUMA_MEMORY_FIRST_TOUCH: return "first-touch";
-    case NUMA_MEMORY_REMOTE: return "remote";
-    case NUMA_MEMORY_DEFAULT: return "default";
+    case WR_NUMA_MEMORY_LOCAL: return "local";
+    case WR_NUMA_MEMORY_INTERLEAVE: return "interleave";
+    case WR_NUMA_MEMORY_FIRST_TOUCH: return "first-touch";
+    case WR_NUMA_MEMORY_REMOTE: return "remote";
+    case WR_NUMA_MEMORY_DEFAULT: return "default";
     }
     return "unknown";
 }
 
-int numa_plan_resolve_workers(const numa_topology *topology, int requested)
+int wr_numa_plan_resolve_workers(const wr_numa_topology *topology, int requested)
 {
     if (!topology || requested < 0)
         return 0;
@@ -38,7 +38,7 @@ int numa_plan_resolve_workers(const numa_topology *topology, int requested)
 }
 
 /* The k-th allowed core in topology order, or -1. */
-static int nth_allowed_core(const numa_topology *t, int k)
+static int nth_allowed_core(const wr_numa_topology *t, int k)
 {
     for (int i = 0; i < t->info.core_count; ++i) {
         if (t->cores[i].allowed && k-- == 0)
@@ -49,7 +49,7 @@ static int nth_allowed_core(const numa_topology *t, int k)
 
 /* Scatter: worker i goes to node i % nodes (nodes with allowed cores only), on that node's next unused core; a
  * node that runs out passes its turn to the next one that still has cores. */
-static bool plan_scatter(const numa_topology *t, int workers, int *cores)
+static bool plan_scatter(const wr_numa_topology *t, int workers, int *cores)
 {
     bool *used = calloc((size_t)t->info.core_count, sizeof *used);
     if (!used)
@@ -75,14 +75,14 @@ static bool plan_scatter(const numa_topology *t, int workers, int *cores)
     return true;
 }
 
-static void plan_memory(const numa_topology *t, numa_memory_policy policy, numa_worker_plan *p)
+static void plan_memory(const wr_numa_topology *t, wr_numa_memory_policy policy, wr_numa_worker_plan *p)
 {
     p->memory_node = -1;
     p->memory_node_os_index = -1;
     p->remote_unavailable = false;
-    if (policy == NUMA_MEMORY_LOCAL) {
+    if (policy == WR_NUMA_MEMORY_LOCAL) {
         p->memory_node = p->node;
-    } else if (policy == NUMA_MEMORY_REMOTE) {
+    } else if (policy == WR_NUMA_MEMORY_REMOTE) {
         p->remote_unavailable = t->info.node_count < 2;
         p->memory_node = (p->node + 1) % t->info.node_count;
     }
@@ -90,27 +90,27 @@ static void plan_memory(const numa_topology *t, numa_memory_policy policy, numa_
         p->memory_node_os_index = t->nodes[p->memory_node].os_index;
 }
 
-wr_status numa_plan_workers(const numa_topology *topology, numa_placement placement, numa_memory_policy policy,
-                            int workers, numa_worker_plan *plan)
+wr_status wr_numa_plan_workers(const wr_numa_topology *topology, wr_numa_placement placement, wr_numa_memory_policy policy,
+                            int workers, wr_numa_worker_plan *plan)
 {
     if (!topology || !plan)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or plan is NULL");
     if (workers < 1)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "workers must be >= 1 (got %d)", workers);
-    if (placement < NUMA_PLACEMENT_COMPACT || placement > NUMA_PLACEMENT_NONE)
+    if (placement < WR_NUMA_PLACEMENT_COMPACT || placement > WR_NUMA_PLACEMENT_NONE)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown placement %d", (int)placement);
-    if (policy < NUMA_MEMORY_LOCAL || policy > NUMA_MEMORY_DEFAULT)
+    if (policy < WR_NUMA_MEMORY_LOCAL || policy > WR_NUMA_MEMORY_DEFAULT)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown memory policy %d", (int)policy);
     int allowed = topology->info.allowed_core_count;
-    if (placement != NUMA_PLACEMENT_NONE && workers > allowed)
+    if (placement != WR_NUMA_PLACEMENT_NONE && workers > allowed)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT,
                        "%d pinned workers asked but this process may use only %d cores (placement %s); use fewer "
                        "workers or placement none",
-                       workers, allowed, numa_placement_name(placement));
+                       workers, allowed, wr_numa_placement_name(placement));
     int *cores = malloc((size_t)workers * sizeof *cores);
     if (!cores)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan scratch");
-    if (placement == NUMA_PLACEMENT_SCATTER) {
+    if (placement == WR_NUMA_PLACEMENT_SCATTER) {
         if (!plan_scatter(topology, workers, cores)) {
             free(cores);
             return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan scratch");
@@ -121,12 +121,12 @@ wr_status numa_plan_workers(const numa_topology *topology, numa_placement placem
     }
     for (int w = 0; w < workers; ++w) {
         const numa_core_entry *c = &topology->cores[cores[w]];
-        numa_worker_plan *p = &plan[w];
+        wr_numa_worker_plan *p = &plan[w];
         p->core = cores[w];
         p->cpu_os_index = c->cpu_os_index;
         p->node = c->node;
         p->node_os_index = topology->nodes[c->node].os_index;
-        p->pin = placement != NUMA_PLACEMENT_NONE;
+        p->pin = placement != WR_NUMA_PLACEMENT_NONE;
         plan_memory(topology, policy, p);
     }
     free(cores);

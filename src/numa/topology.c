@@ -14,23 +14,23 @@
 
 /* ---- names ------------------------------------------------------------------------------------------------- */
 
-const char *numa_binding_name(numa_binding binding)
+const char *wr_numa_binding_name(wr_numa_binding binding)
 {
     switch (binding) {
-    case NUMA_BINDING_APPLIED: return "applied";
-    case NUMA_BINDING_SIMULATED: return "simulated";
-    case NUMA_BINDING_UNSUPPORTED: return "unsupported";
-    case NUMA_BINDING_REFUSED: return "refused";
-    case NUMA_BINDING_NONE: return "none";
+    case WR_NUMA_BINDING_APPLIED: return "applied";
+    case WR_NUMA_BINDING_SIMULATED: return "simulated";
+    case WR_NUMA_BINDING_UNSUPPORTED: return "unsupported";
+    case WR_NUMA_BINDING_REFUSED: return "refused";
+    case WR_NUMA_BINDING_NONE: return "none";
     }
     return "unknown";
 }
 
-void numa_topology_config_init(numa_topology_config *config)
+void wr_numa_topology_config_init(wr_numa_topology_config *config)
 {
     if (!config)
         return;
-    config->source = NUMA_TOPOLOGY_SYSTEM;
+    config->source = WR_NUMA_TOPOLOGY_SYSTEM;
     config->description = NULL;
 }
 
@@ -47,7 +47,7 @@ static bool libnuma_available(void)
 
 #ifdef WR_HAVE_HWLOC
 
-static void release_hw(numa_topology *t)
+static void release_hw(wr_numa_topology *t)
 {
     if (t->core_sets) {
         for (int i = 0; i < t->info.core_count; ++i)
@@ -65,16 +65,16 @@ static void release_hw(numa_topology *t)
         hwloc_topology_destroy(t->hw);
 }
 
-static wr_status load_hw(numa_topology *t, const numa_topology_config *config)
+static wr_status load_hw(wr_numa_topology *t, const wr_numa_topology_config *config)
 {
     if (hwloc_topology_init(&t->hw) != 0) {
         t->hw = NULL;
         return WR_FAIL(WR_ERR_SYSTEM, "hwloc_topology_init failed");
     }
     hwloc_topology_set_io_types_filter(t->hw, HWLOC_TYPE_FILTER_KEEP_NONE);
-    if (config->source == NUMA_TOPOLOGY_SYNTHETIC && hwloc_topology_set_synthetic(t->hw, config->description) != 0)
+    if (config->source == WR_NUMA_TOPOLOGY_SYNTHETIC && hwloc_topology_set_synthetic(t->hw, config->description) != 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "invalid synthetic topology \"%s\"", config->description);
-    if (config->source == NUMA_TOPOLOGY_XML && hwloc_topology_set_xml(t->hw, config->description) != 0)
+    if (config->source == WR_NUMA_TOPOLOGY_XML && hwloc_topology_set_xml(t->hw, config->description) != 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "cannot read topology XML \"%s\"", config->description);
     if (hwloc_topology_load(t->hw) != 0)
         return WR_FAIL(WR_ERR_SYSTEM, "hwloc_topology_load failed");
@@ -82,7 +82,7 @@ static wr_status load_hw(numa_topology *t, const numa_topology_config *config)
 }
 
 /* The PUs this process may use: the topology's allowed set, narrowed by the thread's affinity on a real system. */
-static void compute_allowed(numa_topology *t)
+static void compute_allowed(wr_numa_topology *t)
 {
     t->allowed_set = hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(t->hw));
     if (!t->info.is_this_system)
@@ -99,7 +99,7 @@ static void compute_allowed(numa_topology *t)
     hwloc_bitmap_free(affinity);
 }
 
-static wr_status fill_from_hw(numa_topology *t)
+static wr_status fill_from_hw(wr_numa_topology *t)
 {
     hwloc_topology_t hw = t->hw;
     int nodes = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_NUMANODE);
@@ -149,7 +149,7 @@ static wr_status fill_from_hw(numa_topology *t)
     return WR_OK;
 }
 
-static wr_status build(numa_topology *t, const numa_topology_config *config)
+static wr_status build(wr_numa_topology *t, const wr_numa_topology_config *config)
 {
     wr_status s = load_hw(t, config);
     if (s != WR_OK)
@@ -165,16 +165,16 @@ static wr_status build(numa_topology *t, const numa_topology_config *config)
 
 #else /* no hwloc: one node, the CPUs of the affinity mask */
 
-static void release_hw(numa_topology *t) { (void)t; }
+static void release_hw(wr_numa_topology *t) { (void)t; }
 
 static bool affinity_allows(const cpu_set_t *set, int cpu)
 {
     return cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, set);
 }
 
-static wr_status build(numa_topology *t, const numa_topology_config *config)
+static wr_status build(wr_numa_topology *t, const wr_numa_topology_config *config)
 {
-    if (config->source != NUMA_TOPOLOGY_SYSTEM)
+    if (config->source != WR_NUMA_TOPOLOGY_SYSTEM)
         return WR_FAIL(WR_ERR_UNSUPPORTED, "synthetic and XML topologies need hwloc (not in this build)");
     cpu_set_t mask;
     if (sched_getaffinity(0, sizeof mask, &mask) != 0)
@@ -205,23 +205,23 @@ static bool kernel_answers_page_queries(void)
     int probe = 0;
     int node = -3;
     size_t pages = 0;
-    return numa_pages_query(&probe, sizeof probe, &node, 1, &pages) == WR_OK && node >= 0;
+    return wr_numa_pages_query(&probe, sizeof probe, &node, 1, &pages) == WR_OK && node >= 0;
 }
 
-wr_status numa_topology_create(const numa_topology_config *config, numa_topology **out)
+wr_status wr_numa_topology_create(const wr_numa_topology_config *config, wr_numa_topology **out)
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    numa_topology_config defaults;
-    numa_topology_config_init(&defaults);
+    wr_numa_topology_config defaults;
+    wr_numa_topology_config_init(&defaults);
     if (!config)
         config = &defaults;
-    if (config->source != NUMA_TOPOLOGY_SYSTEM && config->source != NUMA_TOPOLOGY_SYNTHETIC &&
-        config->source != NUMA_TOPOLOGY_XML)
+    if (config->source != WR_NUMA_TOPOLOGY_SYSTEM && config->source != WR_NUMA_TOPOLOGY_SYNTHETIC &&
+        config->source != WR_NUMA_TOPOLOGY_XML)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown topology source %d", (int)config->source);
-    if (config->source != NUMA_TOPOLOGY_SYSTEM && (!config->description || !config->description[0]))
+    if (config->source != WR_NUMA_TOPOLOGY_SYSTEM && (!config->description || !config->description[0]))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "synthetic/XML topology needs a description");
-    numa_topology *t = calloc(1, sizeof *t);
+    wr_numa_topology *t = calloc(1, sizeof *t);
     if (!t)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "topology");
     t->info.source = config->source;
@@ -239,7 +239,7 @@ wr_status numa_topology_create(const numa_topology_config *config, numa_topology
     return WR_OK;
 }
 
-wr_status numa_topology_destroy(numa_topology *topology)
+wr_status wr_numa_topology_destroy(wr_numa_topology *topology)
 {
     if (!topology)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology is NULL");
@@ -250,7 +250,7 @@ wr_status numa_topology_destroy(numa_topology *topology)
     return WR_OK;
 }
 
-wr_status numa_topology_get_info(const numa_topology *topology, numa_topology_info *out)
+wr_status wr_numa_topology_get_info(const wr_numa_topology *topology, wr_numa_topology_info *out)
 {
     if (!topology || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or out is NULL");
@@ -258,26 +258,26 @@ wr_status numa_topology_get_info(const numa_topology *topology, numa_topology_in
     return WR_OK;
 }
 
-wr_status numa_topology_core(const numa_topology *topology, int core, numa_core_info *out)
+wr_status wr_numa_topology_core(const wr_numa_topology *topology, int core, wr_numa_core_info *out)
 {
     if (!topology || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or out is NULL");
     if (core < 0 || core >= topology->info.core_count)
         return WR_FAIL(WR_ERR_NOT_FOUND, "core %d not in 0..%d", core, topology->info.core_count - 1);
     const numa_core_entry *c = &topology->cores[core];
-    *out = (numa_core_info){.index = core, .cpu_os_index = c->cpu_os_index, .node = c->node,
+    *out = (wr_numa_core_info){.index = core, .cpu_os_index = c->cpu_os_index, .node = c->node,
                             .node_os_index = topology->nodes[c->node].os_index, .package = c->package,
                             .allowed = c->allowed};
     return WR_OK;
 }
 
-wr_status numa_topology_node(const numa_topology *topology, int node, numa_node_info *out)
+wr_status wr_numa_topology_node(const wr_numa_topology *topology, int node, wr_numa_node_info *out)
 {
     if (!topology || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or out is NULL");
     if (node < 0 || node >= topology->info.node_count)
         return WR_FAIL(WR_ERR_NOT_FOUND, "node %d not in 0..%d", node, topology->info.node_count - 1);
-    numa_node_info info = {.index = node, .os_index = topology->nodes[node].os_index,
+    wr_numa_node_info info = {.index = node, .os_index = topology->nodes[node].os_index,
                            .memory_bytes = topology->nodes[node].memory_bytes};
     for (int i = 0; i < topology->info.core_count; ++i) {
         if (topology->cores[i].node != node)
@@ -289,7 +289,7 @@ wr_status numa_topology_node(const numa_topology *topology, int node, numa_node_
     return WR_OK;
 }
 
-int numa_topology_node_from_os_index(const numa_topology *topology, int os_index)
+int wr_numa_topology_node_from_os_index(const wr_numa_topology *topology, int os_index)
 {
     if (!topology)
         return -1;
@@ -302,18 +302,18 @@ int numa_topology_node_from_os_index(const numa_topology *topology, int os_index
 
 /* ---- pinning ------------------------------------------------------------------------------------------------ */
 
-wr_status numa_topology_pin_current_thread(const numa_topology *topology, int core, numa_binding *result)
+wr_status wr_numa_topology_pin_current_thread(const wr_numa_topology *topology, int core, wr_numa_binding *result)
 {
     if (!topology || !result)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology or result is NULL");
     if (core < 0 || core >= topology->info.core_count)
         return WR_FAIL(WR_ERR_NOT_FOUND, "core %d not in 0..%d", core, topology->info.core_count - 1);
     if (!topology->info.is_this_system) {
-        *result = NUMA_BINDING_SIMULATED;
+        *result = WR_NUMA_BINDING_SIMULATED;
         return WR_OK;
     }
     if (!topology->info.can_pin_threads || !topology->cores[core].allowed) {
-        *result = topology->info.can_pin_threads ? NUMA_BINDING_REFUSED : NUMA_BINDING_UNSUPPORTED;
+        *result = topology->info.can_pin_threads ? WR_NUMA_BINDING_REFUSED : WR_NUMA_BINDING_UNSUPPORTED;
         return WR_OK;
     }
 #ifdef WR_HAVE_HWLOC
@@ -324,11 +324,11 @@ wr_status numa_topology_pin_current_thread(const numa_topology *topology, int co
     CPU_SET(topology->cores[core].cpu_os_index, &mask);
     int rc = sched_setaffinity(0, sizeof mask, &mask);
 #endif
-    *result = rc == 0 ? NUMA_BINDING_APPLIED : NUMA_BINDING_REFUSED;
+    *result = rc == 0 ? WR_NUMA_BINDING_APPLIED : WR_NUMA_BINDING_REFUSED;
     return WR_OK;
 }
 
-wr_status numa_topology_unpin_current_thread(const numa_topology *topology)
+wr_status wr_numa_topology_unpin_current_thread(const wr_numa_topology *topology)
 {
     if (!topology)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "topology is NULL");

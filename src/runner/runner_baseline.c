@@ -14,7 +14,7 @@
 #include <omp.h>
 #endif
 
-uint64_t runner_baseline_openmp_for(world **worlds, size_t count, int threads, int ticks)
+uint64_t runner_baseline_openmp_for(wr_world **worlds, size_t count, int threads, int ticks)
 {
 #ifdef WR_HAVE_OPENMP
     assert(worlds && threads > 0 && ticks > 0);
@@ -23,7 +23,7 @@ uint64_t runner_baseline_openmp_for(world **worlds, size_t count, int threads, i
     for (int t = 0; t < ticks; ++t) {
 #pragma omp parallel for num_threads(threads) schedule(static)
         for (long i = 0; i < n; ++i)
-            world_step(worlds[i], 1);
+            wr_world_step(worlds[i], 1);
     }
     return runner_now_ns() - start;
 #else
@@ -38,7 +38,7 @@ uint64_t runner_baseline_openmp_for(world **worlds, size_t count, int threads, i
 typedef struct barrier_team {
     pthread_barrier_t barrier;
     _Atomic int go;              /* 0 wait, 1 run, 2 abort (a thread could not be created) */
-    world **worlds;
+    wr_world **worlds;
     size_t count;
     int threads;
     int ticks;
@@ -54,7 +54,7 @@ static void barrier_loop(barrier_team *team, int index)
     for (int t = 0; t < team->ticks; ++t) {
         pthread_barrier_wait(&team->barrier);
         for (size_t i = (size_t)index; i < team->count; i += (size_t)team->threads)
-            world_step(team->worlds[i], 1);
+            wr_world_step(team->worlds[i], 1);
         pthread_barrier_wait(&team->barrier);
     }
 }
@@ -69,7 +69,7 @@ static void *barrier_main(void *arg)
     return NULL;
 }
 
-uint64_t runner_baseline_pthread_barrier(world **worlds, size_t count, int threads, int ticks)
+uint64_t runner_baseline_pthread_barrier(wr_world **worlds, size_t count, int threads, int ticks)
 {
     assert(worlds && threads > 0 && ticks > 0);
     barrier_team team = {.worlds = worlds, .count = count, .threads = threads, .ticks = ticks};

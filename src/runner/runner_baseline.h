@@ -11,10 +11,10 @@
 
 /* `ticks` times: step every world once with `#pragma omp parallel for num_threads(threads) schedule(static)`.
  * Returns the elapsed nanoseconds, or 0 if this build has no OpenMP. */
-uint64_t runner_baseline_openmp_for(world **worlds, size_t count, int threads, int ticks);
+uint64_t runner_baseline_openmp_for(wr_world **worlds, size_t count, int threads, int ticks);
 
 /* `ticks` times: `threads` threads (the caller is thread 0) meet at a pthread_barrier, step their static share of
  * the worlds, and meet again. Returns the elapsed nanoseconds (0 on a thread-creation failure). */
-uint64_t runner_baseline_pthread_barrier(world **worlds, size_t count, int threads, int ticks);
+uint64_t runner_baseline_pthread_barrier(wr_world **worlds, size_t count, int threads, int ticks);
 
 #endif

@@ -1,4 +1,4 @@
-/* Internal layout of a world_runner: workers with their worlds (entries), the job the host hands to the workers,
+/* Internal layout of a wr_world_runner: workers with their worlds (entries), the job the host hands to the workers,
  * and the fork/join that carries it. Only world_runner.c and runner_stats.c see this. */
 #ifndef WR_RUNNER_INTERNAL_H
 #define WR_RUNNER_INTERNAL_H
@@ -14,9 +14,9 @@
 
 /* One world as its worker sees it. Written by the worker during a step, by the host between steps. */
 typedef struct runner_entry {
-    world *w;
-    memory_manager *memory;
-    world_runner_pre_step_fn pre_step;
+    wr_world *w;
+    wr_memory_manager *memory;
+    wr_world_runner_pre_step_fn pre_step;
     void *user;
     double cost;
     wr_status last_status;
@@ -28,11 +28,11 @@ typedef struct runner_entry {
 
 typedef struct runner_worker {
     alignas(64) int index;
-    numa_worker_plan plan;
-    numa_binding pinning;
-    numa_node_allocator *node_allocator; /* NULL for the heap policy or a custom base */
-    numa_arena *arena;                   /* used only on this worker's thread */
-    memory_allocator *base;              /* base of its worlds' managers: the arena, the heap or config.base */
+    wr_numa_worker_plan plan;
+    wr_numa_binding pinning;
+    wr_numa_node_allocator *node_allocator; /* NULL for the heap policy or a custom base */
+    wr_numa_arena *arena;                   /* used only on this worker's thread */
+    wr_memory_allocator *base;              /* base of its worlds' managers: the arena, the heap or config.base */
     runner_entry *entries;
     size_t count;
     size_t capacity;
@@ -61,7 +61,7 @@ typedef struct runner_job {
     int steps;
     int target;                          /* worker of CREATE / DESTROY */
     size_t entry;                        /* entry index of DESTROY; CREATE fills entries[target].count */
-    const world_config *world;
+    const wr_world_config *world;
     const char *scene;
     size_t budget;
     double cost;
@@ -71,22 +71,22 @@ typedef struct runner_job {
 
 enum { RUNNER_IDLE = 0, RUNNER_STEPPING = 1, RUNNER_ADMIN = 2 };
 
-struct world_runner {
-    world_runner_config config;
+struct wr_world_runner {
+    wr_world_runner_config config;
     uint64_t id;                         /* unique per process (OpenMP threads remember which runner pinned them) */
-    numa_topology *owned_topology;
-    const numa_topology *topology;
-    numa_topology_info topology_info;
+    wr_numa_topology *owned_topology;
+    const wr_numa_topology *topology;
+    wr_numa_topology_info topology_info;
     int worker_count;
     runner_worker *workers;
-    memory_allocator *heap;              /* the heap policy's base */
+    wr_memory_allocator *heap;              /* the heap policy's base */
     fork_join fj;                        /* host <-> workers (pthreads) or host <-> driver (OpenMP) */
     fork_join fj0;                       /* host mode, pthreads: host <-> worker 0's thread; else unused */
     runner_job job;
     _Atomic int state;
     uint32_t step_generation;            /* generation of the job in flight on fj */
     uint32_t step_generation0;           /* ... and on fj0 */
-    numa_binding host_pinning;           /* host mode: the host thread's pin to worker 0's core */
+    wr_numa_binding host_pinning;           /* host mode: the host thread's pin to worker 0's core */
     pthread_t host_thread;               /* host mode: the thread that created the runner */
     bool host_affinity_saved;
     unsigned char host_affinity[128];    /* its CPU mask before (a cpu_set_t), restored by destroy */

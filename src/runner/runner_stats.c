@@ -1,4 +1,4 @@
-/* world_runner statistics: per world, per worker, and for the runner. Read between steps only (the workers write
+/* wr_world_runner statistics: per world, per worker, and for the runner. Read between steps only (the workers write
  * these counters during a step), so every call here returns WR_ERR_BUSY while a step runs. */
 #include <stdio.h>
 #include <string.h>
@@ -6,14 +6,14 @@
 #include "core/status_internal.h"
 #include "runner/runner_internal.h"
 
-static wr_status check_idle(const world_runner *r)
+static wr_status check_idle(const wr_world_runner *r)
 {
-    if (atomic_load(&((world_runner *)r)->state) == RUNNER_STEPPING)
+    if (atomic_load(&((wr_world_runner *)r)->state) == RUNNER_STEPPING)
         return WR_FAIL(WR_ERR_BUSY, "a step is running: statistics are read between steps");
     return WR_OK;
 }
 
-static const runner_entry *lookup(const world_runner *r, const world *w, const runner_worker **worker)
+static const runner_entry *lookup(const wr_world_runner *r, const wr_world *w, const runner_worker **worker)
 {
     for (int k = 0; k < r->worker_count; ++k) {
         const runner_worker *wk = &r->workers[k];
@@ -27,7 +27,7 @@ static const runner_entry *lookup(const world_runner *r, const world *w, const r
     return NULL;
 }
 
-wr_status world_runner_world_info_get(const world_runner *runner, const world *w, world_runner_world_info *out)
+wr_status wr_world_runner_world_info_get(const wr_world_runner *runner, const wr_world *w, wr_world_runner_world_info *out)
 {
     if (!runner || !w || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner, world or out is NULL");
@@ -38,7 +38,7 @@ wr_status world_runner_world_info_get(const world_runner *runner, const world *w
     const runner_entry *e = lookup(runner, w, &wk);
     if (!e)
         return WR_FAIL(WR_ERR_NOT_FOUND, "world %p does not belong to this runner", (const void *)w);
-    *out = (world_runner_world_info){
+    *out = (wr_world_runner_world_info){
         .worker = wk->index,
         .core = wk->plan.core,
         .cpu_os_index = wk->plan.cpu_os_index,
@@ -66,11 +66,11 @@ static void count_chunk(const void *chunk, size_t bytes, void *context)
 {
     chunk_count *c = context;
     if (c->status == WR_OK)
-        c->status = numa_pages_count_by_node(chunk, bytes, c->bytes_by_node, c->unplaced);
+        c->status = wr_numa_pages_count_by_node(chunk, bytes, c->bytes_by_node, c->unplaced);
 }
 
-wr_status world_runner_world_memory_by_node(const world_runner *runner, const world *w,
-                                            size_t bytes_by_node[NUMA_MAX_NODES], size_t *unplaced_bytes)
+wr_status wr_world_runner_world_memory_by_node(const wr_world_runner *runner, const wr_world *w,
+                                            size_t bytes_by_node[WR_NUMA_MAX_NODES], size_t *unplaced_bytes)
 {
     if (!runner || !w || !bytes_by_node || !unplaced_bytes)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner, world, bytes_by_node or unplaced_bytes is NULL");
@@ -81,24 +81,24 @@ wr_status world_runner_world_memory_by_node(const world_runner *runner, const wo
     const runner_entry *e = lookup(runner, w, &wk);
     if (!e)
         return WR_FAIL(WR_ERR_NOT_FOUND, "world %p does not belong to this runner", (const void *)w);
-    memset(bytes_by_node, 0, NUMA_MAX_NODES * sizeof bytes_by_node[0]);
+    memset(bytes_by_node, 0, WR_NUMA_MAX_NODES * sizeof bytes_by_node[0]);
     *unplaced_bytes = 0;
     chunk_count c = {.bytes_by_node = bytes_by_node, .unplaced = unplaced_bytes, .status = WR_OK};
-    s = memory_manager_visit_chunks(e->memory, count_chunk, &c);
+    s = wr_memory_manager_visit_chunks(e->memory, count_chunk, &c);
     return s != WR_OK ? s : c.status;
 }
 
-static numa_binding worker_memory_binding(const runner_worker *wk)
+static wr_numa_binding worker_memory_binding(const runner_worker *wk)
 {
     if (!wk->node_allocator)
-        return NUMA_BINDING_NONE;
-    numa_node_allocator_stats s;
-    if (numa_node_allocator_get_stats(wk->node_allocator, &s) != WR_OK)
-        return NUMA_BINDING_NONE;
+        return WR_NUMA_BINDING_NONE;
+    wr_numa_node_allocator_stats s;
+    if (wr_numa_node_allocator_get_stats(wk->node_allocator, &s) != WR_OK)
+        return WR_NUMA_BINDING_NONE;
     return s.binding;
 }
 
-wr_status world_runner_get_worker_stats(const world_runner *runner, int worker, world_runner_worker_stats *out)
+wr_status wr_world_runner_get_worker_stats(const wr_world_runner *runner, int worker, wr_world_runner_worker_stats *out)
 {
     if (!runner || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or out is NULL");
@@ -108,7 +108,7 @@ wr_status world_runner_get_worker_stats(const world_runner *runner, int worker, 
     if (s != WR_OK)
         return s;
     const runner_worker *wk = &runner->workers[worker];
-    *out = (world_runner_worker_stats){
+    *out = (wr_world_runner_worker_stats){
         .core = wk->plan.core,
         .cpu_os_index = wk->plan.cpu_os_index,
         .node_os_index = wk->plan.node_os_index,
@@ -121,12 +121,12 @@ wr_status world_runner_get_worker_stats(const world_runner *runner, int worker, 
         .last_busy_ns = wk->last_busy_ns,
     };
     if (wk->arena)
-        numa_arena_get_stats(wk->arena, &out->arena);
+        wr_numa_arena_get_stats(wk->arena, &out->arena);
     return WR_OK;
 }
 
 /* max / mean of a per-worker figure; 0 when everything is 0. */
-static double imbalance(const world_runner *r, bool last)
+static double imbalance(const wr_world_runner *r, bool last)
 {
     double max = 0, sum = 0;
     for (int k = 0; k < r->worker_count; ++k) {
@@ -137,26 +137,26 @@ static double imbalance(const world_runner *r, bool last)
     return sum > 0 ? max / (sum / r->worker_count) : 0.0;
 }
 
-static bool every_arena_bound(const world_runner *r)
+static bool every_arena_bound(const wr_world_runner *r)
 {
     if (!r->memory_bound)
         return false;
     for (int k = 0; k < r->worker_count; ++k) {
-        if (worker_memory_binding(&r->workers[k]) != NUMA_BINDING_APPLIED)
+        if (worker_memory_binding(&r->workers[k]) != WR_NUMA_BINDING_APPLIED)
             return false;
     }
     return true;
 }
 
-wr_status world_runner_get_stats(const world_runner *runner, world_runner_stats *out)
+wr_status wr_world_runner_get_stats(const wr_world_runner *runner, wr_world_runner_stats *out)
 {
     if (!runner || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or out is NULL");
     wr_status s = check_idle(runner);
     if (s != WR_OK)
         return s;
-    const world_runner *r = runner;
-    *out = (world_runner_stats){
+    const wr_world_runner *r = runner;
+    *out = (wr_world_runner_stats){
         .workers = r->worker_count,
         .backend = r->config.backend,
         .placement = r->config.placement,
@@ -164,9 +164,9 @@ wr_status world_runner_get_stats(const world_runner *runner, world_runner_stats 
         .topology_source = r->topology_info.source,
         .node_count = r->topology_info.node_count,
         .allowed_core_count = r->topology_info.allowed_core_count,
-        .pinning_simulated = !r->topology_info.is_this_system && r->config.placement != NUMA_PLACEMENT_NONE,
+        .pinning_simulated = !r->topology_info.is_this_system && r->config.placement != WR_NUMA_PLACEMENT_NONE,
         .memory_bound = every_arena_bound(r),
-        .worlds = world_runner_world_count(r),
+        .worlds = wr_world_runner_world_count(r),
         .ticks = r->ticks,
         .world_steps = r->world_steps,
         .wall_ns = r->wall_ns,
@@ -177,7 +177,7 @@ wr_status world_runner_get_stats(const world_runner *runner, world_runner_stats 
     memcpy(out->fallback, r->fallback, sizeof out->fallback);
     bool refused = false;
     for (int k = 0; k < r->worker_count; ++k)
-        refused = refused || worker_memory_binding(&r->workers[k]) == NUMA_BINDING_REFUSED;
+        refused = refused || worker_memory_binding(&r->workers[k]) == WR_NUMA_BINDING_REFUSED;
     if (refused) {
         size_t used = strlen(out->fallback);
         snprintf(out->fallback + used, sizeof out->fallback - used, "%smemory binding refused by the kernel",
@@ -185,18 +185,18 @@ wr_status world_runner_get_stats(const world_runner *runner, world_runner_stats 
     }
     for (int k = 0; k < r->worker_count; ++k) {
         const runner_worker *wk = &r->workers[k];
-        out->workers_pinned += wk->pinning == NUMA_BINDING_APPLIED;
+        out->workers_pinned += wk->pinning == WR_NUMA_BINDING_APPLIED;
         if (!wk->arena)
             continue;
-        numa_arena_stats a;
-        numa_arena_get_stats(wk->arena, &a);
+        wr_numa_arena_stats a;
+        wr_numa_arena_get_stats(wk->arena, &a);
         out->arena_bytes_reserved += a.bytes_reserved;
         out->arena_bytes_in_use += a.bytes_in_use;
     }
     return WR_OK;
 }
 
-const numa_topology *world_runner_topology(const world_runner *runner)
+const wr_numa_topology *wr_world_runner_topology(const wr_world_runner *runner)
 {
     return runner ? runner->topology : NULL;
 }

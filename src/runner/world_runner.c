@@ -1,4 +1,4 @@
-/* world_runner: pinned workers, per-worker arenas, jobs carried by our fork/join.
+/* wr_world_runner: pinned workers, per-worker arenas, jobs carried by our fork/join.
  *
  * Every operation that touches a world or an arena runs ON the world's worker as a job: creating a world (its
  * memory manager, the world, its scene), destroying it, stepping it. The host only writes the job descriptor and
@@ -26,16 +26,16 @@ uint64_t runner_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-const char *world_runner_backend_name(world_runner_backend backend)
+const char *wr_world_runner_backend_name(wr_world_runner_backend backend)
 {
     switch (backend) {
-    case WORLD_RUNNER_BACKEND_PTHREADS: return "pthreads";
-    case WORLD_RUNNER_BACKEND_OPENMP: return "openmp";
+    case WR_WORLD_RUNNER_BACKEND_PTHREADS: return "pthreads";
+    case WR_WORLD_RUNNER_BACKEND_OPENMP: return "openmp";
     }
     return "unknown";
 }
 
-bool world_runner_has_openmp(void)
+bool wr_world_runner_has_openmp(void)
 {
 #ifdef WR_HAVE_OPENMP
     return true;
@@ -44,19 +44,19 @@ bool world_runner_has_openmp(void)
 #endif
 }
 
-void world_runner_config_init(world_runner_config *config)
+void wr_world_runner_config_init(wr_world_runner_config *config)
 {
     if (config)
-        *config = (world_runner_config){.backend = WORLD_RUNNER_BACKEND_PTHREADS,
-                                        .placement = NUMA_PLACEMENT_COMPACT,
-                                        .memory_policy = NUMA_MEMORY_LOCAL,
-                                        .topology_source = NUMA_TOPOLOGY_SYSTEM};
+        *config = (wr_world_runner_config){.backend = WR_WORLD_RUNNER_BACKEND_PTHREADS,
+                                        .placement = WR_NUMA_PLACEMENT_COMPACT,
+                                        .memory_policy = WR_NUMA_MEMORY_LOCAL,
+                                        .topology_source = WR_NUMA_TOPOLOGY_SYSTEM};
 }
 
-void world_runner_world_config_init(world_runner_world_config *config)
+void wr_world_runner_world_config_init(wr_world_runner_world_config *config)
 {
     if (config)
-        *config = (world_runner_world_config){.worker = -1};
+        *config = (wr_world_runner_world_config){.worker = -1};
 }
 
 /* ================================================================================================================
@@ -72,18 +72,18 @@ static void record_error(char *buffer, size_t size)
 static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *first_failure)
 {
     uint64_t start = runner_now_ns();
-    uint64_t before = world_step_count(e->w);
+    uint64_t before = wr_world_step_count(e->w);
     wr_status s = WR_OK;
     if (!e->pre_step) {
-        s = world_step(e->w, steps);
+        s = wr_world_step(e->w, steps);
     } else {
         for (int i = 0; i < steps && s == WR_OK; ++i) {
             s = e->pre_step(e->w, i, e->user);
             if (s == WR_OK)
-                s = world_step(e->w, 1);
+                s = wr_world_step(e->w, 1);
         }
     }
-    uint64_t done = world_step_count(e->w) - before;
+    uint64_t done = wr_world_step_count(e->w) - before;
     uint64_t elapsed = runner_now_ns() - start;
     e->last_status = s;
     e->last_steps_done = (int)done;
@@ -96,7 +96,7 @@ static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *firs
     }
 }
 
-static void job_step(world_runner *r, runner_worker *wk)
+static void job_step(wr_world_runner *r, runner_worker *wk)
 {
     uint64_t start = runner_now_ns();
     bool first_failure = true;
@@ -109,10 +109,10 @@ static void job_step(world_runner *r, runner_worker *wk)
     wk->last_end_ns = end;
 }
 
-static wr_status create_world_here(world_runner *r, runner_worker *wk, runner_entry *e)
+static wr_status create_world_here(wr_world_runner *r, runner_worker *wk, runner_entry *e)
 {
-    memory_manager_config mc;
-    memory_manager_config_init(&mc);
+    wr_memory_manager_config mc;
+    wr_memory_manager_config_init(&mc);
     mc.base = wk->base;
     mc.budget_bytes = r->job.budget;
     /* Smaller chunks: a world reserves what it needs in 4 KiB / 48 KiB steps instead of the manager's general
@@ -121,23 +121,23 @@ static wr_status create_world_here(world_runner *r, runner_worker *wk, runner_en
     mc.pool_chunk_bytes = r->config.world_pool_chunk_bytes ? r->config.world_pool_chunk_bytes : 4096;
     mc.free_list_chunk_bytes = r->config.world_free_list_chunk_bytes ? r->config.world_free_list_chunk_bytes
                                                                      : 49152;
-    memory_manager *m = NULL;
-    wr_status s = memory_manager_create(&mc, &m);
+    wr_memory_manager *m = NULL;
+    wr_status s = wr_memory_manager_create(&mc, &m);
     if (s != WR_OK)
         return s;
-    world_config wc;
-    world_config_init(&wc);
+    wr_world_config wc;
+    wr_world_config_init(&wc);
     if (r->job.world)
         wc = *r->job.world;
     wc.memory = m;
-    world *w = NULL;
-    s = world_create(&wc, &w);
+    wr_world *w = NULL;
+    s = wr_world_create(&wc, &w);
     if (s == WR_OK && r->job.scene)
-        s = scene_build(w, r->job.scene);
+        s = wr_scene_build(w, r->job.scene);
     if (s != WR_OK) {
         if (w)
-            world_destroy(w);
-        memory_manager_destroy(m);
+            wr_world_destroy(w);
+        wr_memory_manager_destroy(m);
         return s;
     }
     *e = (runner_entry){.w = w, .memory = m, .cost = r->job.cost, .last_status = WR_OK};
@@ -146,22 +146,22 @@ static wr_status create_world_here(world_runner *r, runner_worker *wk, runner_en
 
 static wr_status destroy_entry(runner_entry *e)
 {
-    wr_status s = world_destroy(e->w);
-    wr_status m = memory_manager_destroy(e->memory);
+    wr_status s = wr_world_destroy(e->w);
+    wr_status m = wr_memory_manager_destroy(e->memory);
     return s != WR_OK ? s : m;
 }
 
-static void pin_worker(world_runner *r, runner_worker *wk)
+static void pin_worker(wr_world_runner *r, runner_worker *wk)
 {
-    wk->pinning = NUMA_BINDING_NONE;
+    wk->pinning = WR_NUMA_BINDING_NONE;
     if (!wk->plan.pin)
         return;
-    if (numa_topology_pin_current_thread(r->topology, wk->plan.core, &wk->pinning) != WR_OK)
-        wk->pinning = NUMA_BINDING_REFUSED;
+    if (wr_numa_topology_pin_current_thread(r->topology, wk->plan.core, &wk->pinning) != WR_OK)
+        wk->pinning = WR_NUMA_BINDING_REFUSED;
 }
 
 /* Worker k's part of the current job. */
-static void run_job(world_runner *r, int k)
+static void run_job(wr_world_runner *r, int k)
 {
     runner_worker *wk = &r->workers[k];
     runner_job *job = &r->job;
@@ -201,20 +201,20 @@ static void run_job(world_runner *r, int k)
  * ============================================================================================================== */
 
 typedef struct worker_start {
-    world_runner *runner;
+    wr_world_runner *runner;
     int index;
 } worker_start;
 
 /* In host mode worker 0's thread waits on its own fork/join (used for async ticks and world jobs only), so that
  * synchronous ticks, which the host runs as worker 0, do not wake it. */
-static fork_join *crew_of(world_runner *r, int k)
+static fork_join *crew_of(wr_world_runner *r, int k)
 {
     return r->config.host_as_worker && k == 0 ? &r->fj0 : &r->fj;
 }
 
 static void *pthread_worker_main(void *arg)
 {
-    world_runner *r = ((worker_start *)arg)->runner;
+    wr_world_runner *r = ((worker_start *)arg)->runner;
     int k = ((worker_start *)arg)->index;
     free(arg);
     fork_join *fj = crew_of(r, k);
@@ -234,7 +234,7 @@ static void *pthread_worker_main(void *arg)
 static _Thread_local uint64_t tls_pinned_runner; /* runner id, 0 = none */
 static _Thread_local int tls_pinned_worker = -1;
 
-static void openmp_region(world_runner *r)
+static void openmp_region(wr_world_runner *r)
 {
     int n = r->worker_count;
 #pragma omp parallel num_threads(n)
@@ -256,7 +256,7 @@ static void openmp_region(world_runner *r)
 
 static void *openmp_driver_main(void *arg)
 {
-    world_runner *r = arg;
+    wr_world_runner *r = arg;
     omp_set_dynamic(0);
     uint32_t seen = 0;
     for (;;) {
@@ -272,7 +272,7 @@ static void *openmp_driver_main(void *arg)
 #endif
 
 /* Host: start the current job on every worker thread (the driver, for OpenMP). */
-static void fork_everywhere(world_runner *r)
+static void fork_everywhere(wr_world_runner *r)
 {
     if (r->fj.participants)
         r->step_generation = fork_join_fork(&r->fj);
@@ -280,7 +280,7 @@ static void fork_everywhere(world_runner *r)
         r->step_generation0 = fork_join_fork(&r->fj0);
 }
 
-static void join_everywhere(world_runner *r)
+static void join_everywhere(wr_world_runner *r)
 {
     if (r->fj.participants)
         fork_join_join(&r->fj, r->step_generation);
@@ -289,17 +289,17 @@ static void join_everywhere(world_runner *r)
 }
 
 /* Host: run a job to completion on every worker. */
-static void run_job_everywhere(world_runner *r)
+static void run_job_everywhere(wr_world_runner *r)
 {
     fork_everywhere(r);
     join_everywhere(r);
 }
 
 /* Host mode, synchronous tick: the host is worker 0 (pthreads) or the OpenMP team's primary thread. */
-static void run_step_on_host(world_runner *r)
+static void run_step_on_host(wr_world_runner *r)
 {
 #ifdef WR_HAVE_OPENMP
-    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP) {
+    if (r->config.backend == WR_WORLD_RUNNER_BACKEND_OPENMP) {
         openmp_region(r);
         return;
     }
@@ -315,7 +315,7 @@ static void run_step_on_host(world_runner *r)
  * the host has none: a spinning host would take a core from a worker that is still stepping, and workers spinning
  * after their part would keep the host from the core it needs to finish the tick. Then everyone sleeps almost at
  * once (like a pthread_barrier). On a synthetic topology the real core count is unknown: the same rule. */
-static void spins(const world_runner *r, unsigned *worker_spin, unsigned *host_spin)
+static void spins(const wr_world_runner *r, unsigned *worker_spin, unsigned *host_spin)
 {
     /* In host mode the host is a worker: it needs no core of its own. */
     int threads = r->worker_count + (r->config.host_as_worker ? 0 : 1);
@@ -326,11 +326,11 @@ static void spins(const world_runner *r, unsigned *worker_spin, unsigned *host_s
                                            : (crowded ? FORK_JOIN_SHORT_SPIN : FORK_JOIN_DEFAULT_SPIN);
 }
 
-static wr_status start_threads(world_runner *r)
+static wr_status start_threads(wr_world_runner *r)
 {
     unsigned worker_spin, host_spin;
     spins(r, &worker_spin, &host_spin);
-    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP) {
+    if (r->config.backend == WR_WORLD_RUNNER_BACKEND_OPENMP) {
 #ifdef WR_HAVE_OPENMP
         fork_join_init(&r->fj, 1, worker_spin, host_spin);
         fork_join_init(&r->fj0, 0, worker_spin, host_spin);
@@ -366,7 +366,7 @@ static wr_status start_threads(world_runner *r)
     return WR_OK;
 }
 
-static void stop_threads(world_runner *r)
+static void stop_threads(wr_world_runner *r)
 {
     bool any = r->driver_started;
     for (int k = 0; k < r->worker_count; ++k)
@@ -387,53 +387,53 @@ static void stop_threads(world_runner *r)
  * Creating and destroying the runner
  * ============================================================================================================== */
 
-static wr_status check_config(const world_runner_config *c)
+static wr_status check_config(const wr_world_runner_config *c)
 {
     if (c->workers < 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "workers must be >= 0 (got %d)", c->workers);
-    if (c->backend != WORLD_RUNNER_BACKEND_PTHREADS && c->backend != WORLD_RUNNER_BACKEND_OPENMP)
+    if (c->backend != WR_WORLD_RUNNER_BACKEND_PTHREADS && c->backend != WR_WORLD_RUNNER_BACKEND_OPENMP)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown backend %d", (int)c->backend);
-    if (c->backend == WORLD_RUNNER_BACKEND_OPENMP && !world_runner_has_openmp())
+    if (c->backend == WR_WORLD_RUNNER_BACKEND_OPENMP && !wr_world_runner_has_openmp())
         return WR_FAIL(WR_ERR_UNSUPPORTED, "the OpenMP backend is not in this build");
-    if (c->arena_chunk_bytes % NUMA_ARENA_PAGE_BYTES != 0)
+    if (c->arena_chunk_bytes % WR_NUMA_ARENA_PAGE_BYTES != 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena_chunk_bytes %zu is not a multiple of %u",
-                       c->arena_chunk_bytes, NUMA_ARENA_PAGE_BYTES);
+                       c->arena_chunk_bytes, WR_NUMA_ARENA_PAGE_BYTES);
     if ((c->world_pool_chunk_bytes && c->world_pool_chunk_bytes < 4096) ||
         (c->world_free_list_chunk_bytes && c->world_free_list_chunk_bytes < 4096))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world chunk sizes must be 0 or >= 4096");
     return WR_OK;
 }
 
-static wr_status load_topology(world_runner *r, const world_runner_config *c)
+static wr_status load_topology(wr_world_runner *r, const wr_world_runner_config *c)
 {
     if (c->topology) {
         r->topology = c->topology;
     } else {
-        numa_topology_config tc;
-        numa_topology_config_init(&tc);
+        wr_numa_topology_config tc;
+        wr_numa_topology_config_init(&tc);
         tc.source = c->topology_source;
         tc.description = c->topology_description;
-        wr_status s = numa_topology_create(&tc, &r->owned_topology);
+        wr_status s = wr_numa_topology_create(&tc, &r->owned_topology);
         if (s != WR_OK)
             return s;
         r->topology = r->owned_topology;
     }
     r->config.topology = NULL;
     r->config.topology_description = NULL; /* not kept: the caller's string */
-    return numa_topology_get_info(r->topology, &r->topology_info);
+    return wr_numa_topology_get_info(r->topology, &r->topology_info);
 }
 
-static void append_fallback(world_runner *r, const char *text)
+static void append_fallback(wr_world_runner *r, const char *text)
 {
     size_t used = strlen(r->fallback);
     snprintf(r->fallback + used, sizeof r->fallback - used, "%s%s", used ? "; " : "", text);
 }
 
 /* Whether arenas bind their chunks, and if not, why (said in the statistics). */
-static bool decide_memory_binding(world_runner *r)
+static bool decide_memory_binding(wr_world_runner *r)
 {
-    numa_memory_policy p = r->config.memory_policy;
-    if (r->config.base || p == NUMA_MEMORY_DEFAULT || p == NUMA_MEMORY_FIRST_TOUCH)
+    wr_numa_memory_policy p = r->config.memory_policy;
+    if (r->config.base || p == WR_NUMA_MEMORY_DEFAULT || p == WR_NUMA_MEMORY_FIRST_TOUCH)
         return false;
     if (r->topology_info.node_count < 2) {
         append_fallback(r, "one NUMA node: arenas not bound (plain first-touch arenas)");
@@ -450,81 +450,81 @@ static bool decide_memory_binding(world_runner *r)
     return true;
 }
 
-static wr_status make_worker_memory(world_runner *r, runner_worker *wk, bool bind)
+static wr_status make_worker_memory(wr_world_runner *r, runner_worker *wk, bool bind)
 {
-    numa_memory_policy p = r->config.memory_policy;
+    wr_numa_memory_policy p = r->config.memory_policy;
     if (r->config.base) {
         wk->base = r->config.base;
         return WR_OK;
     }
-    if (p == NUMA_MEMORY_DEFAULT) {
+    if (p == WR_NUMA_MEMORY_DEFAULT) {
         wk->base = r->heap;
         return WR_OK;
     }
-    numa_bind_mode mode = NUMA_BIND_FIRST_TOUCH;
+    wr_numa_bind_mode mode = WR_NUMA_BIND_FIRST_TOUCH;
     if (bind)
-        mode = p == NUMA_MEMORY_INTERLEAVE ? NUMA_BIND_INTERLEAVE : NUMA_BIND_NODE;
-    wr_status s = numa_node_allocator_create(r->topology, mode, wk->plan.memory_node, &wk->node_allocator);
+        mode = p == WR_NUMA_MEMORY_INTERLEAVE ? WR_NUMA_BIND_INTERLEAVE : WR_NUMA_BIND_NODE;
+    wr_status s = wr_numa_node_allocator_create(r->topology, mode, wk->plan.memory_node, &wk->node_allocator);
     if (s == WR_OK)
-        s = numa_arena_create(numa_node_allocator_as_allocator(wk->node_allocator), r->config.arena_chunk_bytes,
+        s = wr_numa_arena_create(wr_numa_node_allocator_as_allocator(wk->node_allocator), r->config.arena_chunk_bytes,
                               &wk->arena);
     if (s == WR_OK)
-        wk->base = numa_arena_as_allocator(wk->arena);
+        wk->base = wr_numa_arena_as_allocator(wk->arena);
     return s;
 }
 
-static void free_runner(world_runner *r)
+static void free_runner(wr_world_runner *r)
 {
     for (int k = 0; r->workers && k < r->worker_count; ++k) {
         runner_worker *wk = &r->workers[k];
         if (wk->arena)
-            numa_arena_destroy(wk->arena);
+            wr_numa_arena_destroy(wk->arena);
         if (wk->node_allocator)
-            numa_node_allocator_destroy(wk->node_allocator);
+            wr_numa_node_allocator_destroy(wk->node_allocator);
         free(wk->entries);
     }
     free(r->workers);
     if (r->heap)
-        memory_allocator_destroy(r->heap);
+        wr_memory_allocator_destroy(r->heap);
     if (r->owned_topology)
-        numa_topology_destroy(r->owned_topology);
+        wr_numa_topology_destroy(r->owned_topology);
     free(r);
 }
 
-static wr_status plan_workers(world_runner *r)
+static wr_status plan_workers(wr_world_runner *r)
 {
-    r->worker_count = numa_plan_resolve_workers(r->topology, r->config.workers);
+    r->worker_count = wr_numa_plan_resolve_workers(r->topology, r->config.workers);
     r->workers = aligned_alloc(64, (size_t)r->worker_count * sizeof *r->workers);
     if (!r->workers)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "%d workers", r->worker_count);
     memset(r->workers, 0, (size_t)r->worker_count * sizeof *r->workers);
-    numa_worker_plan *plan = malloc((size_t)r->worker_count * sizeof *plan);
+    wr_numa_worker_plan *plan = malloc((size_t)r->worker_count * sizeof *plan);
     if (!plan)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan");
-    wr_status s = numa_plan_workers(r->topology, r->config.placement, r->config.memory_policy, r->worker_count,
+    wr_status s = wr_numa_plan_workers(r->topology, r->config.placement, r->config.memory_policy, r->worker_count,
                                     plan);
     for (int k = 0; s == WR_OK && k < r->worker_count; ++k) {
         r->workers[k].index = k;
         r->workers[k].plan = plan[k];
-        r->workers[k].pinning = NUMA_BINDING_NONE;
+        r->workers[k].pinning = WR_NUMA_BINDING_NONE;
     }
     free(plan);
     return s;
 }
 
-static void note_pinning_fallbacks(world_runner *r)
+static void note_pinning_fallbacks(wr_world_runner *r)
 {
-    if (r->config.placement == NUMA_PLACEMENT_NONE)
+    if (r->config.placement == WR_NUMA_PLACEMENT_NONE)
         return;
     int refused = 0;
     for (int k = 0; k < r->worker_count; ++k)
-        refused += r->workers[k].pinning == NUMA_BINDING_REFUSED || r->workers[k].pinning == NUMA_BINDING_UNSUPPORTED;
+        refused += r->workers[k].pinning == WR_NUMA_BINDING_REFUSED || r->workers[k].pinning == WR_NUMA_BINDING_UNSUPPORTED;
     if (refused) {
         char text[96];
         snprintf(text, sizeof text, "%d worker(s) run unpinned (pinning refused or unsupported)", refused);
         append_fallback(r, text);
     }
-    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP && r->openmp_team != r->worker_count) {
+    if (r->config.backend == WR_WORLD_RUNNER_BACKEND_OPENMP && r->openmp_team != r->worker_count) {
         char text[96];
         snprintf(text, sizeof text, "OpenMP gave %d of %d threads: workers unpinned", r->openmp_team,
                  r->worker_count);
@@ -532,34 +532,34 @@ static void note_pinning_fallbacks(world_runner *r)
     }
 }
 
-_Static_assert(sizeof(cpu_set_t) <= sizeof(((world_runner *)0)->host_affinity), "host_affinity too small");
+_Static_assert(sizeof(cpu_set_t) <= sizeof(((wr_world_runner *)0)->host_affinity), "host_affinity too small");
 
 /* Host mode: the creating thread becomes worker 0 for synchronous ticks; keep its CPU mask to restore it. */
-static void pin_host(world_runner *r)
+static void pin_host(wr_world_runner *r)
 {
     r->host_thread = pthread_self();
-    r->host_pinning = NUMA_BINDING_NONE;
+    r->host_pinning = WR_NUMA_BINDING_NONE;
     cpu_set_t mask;
     if (r->topology_info.is_this_system && sched_getaffinity(0, sizeof mask, &mask) == 0) {
         memcpy(r->host_affinity, &mask, sizeof mask);
         r->host_affinity_saved = true;
     }
     if (r->workers[0].plan.pin &&
-        numa_topology_pin_current_thread(r->topology, r->workers[0].plan.core, &r->host_pinning) != WR_OK)
-        r->host_pinning = NUMA_BINDING_REFUSED;
+        wr_numa_topology_pin_current_thread(r->topology, r->workers[0].plan.core, &r->host_pinning) != WR_OK)
+        r->host_pinning = WR_NUMA_BINDING_REFUSED;
 }
 
-static void unpin_host(world_runner *r)
+static void unpin_host(wr_world_runner *r)
 {
     if (!r->host_affinity_saved || !pthread_equal(r->host_thread, pthread_self()))
         return;
 #ifdef WR_HAVE_OPENMP
     /* The host's own OpenMP team (host mode, OpenMP backend) was pinned too: let it run anywhere again, so the
      * host's later parallel regions are not tied to our cores. */
-    if (r->config.backend == WORLD_RUNNER_BACKEND_OPENMP && r->openmp_team > 0) {
+    if (r->config.backend == WR_WORLD_RUNNER_BACKEND_OPENMP && r->openmp_team > 0) {
 #pragma omp parallel num_threads(r->worker_count)
         {
-            numa_topology_unpin_current_thread(r->topology);
+            wr_numa_topology_unpin_current_thread(r->topology);
             tls_pinned_runner = 0;
             tls_pinned_worker = -1;
         }
@@ -570,18 +570,18 @@ static void unpin_host(world_runner *r)
     sched_setaffinity(0, sizeof mask, &mask);
 }
 
-wr_status world_runner_create(const world_runner_config *config, world_runner **out)
+wr_status wr_world_runner_create(const wr_world_runner_config *config, wr_world_runner **out)
 {
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    world_runner_config defaults;
-    world_runner_config_init(&defaults);
+    wr_world_runner_config defaults;
+    wr_world_runner_config_init(&defaults);
     if (!config)
         config = &defaults;
     wr_status s = check_config(config);
     if (s != WR_OK)
         return s;
-    world_runner *r = calloc(1, sizeof *r);
+    wr_world_runner *r = calloc(1, sizeof *r);
     if (!r)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "runner");
     static _Atomic uint64_t next_id = 1;
@@ -592,7 +592,7 @@ wr_status world_runner_create(const world_runner_config *config, world_runner **
     if (s == WR_OK)
         s = plan_workers(r);
     if (s == WR_OK)
-        s = memory_allocator_create_heap(&r->heap);
+        s = wr_memory_allocator_create_heap(&r->heap);
     if (s == WR_OK && !r->topology_info.is_this_system)
         append_fallback(r, "synthetic/XML topology: pinning and binding simulated");
     bool bind = s == WR_OK && decide_memory_binding(r);
@@ -619,17 +619,17 @@ wr_status world_runner_create(const world_runner_config *config, world_runner **
 }
 
 /* Enter an exclusive host operation; WR_ERR_BUSY while a step runs (or another host call is inside). */
-static wr_status enter_admin(world_runner *r)
+static wr_status enter_admin(wr_world_runner *r)
 {
     int expected = RUNNER_IDLE;
     if (!atomic_compare_exchange_strong(&r->state, &expected, RUNNER_ADMIN))
-        return WR_FAIL(WR_ERR_BUSY, "a step is running (call world_runner_step_wait first)");
+        return WR_FAIL(WR_ERR_BUSY, "a step is running (call wr_world_runner_step_wait first)");
     return WR_OK;
 }
 
-static void leave_admin(world_runner *r) { atomic_store(&r->state, RUNNER_IDLE); }
+static void leave_admin(wr_world_runner *r) { atomic_store(&r->state, RUNNER_IDLE); }
 
-wr_status world_runner_destroy(world_runner *runner)
+wr_status wr_world_runner_destroy(wr_world_runner *runner)
 {
     if (!runner)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
@@ -649,7 +649,7 @@ wr_status world_runner_destroy(world_runner *runner)
  * ============================================================================================================== */
 
 /* Find `w`; returns false if it is not one of this runner's worlds. */
-static bool find_world(const world_runner *r, const world *w, int *worker, size_t *entry)
+static bool find_world(const wr_world_runner *r, const wr_world *w, int *worker, size_t *entry)
 {
     for (int k = 0; k < r->worker_count; ++k) {
         const runner_worker *wk = &r->workers[k];
@@ -664,7 +664,7 @@ static bool find_world(const world_runner *r, const world *w, int *worker, size_
     return false;
 }
 
-static int least_loaded_worker(const world_runner *r)
+static int least_loaded_worker(const wr_world_runner *r)
 {
     int best = 0;
     for (int k = 1; k < r->worker_count; ++k) {
@@ -688,7 +688,7 @@ static bool reserve_entry(runner_worker *wk)
     return true;
 }
 
-static wr_status check_world_config(const world_runner *r, const world_runner_world_config *c)
+static wr_status check_world_config(const wr_world_runner *r, const wr_world_runner_world_config *c)
 {
     if (c->worker < -1 || c->worker >= r->worker_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "worker %d not in -1..%d", c->worker, r->worker_count - 1);
@@ -696,12 +696,12 @@ static wr_status check_world_config(const world_runner *r, const world_runner_wo
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world config's memory must be NULL: the runner builds the manager");
     if (c->cost != c->cost || c->cost > 1e300)
         return WR_FAIL(WR_ERR_NON_FINITE, "cost is not finite");
-    if (c->scene && scene_cost_estimate(c->scene) <= 0.0)
+    if (c->scene && wr_scene_cost_estimate(c->scene) <= 0.0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown scene \"%s\"", c->scene);
     return WR_OK;
 }
 
-static wr_status create_world_locked(world_runner *r, const world_runner_world_config *c, world **out)
+static wr_status create_world_locked(wr_world_runner *r, const wr_world_runner_world_config *c, wr_world **out)
 {
     wr_status s = check_world_config(r, c);
     if (s != WR_OK)
@@ -710,7 +710,7 @@ static wr_status create_world_locked(world_runner *r, const world_runner_world_c
     runner_worker *wk = &r->workers[k];
     if (!reserve_entry(wk))
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "world table of worker %d", k);
-    double cost = c->cost > 0 ? c->cost : (c->scene ? scene_cost_estimate(c->scene) : 1.0);
+    double cost = c->cost > 0 ? c->cost : (c->scene ? wr_scene_cost_estimate(c->scene) : 1.0);
     r->job = (runner_job){.kind = RUNNER_JOB_CREATE, .target = k, .world = c->world, .scene = c->scene,
                           .budget = c->memory_budget, .cost = cost};
     run_job_everywhere(r);
@@ -721,12 +721,12 @@ static wr_status create_world_locked(world_runner *r, const world_runner_world_c
     return WR_OK;
 }
 
-wr_status world_runner_create_world(world_runner *runner, const world_runner_world_config *config, world **out)
+wr_status wr_world_runner_create_world(wr_world_runner *runner, const wr_world_runner_world_config *config, wr_world **out)
 {
     if (!runner || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or out is NULL");
-    world_runner_world_config defaults;
-    world_runner_world_config_init(&defaults);
+    wr_world_runner_world_config defaults;
+    wr_world_runner_world_config_init(&defaults);
     wr_status s = enter_admin(runner);
     if (s != WR_OK)
         return s;
@@ -735,7 +735,7 @@ wr_status world_runner_create_world(world_runner *runner, const world_runner_wor
     return s;
 }
 
-static wr_status destroy_world_locked(world_runner *r, world *w)
+static wr_status destroy_world_locked(wr_world_runner *r, wr_world *w)
 {
     int k;
     size_t i;
@@ -754,7 +754,7 @@ static wr_status destroy_world_locked(world_runner *r, world *w)
     return WR_OK;
 }
 
-wr_status world_runner_destroy_world(world_runner *runner, world *w)
+wr_status wr_world_runner_destroy_world(wr_world_runner *runner, wr_world *w)
 {
     if (!runner || !w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or world is NULL");
@@ -766,7 +766,7 @@ wr_status world_runner_destroy_world(world_runner *runner, world *w)
     return s;
 }
 
-wr_status world_runner_set_pre_step(world_runner *runner, world *w, world_runner_pre_step_fn fn, void *user)
+wr_status wr_world_runner_set_pre_step(wr_world_runner *runner, wr_world *w, wr_world_runner_pre_step_fn fn, void *user)
 {
     if (!runner || !w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or world is NULL");
@@ -785,7 +785,7 @@ wr_status world_runner_set_pre_step(world_runner *runner, world *w, world_runner
     return s;
 }
 
-size_t world_runner_world_count(const world_runner *runner)
+size_t wr_world_runner_world_count(const wr_world_runner *runner)
 {
     if (!runner)
         return 0;
@@ -795,11 +795,11 @@ size_t world_runner_world_count(const world_runner *runner)
     return n;
 }
 
-wr_status world_runner_world_at(const world_runner *runner, size_t index, world **out)
+wr_status wr_world_runner_world_at(const wr_world_runner *runner, size_t index, wr_world **out)
 {
     if (!runner || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner or out is NULL");
-    if (atomic_load(&((world_runner *)runner)->state) == RUNNER_STEPPING)
+    if (atomic_load(&((wr_world_runner *)runner)->state) == RUNNER_STEPPING)
         return WR_FAIL(WR_ERR_BUSY, "a step is running");
     for (int k = 0; k < runner->worker_count; ++k) {
         const runner_worker *wk = &runner->workers[k];
@@ -816,7 +816,7 @@ wr_status world_runner_world_at(const world_runner *runner, size_t index, world 
  * Stepping
  * ============================================================================================================== */
 
-wr_status world_runner_step_begin(world_runner *runner, int steps)
+wr_status wr_world_runner_step_begin(wr_world_runner *runner, int steps)
 {
     if (!runner)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
@@ -833,7 +833,7 @@ wr_status world_runner_step_begin(world_runner *runner, int steps)
 }
 
 /* After the join: totals, and the status of the first failed world in world_at order. */
-static wr_status finish_tick(world_runner *r)
+static wr_status finish_tick(wr_world_runner *r)
 {
     uint64_t end = r->tick_begin_ns;
     wr_status first = WR_OK;
@@ -862,7 +862,7 @@ static wr_status finish_tick(world_runner *r)
                    first_worker, r->workers[first_worker].step_error);
 }
 
-wr_status world_runner_step_wait(world_runner *runner)
+wr_status wr_world_runner_step_wait(wr_world_runner *runner)
 {
     if (!runner)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner is NULL");
@@ -874,11 +874,11 @@ wr_status world_runner_step_wait(world_runner *runner)
     return s;
 }
 
-wr_status world_runner_step_all(world_runner *runner, int steps)
+wr_status wr_world_runner_step_all(wr_world_runner *runner, int steps)
 {
     if (!runner || !runner->config.host_as_worker) {
-        wr_status s = world_runner_step_begin(runner, steps);
-        return s != WR_OK ? s : world_runner_step_wait(runner);
+        wr_status s = wr_world_runner_step_begin(runner, steps);
+        return s != WR_OK ? s : wr_world_runner_step_wait(runner);
     }
     if (steps < 1)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "steps must be >= 1 (got %d)", steps);
@@ -894,7 +894,7 @@ wr_status world_runner_step_all(world_runner *runner, int steps)
     return s;
 }
 
-bool world_runner_is_busy(const world_runner *runner)
+bool wr_world_runner_is_busy(const wr_world_runner *runner)
 {
-    return runner && atomic_load(&((world_runner *)runner)->state) == RUNNER_STEPPING;
+    return runner && atomic_load(&((wr_world_runner *)runner)->state) == RUNNER_STEPPING;
 }

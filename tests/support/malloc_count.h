@@ -18,9 +18,9 @@
  * glibc link, an unknown sanitizer), tests must not assert on counts: use malloc_count_require(), which prints a
  * skip reason and returns false.
  *
- *     if (malloc_count_require("world_step allocates nothing")) {
+ *     if (malloc_count_require("wr_world_step allocates nothing")) {
  *         malloc_count_begin();
- *         assert_wr_ok(world_step(w, 100));
+ *         assert_wr_ok(wr_world_step(w, 100));
  *         malloc_count_stats s = malloc_count_end();
  *         assert_int_equal(s.allocations, 0);
  *     }

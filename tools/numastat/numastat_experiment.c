@@ -15,25 +15,25 @@
  * Names -> runner enums (the names were validated by the option parser)
  * ------------------------------------------------------------------------------------------------------------- */
 
-static numa_memory_policy policy_of(const char *name)
+static wr_numa_memory_policy policy_of(const char *name)
 {
     static const char *const names[] = {"local", "interleave", "first-touch", "remote", "default"};
-    static const numa_memory_policy values[] = {NUMA_MEMORY_LOCAL, NUMA_MEMORY_INTERLEAVE, NUMA_MEMORY_FIRST_TOUCH,
-                                                NUMA_MEMORY_REMOTE, NUMA_MEMORY_DEFAULT};
+    static const wr_numa_memory_policy values[] = {WR_NUMA_MEMORY_LOCAL, WR_NUMA_MEMORY_INTERLEAVE, WR_NUMA_MEMORY_FIRST_TOUCH,
+                                                WR_NUMA_MEMORY_REMOTE, WR_NUMA_MEMORY_DEFAULT};
     for (int i = 0; i < 5; i++) {
         if (strcmp(name, names[i]) == 0) {
             return values[i];
         }
     }
-    return NUMA_MEMORY_LOCAL;
+    return WR_NUMA_MEMORY_LOCAL;
 }
 
-static numa_placement placement_of(const char *name)
+static wr_numa_placement placement_of(const char *name)
 {
     if (strcmp(name, "scatter") == 0) {
-        return NUMA_PLACEMENT_SCATTER;
+        return WR_NUMA_PLACEMENT_SCATTER;
     }
-    return strcmp(name, "none") == 0 ? NUMA_PLACEMENT_NONE : NUMA_PLACEMENT_COMPACT;
+    return strcmp(name, "none") == 0 ? WR_NUMA_PLACEMENT_NONE : WR_NUMA_PLACEMENT_COMPACT;
 }
 
 static int file_exists(const char *path)
@@ -62,7 +62,7 @@ static void count_window(page_count *count, const char *start, size_t pages, siz
 {
     int nodes[QUERY_WINDOW_PAGES];
     size_t answered = 0;
-    wr_status s = numa_pages_query(start, pages * page_size, nodes, QUERY_WINDOW_PAGES, &answered);
+    wr_status s = wr_numa_pages_query(start, pages * page_size, nodes, QUERY_WINDOW_PAGES, &answered);
     if (s != WR_OK) {
         if (count->status == WR_OK) {
             count->status = s;
@@ -101,7 +101,7 @@ typedef struct page_ranges {
 static void collect_chunk(const void *chunk, size_t bytes, void *context)
 {
     page_ranges *ranges = context;
-    size_t page = numa_pages_size();
+    size_t page = wr_numa_pages_size();
     if (ranges->count == ranges->capacity) {
         size_t capacity = ranges->capacity ? 2 * ranges->capacity : 64;
         void *grown = realloc(ranges->range, capacity * sizeof(*ranges->range));
@@ -126,7 +126,7 @@ static int compare_ranges(const void *a, const void *b)
 /* Count the pages of the union of the ranges. */
 static void count_ranges(page_count *count, page_ranges *ranges)
 {
-    size_t page = numa_pages_size();
+    size_t page = wr_numa_pages_size();
     if (ranges->count == 0) {
         return;
     }
@@ -164,30 +164,30 @@ static int fail(run_context *ctx, const char *what, wr_status s)
     return -1;
 }
 
-static void runner_config_of(const run_context *ctx, const char *policy, world_runner_config *config)
+static void runner_config_of(const run_context *ctx, const char *policy, wr_world_runner_config *config)
 {
     const numastat_options *o = ctx->options;
-    world_runner_config_init(config);
+    wr_world_runner_config_init(config);
     config->workers = o->workers;
-    config->backend = strcmp(o->backend, "openmp") == 0 ? WORLD_RUNNER_BACKEND_OPENMP : WORLD_RUNNER_BACKEND_PTHREADS;
+    config->backend = strcmp(o->backend, "openmp") == 0 ? WR_WORLD_RUNNER_BACKEND_OPENMP : WR_WORLD_RUNNER_BACKEND_PTHREADS;
     config->placement = placement_of(o->placement);
     config->memory_policy = policy_of(policy);
     if (o->topology != NULL) {
-        config->topology_source = file_exists(o->topology) ? NUMA_TOPOLOGY_XML : NUMA_TOPOLOGY_SYNTHETIC;
+        config->topology_source = file_exists(o->topology) ? WR_NUMA_TOPOLOGY_XML : WR_NUMA_TOPOLOGY_SYNTHETIC;
         config->topology_description = o->topology;
     }
 }
 
-static int step_worlds(run_context *ctx, world_runner *runner, numastat_run *run)
+static int step_worlds(run_context *ctx, wr_world_runner *runner, numastat_run *run)
 {
     const numastat_options *o = ctx->options;
     int batch = o->steps / 20 > 0 ? o->steps / 20 : 1;
     double start = numastat_now();
     for (int done = 0; done < o->steps; done += batch) {
         int n = o->steps - done < batch ? o->steps - done : batch;
-        wr_status s = world_runner_step_all(runner, n);
+        wr_status s = wr_world_runner_step_all(runner, n);
         if (s != WR_OK) {
-            return fail(ctx, "world_runner_step_all", s);
+            return fail(ctx, "wr_world_runner_step_all", s);
         }
         numastat_progress_update(ctx->progress, ctx->done_before + (double)(done + n) * o->worlds, run->policy);
     }
@@ -195,22 +195,22 @@ static int step_worlds(run_context *ctx, world_runner *runner, numastat_run *run
     return 0;
 }
 
-static int fill_row(run_context *ctx, world_runner *runner, world *w, int index, numastat_world_row *row)
+static int fill_row(run_context *ctx, wr_world_runner *runner, wr_world *w, int index, numastat_world_row *row)
 {
-    world_runner_world_info info;
-    world_runner_worker_stats worker;
-    memory_manager_stats mstats;
-    wr_status s = world_runner_world_info_get(runner, w, &info);
+    wr_world_runner_world_info info;
+    wr_world_runner_worker_stats worker;
+    wr_memory_manager_stats mstats;
+    wr_status s = wr_world_runner_world_info_get(runner, w, &info);
     if (s == WR_OK) {
-        s = world_runner_get_worker_stats(runner, info.worker, &worker);
+        s = wr_world_runner_get_worker_stats(runner, info.worker, &worker);
     }
     if (s == WR_OK) {
-        s = memory_manager_get_stats(info.memory, &mstats);
+        s = wr_memory_manager_get_stats(info.memory, &mstats);
     }
     if (s != WR_OK) {
         return fail(ctx, "world statistics", s);
     }
-    int pinned = worker.pinning == NUMA_BINDING_APPLIED || worker.pinning == NUMA_BINDING_SIMULATED;
+    int pinned = worker.pinning == WR_NUMA_BINDING_APPLIED || worker.pinning == WR_NUMA_BINDING_SIMULATED;
     memset(row, 0, sizeof(*row));
     row->world = index;
     row->worker = info.worker;
@@ -219,17 +219,17 @@ static int fill_row(run_context *ctx, world_runner *runner, world *w, int index,
     row->steps_per_second = info.steps_per_second;
     row->peak_bytes = mstats.peak_bytes_reserved;
     /* The frame allocator's own high-water mark; a world without skeletons has no solver, and so no frame. */
-    collision_stats cstats;
-    row->frame_high_water = collision_get_stats(w, &cstats) == WR_OK ? cstats.frame_high_water : 0;
+    wr_collision_stats cstats;
+    row->frame_high_water = wr_collision_get_stats(w, &cstats) == WR_OK ? cstats.frame_high_water : 0;
     page_count count = {row, -1, WR_OK};
     page_ranges ranges = {NULL, 0, 0, 0};
-    s = memory_manager_visit_chunks(info.memory, collect_chunk, &ranges);
+    s = wr_memory_manager_visit_chunks(info.memory, collect_chunk, &ranges);
     if (s == WR_OK && !ranges.out_of_memory) {
         count_ranges(&count, &ranges);
     }
     free(ranges.range);
     if (s != WR_OK) {
-        return fail(ctx, "memory_manager_visit_chunks", s);
+        return fail(ctx, "wr_memory_manager_visit_chunks", s);
     }
     if (ranges.out_of_memory) {
         snprintf(ctx->message, ctx->message_size, "out of memory while collecting world %d's chunks", index);
@@ -247,7 +247,7 @@ static int fill_row(run_context *ctx, world_runner *runner, world *w, int index,
     return 0;
 }
 
-static void describe_run(const world_runner_stats *stats, wr_status query_status, numastat_run *run)
+static void describe_run(const wr_world_runner_stats *stats, wr_status query_status, numastat_run *run)
 {
     if (query_status != WR_OK) {
         snprintf(run->note, sizeof run->note, "page queries failed (%s): those pages are counted as unplaced",
@@ -261,16 +261,16 @@ static void describe_run(const world_runner_stats *stats, wr_status query_status
 }
 
 /* Largest OS index of the runner topology's nodes (the report has a column for every node, used or not). */
-static int topology_max_node(const numa_topology *topology)
+static int topology_max_node(const wr_numa_topology *topology)
 {
-    numa_topology_info info;
+    wr_numa_topology_info info;
     int max_node = 0;
-    if (topology == NULL || numa_topology_get_info(topology, &info) != WR_OK) {
+    if (topology == NULL || wr_numa_topology_get_info(topology, &info) != WR_OK) {
         return 0;
     }
     for (int n = 0; n < info.node_count; n++) {
-        numa_node_info node;
-        if (numa_topology_node(topology, n, &node) == WR_OK && node.os_index > max_node) {
+        wr_numa_node_info node;
+        if (wr_numa_topology_node(topology, n, &node) == WR_OK && node.os_index > max_node) {
             max_node = node.os_index;
         }
     }
@@ -280,9 +280,9 @@ static int topology_max_node(const numa_topology *topology)
 static int run_policy(run_context *ctx, const char *policy, numastat_run *run, numastat_world_row *rows)
 {
     const numastat_options *o = ctx->options;
-    world_runner_config config;
-    world_runner *runner = NULL;
-    world **worlds = calloc((size_t)o->worlds, sizeof(*worlds));
+    wr_world_runner_config config;
+    wr_world_runner *runner = NULL;
+    wr_world **worlds = calloc((size_t)o->worlds, sizeof(*worlds));
     if (worlds == NULL) {
         snprintf(ctx->message, ctx->message_size, "out of memory");
         return -1;
@@ -290,20 +290,20 @@ static int run_policy(run_context *ctx, const char *policy, numastat_run *run, n
     runner_config_of(ctx, policy, &config);
     ctx->query_status = WR_OK;
     int rc = 0;
-    wr_status s = world_runner_create(&config, &runner);
+    wr_status s = wr_world_runner_create(&config, &runner);
     if (s != WR_OK) {
-        rc = fail(ctx, "world_runner_create", s);
+        rc = fail(ctx, "wr_world_runner_create", s);
     } else {
-        int max_node = topology_max_node(world_runner_topology(runner));
+        int max_node = topology_max_node(wr_world_runner_topology(runner));
         ctx->max_node = max_node > ctx->max_node ? max_node : ctx->max_node;
     }
     for (int i = 0; rc == 0 && i < o->worlds; i++) {
-        world_runner_world_config wc;
-        world_runner_world_config_init(&wc);
+        wr_world_runner_world_config wc;
+        wr_world_runner_world_config_init(&wc);
         wc.scene = o->scene;
-        s = world_runner_create_world(runner, &wc, &worlds[i]);
+        s = wr_world_runner_create_world(runner, &wc, &worlds[i]);
         if (s != WR_OK) {
-            rc = fail(ctx, "world_runner_create_world", s);
+            rc = fail(ctx, "wr_world_runner_create_world", s);
         }
     }
     if (rc == 0) {
@@ -312,13 +312,13 @@ static int run_policy(run_context *ctx, const char *policy, numastat_run *run, n
     for (int i = 0; rc == 0 && i < o->worlds; i++) {
         rc = fill_row(ctx, runner, worlds[i], i, &rows[i]);
     }
-    world_runner_stats stats;
-    if (rc == 0 && world_runner_get_stats(runner, &stats) == WR_OK) {
+    wr_world_runner_stats stats;
+    if (rc == 0 && wr_world_runner_get_stats(runner, &stats) == WR_OK) {
         run->workers = stats.workers;
         describe_run(&stats, ctx->query_status, run);
     }
     if (runner != NULL) {
-        world_runner_destroy(runner);
+        wr_world_runner_destroy(runner);
     }
     free(worlds);
     return rc;
@@ -367,7 +367,7 @@ int numastat_experiment_run(const numastat_options *options, numastat_progress *
         ctx.done_before += (double)options->steps * options->worlds;
     }
     out->report.node_count = ctx.max_node + 1;
-    out->report.page_size = numa_pages_size();
+    out->report.page_size = wr_numa_pages_size();
     topology_text(options, out->report.topology, sizeof out->report.topology);
     out->report.run_count = options->policy_count;
     out->report.runs = out->runs;

@@ -1,9 +1,9 @@
 /* numastat_experiment.h — runs numastat's experiment on the world runner and fills a numastat_report.
  *
- * For each policy (one, or several with --compare) it creates a world_runner with the options' workers, backend,
+ * For each policy (one, or several with --compare) it creates a wr_world_runner with the options' workers, backend,
  * placement and topology, creates the worlds of the scene on it, steps them, and then, for every world, visits
- * every chunk its memory manager holds (memory_manager_visit_chunks) and asks the kernel which node holds each page
- * (numa_pages_query). The page counts therefore say where the memory really is, not where the policy meant it to be.
+ * every chunk its memory manager holds (wr_memory_manager_visit_chunks) and asks the kernel which node holds each page
+ * (wr_numa_pages_query). The page counts therefore say where the memory really is, not where the policy meant it to be.
  *
  * Ownership: the experiment owns the report's arrays until numastat_experiment_free(). Threads: the caller's.
  */

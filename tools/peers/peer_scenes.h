@@ -1,11 +1,11 @@
 /* peer_scenes.h — one description of the benchmark scenes, shared by every peer engine program.
  *
- * The numbers copy worldrunner's src/scene.c (scene_build), so MuJoCo, DART and ODE get the same problem: the scenes
+ * The numbers copy worldrunner's src/scene.c (wr_scene_build), so MuJoCo, DART and ODE get the same problem: the scenes
  * differ between engines only where the engines themselves differ (solver, friction cone, integrator, contact
  * softness, what collides with what); the README benchmark section lists those differences.
  *
  * Frames: z is up, gravity (0, 0, -9.81) m/s^2, time step 1 ms, friction 0.8, no restitution. Inertias are about the
- * centre of mass in body axes, computed by the same formulas as worldrunner's inertia_of_box / inertia_of_capsule.
+ * centre of mass in body axes, computed by the same formulas as worldrunner's wr_inertia_of_box / wr_inertia_of_capsule.
  * Header-only data (static const), usable from C and C++.
  */
 #ifndef PEER_SCENES_H

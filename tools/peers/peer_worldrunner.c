@@ -1,7 +1,7 @@
 /* peer_worldrunner.c — worldrunner's own figures for the peer benchmarks, through the public API only.
  *
- * One world: world_create + scene_build + world_step on the calling thread. One world per thread: a world_runner
- * with that many pinned workers, each owning one world built on it, stepped by world_runner_step_all (one tick of
+ * One world: wr_world_create + wr_scene_build + wr_world_step on the calling thread. One world per thread: a wr_world_runner
+ * with that many pinned workers, each owning one world built on it, stepped by wr_world_runner_step_all (one tick of
  * `steps` steps, so the figure includes one wake-up and one join). Memory per world: the bytes the world's memory
  * manager holds from its base allocator (chunks), plus the heap bytes the shim sees.
  */
@@ -35,10 +35,10 @@ static void report(const char *what, wr_status st)
 
 static void *wr_create(const peer_scene *scene)
 {
-    world *w = NULL;
-    wr_status st = world_create(NULL, &w);
-    if (st == WR_OK && (st = scene_build(w, scene->name)) != WR_OK) {
-        world_destroy(w);
+    wr_world *w = NULL;
+    wr_status st = wr_world_create(NULL, &w);
+    if (st == WR_OK && (st = wr_scene_build(w, scene->name)) != WR_OK) {
+        wr_world_destroy(w);
     }
     if (st != WR_OK) {
         report("build", st);
@@ -50,18 +50,18 @@ static void *wr_create(const peer_scene *scene)
 
 static int wr_step(void *world_handle, int steps)
 {
-    wr_status st = world_step(world_handle, steps);
+    wr_status st = wr_world_step(world_handle, steps);
     if (st != WR_OK) {
-        report("world_step", st);
+        report("wr_world_step", st);
     }
     return st != WR_OK;
 }
 
 /* Position (m) of `local` (body frame) on body `body` of skeleton `s`. */
-static double body_point_z(skeleton *s, int body, const double local[3])
+static double body_point_z(wr_skeleton *s, int body, const double local[3])
 {
     double p[3], r[9];
-    if (skeleton_body_pose(s, body, p, r) != WR_OK) {
+    if (wr_skeleton_body_pose(s, body, p, r) != WR_OK) {
         return NAN; /* NaN: the check then fails loudly */
     }
     return p[2] + r[6] * local[0] + r[7] * local[1] + r[8] * local[2];
@@ -69,16 +69,16 @@ static double body_point_z(skeleton *s, int body, const double local[3])
 
 static double wr_probe(void *world_handle, const peer_scene *scene)
 {
-    world *w = world_handle;
+    wr_world *w = world_handle;
     const double origin[3] = {0, 0, 0};
     double sum = 0.0;
     int count = 0;
-    for (int i = 0; i < world_skeleton_count(w); ++i) {
-        skeleton *s = world_get_skeleton(w, i);
-        const char *name = skeleton_name(s);
+    for (int i = 0; i < wr_world_skeleton_count(w); ++i) {
+        wr_skeleton *s = wr_world_get_skeleton(w, i);
+        const char *name = wr_skeleton_name(s);
         if (scene->kind == PEER_SCENE_CHAIN && strcmp(name, "chain") == 0) {
             const double tip[3] = {0.1, 0, 0};
-            return body_point_z(s, skeleton_body_count(s) - 1, tip);
+            return body_point_z(s, wr_skeleton_body_count(s) - 1, tip);
         }
         if (scene->kind == PEER_SCENE_HUMANOID && strcmp(name, "humanoid") == 0) {
             return body_point_z(s, 0, origin);
@@ -93,8 +93,8 @@ static double wr_probe(void *world_handle, const peer_scene *scene)
 
 static size_t wr_reserved(void *world_handle)
 {
-    memory_manager_stats stats;
-    if (memory_manager_get_stats(world_get_memory_manager(world_handle), &stats) != WR_OK) {
+    wr_memory_manager_stats stats;
+    if (wr_memory_manager_get_stats(wr_world_get_memory_manager(world_handle), &stats) != WR_OK) {
         return 0;
     }
     return stats.bytes_reserved;
@@ -102,7 +102,7 @@ static size_t wr_reserved(void *world_handle)
 
 static void wr_destroy(void *world_handle)
 {
-    world_destroy(world_handle);
+    wr_world_destroy(world_handle);
 }
 
 #ifdef PEER_HAVE_RUNNER
@@ -114,7 +114,7 @@ typedef struct cpu_probe {
     double seconds;
 } cpu_probe;
 
-static wr_status read_cpu(world *w, int step, void *user)
+static wr_status read_cpu(wr_world *w, int step, void *user)
 {
     cpu_probe *probe = user;
     (void)w;
@@ -132,30 +132,30 @@ static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_
 {
     (void)worlds;
     cpu_probe probes[64];
-    world_runner_config config;
-    world_runner_config_init(&config);
+    wr_world_runner_config config;
+    wr_world_runner_config_init(&config);
     config.workers = count;
-    world_runner *runner = NULL;
-    wr_status st = count <= 64 ? world_runner_create(&config, &runner) : WR_ERR_INVALID_ARGUMENT;
+    wr_world_runner *runner = NULL;
+    wr_status st = count <= 64 ? wr_world_runner_create(&config, &runner) : WR_ERR_INVALID_ARGUMENT;
     if (st != WR_OK) {
-        report("world_runner_create", st);
+        report("wr_world_runner_create", st);
         return -1.0;
     }
     for (int i = 0; i < count && st == WR_OK; ++i) {
-        world_runner_world_config wc;
-        world_runner_world_config_init(&wc);
+        wr_world_runner_world_config wc;
+        wr_world_runner_world_config_init(&wc);
         wc.scene = current_scene;
         wc.worker = i;
-        world *w = NULL;
+        wr_world *w = NULL;
         probes[i] = (cpu_probe){steps - 1, 0.0, -1.0};
-        st = world_runner_create_world(runner, &wc, &w);
+        st = wr_world_runner_create_world(runner, &wc, &w);
         if (st == WR_OK) {
-            st = world_runner_set_pre_step(runner, w, read_cpu, &probes[i]);
+            st = wr_world_runner_set_pre_step(runner, w, read_cpu, &probes[i]);
         }
     }
     peer_scene scene;
     if (st == WR_OK && peer_scene_parse(current_scene, &scene) == 0) {
-        st = world_runner_step_all(runner, peer_warmup_steps(&scene));
+        st = wr_world_runner_step_all(runner, peer_warmup_steps(&scene));
     }
     for (int i = 0; i < count; ++i) {
         probes[i].last = steps - 1;
@@ -164,22 +164,22 @@ static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_
     double wall = -1.0;
     if (st == WR_OK) {
         double start = peer_now();
-        st = world_runner_step_all(runner, steps);
+        st = wr_world_runner_step_all(runner, steps);
         wall = peer_now() - start;
     }
     if (st != WR_OK) {
-        report("world_runner", st);
+        report("wr_world_runner", st);
         wall = -1.0;
     }
     /* probes are in creation order, which is worker order here (one world per worker) */
     for (int i = 0; i < count; ++i) {
         cpu_seconds[i] = probes[i].seconds > 0.0 ? probes[i].seconds * steps / (steps - 1) : -1.0;
     }
-    world_runner_destroy(runner);
+    wr_world_runner_destroy(runner);
     return wall;
 }
 
-/* --mode count-runner: heap calls made by world_runner_step_all in steady state (LD_PRELOAD malloc_shim.so): 100
+/* --mode count-runner: heap calls made by wr_world_runner_step_all in steady state (LD_PRELOAD malloc_shim.so): 100
  * ticks of 10 steps on one worker and one world, after a warm-up tick. */
 static int count_runner(const char *scene_name)
 {
@@ -191,29 +191,29 @@ static int count_runner(const char *scene_name)
         fprintf(stderr, "worldrunner: count-runner needs a scene and LD_PRELOAD=malloc_shim.so\n");
         return 2;
     }
-    world_runner_config config;
-    world_runner_config_init(&config);
+    wr_world_runner_config config;
+    wr_world_runner_config_init(&config);
     config.workers = 1;
-    world_runner *runner = NULL;
-    wr_status st = world_runner_create(&config, &runner);
+    wr_world_runner *runner = NULL;
+    wr_status st = wr_world_runner_create(&config, &runner);
     if (st == WR_OK) {
-        world_runner_world_config wc;
-        world_runner_world_config_init(&wc);
+        wr_world_runner_world_config wc;
+        wr_world_runner_world_config_init(&wc);
         wc.scene = scene_name;
-        world *w = NULL;
-        st = world_runner_create_world(runner, &wc, &w);
+        wr_world *w = NULL;
+        st = wr_world_runner_create_world(runner, &wc, &w);
     }
     if (st == WR_OK) {
-        st = world_runner_step_all(runner, peer_warmup_steps(&scene));
+        st = wr_world_runner_step_all(runner, peer_warmup_steps(&scene));
     }
     malloc_shim_counts before, after;
     shim(&before);
     for (int tick = 0; tick < 100 && st == WR_OK; ++tick) {
-        st = world_runner_step_all(runner, 10);
+        st = wr_world_runner_step_all(runner, 10);
     }
     shim(&after);
     if (runner != NULL) {
-        world_runner_destroy(runner);
+        wr_world_runner_destroy(runner);
     }
     if (st != WR_OK) {
         report("count-runner", st);

@@ -141,7 +141,7 @@ def main():
             (f"speedup {threads} vs 1 thread, wall clock", "speedup"),
             (f"speedup {threads} vs 1 thread, from thread CPU time", "cpu_speedup"),
             ("heap allocations / step", "mallocs"),
-            ("heap allocations / step, world_runner_step_all", "runner_mallocs"),
+            ("heap allocations / step, wr_world_runner_step_all", "runner_mallocs"),
             ("memory per world", "memory"),
         ]
         for label, what in figures:

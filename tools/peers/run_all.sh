@@ -124,7 +124,7 @@ for scene in "${SCENES[@]}"; do
     [ "$e" = dart-fcl ] && [ "$scene" != boxes:64 ] && continue
     LD_PRELOAD=$SHIM run "$e" "$scene" --mode count
   done
-  # worldrunner's runner path too: heap calls per world_runner_step_all tick (absent in builds without the runner)
+  # worldrunner's runner path too: heap calls per wr_world_runner_step_all tick (absent in builds without the runner)
   if [ -x "$BIN/peer_worldrunner" ]; then
     LD_PRELOAD=$SHIM "$BIN/peer_worldrunner" --scene "$scene" --mode count-runner 2>>"$WORK/stderr.txt" |
       grep '^engine=' >> "$RAW" || true
