@@ -112,6 +112,19 @@ wr_status wr_inertia_of_box(double mass, const double half_extents[3], double ou
 wr_status wr_inertia_of_capsule(double mass, double radius, double half_length, double out[9]);
 wr_status wr_inertia_of_cylinder(double mass, double radius, double half_height, double out[9]);
 
+/* Mass, centre of mass and rotational inertia of a rigid body (or of one solid shape). */
+typedef struct wr_mass_properties {
+    double mass;               /* kg */
+    double com[3];             /* centre of mass in the body frame (m) */
+    double inertia[9];         /* about the COM, body axes, row-major (kg m^2) */
+} wr_mass_properties;
+/* A solid shape of uniform `density` (kg/m^3, > 0) placed at shape->pose in the body frame: its mass, its centre
+ * (the COM) and its inertia rotated into body axes. A plane has no volume: WR_ERR_INVALID_ARGUMENT. */
+wr_status wr_shape_mass_properties(const wr_shape_desc *shape, double density, wr_mass_properties *out);
+/* acc <- acc combined with add: masses summed, COM the weighted mean, inertia moved to the new COM by the
+ * parallel-axis theorem. acc may start as {0}. */
+wr_status wr_mass_properties_add(wr_mass_properties *acc, const wr_mass_properties *add);
+
 /* --- building ---------------------------------------------------------------------------------------------- */
 
 /* Create an empty skeleton on `manager` (NULL = a default manager the skeleton creates and owns). */

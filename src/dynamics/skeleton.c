@@ -198,6 +198,108 @@ wr_status wr_inertia_of_capsule(double mass, double radius, double half_length, 
     return WR_OK;
 }
 
+/* Volume (m^3) and unit-mass inertia of a solid shape about its own centre, in shape axes; 0 for a plane. */
+static double shape_volume(const wr_shape_desc *d)
+{
+    const double pi = 3.14159265358979323846;
+    double r = d->size[0];
+    switch (d->type) {
+    case WR_SHAPE_SPHERE:
+        return 4.0 / 3.0 * pi * r * r * r;
+    case WR_SHAPE_BOX:
+        return 8.0 * d->size[0] * d->size[1] * d->size[2];
+    case WR_SHAPE_CYLINDER:
+        return pi * r * r * 2.0 * d->size[1];
+    case WR_SHAPE_CAPSULE:
+        return pi * r * r * 2.0 * d->size[1] + 4.0 / 3.0 * pi * r * r * r;
+    case WR_SHAPE_PLANE:
+    case WR_SHAPE_TYPE_COUNT:
+        break;
+    }
+    return 0.0;
+}
+
+static wr_status check_pose(const char *what, const wr_pose *p, transform *out);
+
+wr_status wr_shape_mass_properties(const wr_shape_desc *shape, double density, wr_mass_properties *out)
+{
+    if (!shape || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "shape and out must not be NULL");
+    wr_status st = check_positive("density", density);
+    if (st != WR_OK)
+        return st;
+    if ((unsigned)shape->type >= WR_SHAPE_TYPE_COUNT || shape->type == WR_SHAPE_PLANE)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "shape type %d has no volume", (int)shape->type);
+    transform pose;
+    if ((st = check_pose("shape pose", &shape->pose, &pose)) != WR_OK)
+        return st;
+    double mass = density * shape_volume(shape);
+    double local[9];
+    switch (shape->type) {
+    case WR_SHAPE_SPHERE:
+        st = wr_inertia_of_sphere(mass, shape->size[0], local);
+        break;
+    case WR_SHAPE_BOX:
+        st = wr_inertia_of_box(mass, shape->size, local);
+        break;
+    case WR_SHAPE_CYLINDER:
+        st = wr_inertia_of_cylinder(mass, shape->size[0], shape->size[1], local);
+        break;
+    default:
+        st = wr_inertia_of_capsule(mass, shape->size[0], shape->size[1], local);
+        break;
+    }
+    if (st != WR_OK)
+        return st;
+    /* I_body = R I_shape R^T about the shape centre, which is the COM */
+    mat3 i = {{{local[0], local[1], local[2]}, {local[3], local[4], local[5]}, {local[6], local[7], local[8]}}};
+    mat3 r = m3_mul(m3_mul(pose.rot, i), m3_transpose(pose.rot));
+    out->mass = mass;
+    out->com[0] = pose.pos.x;
+    out->com[1] = pose.pos.y;
+    out->com[2] = pose.pos.z;
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            out->inertia[3 * a + b] = r.m[a][b];
+    return WR_OK;
+}
+
+/* Inertia of point mass m at offset d about the origin: m (|d|^2 1 - d d^T). */
+static void parallel_axis(double m, const double d[3], double out[9])
+{
+    double dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            out[3 * a + b] = m * ((a == b ? dd : 0.0) - d[a] * d[b]);
+}
+
+wr_status wr_mass_properties_add(wr_mass_properties *acc, const wr_mass_properties *add)
+{
+    if (!acc || !add)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "acc and add must not be NULL");
+    if (!isfinite(acc->mass) || !isfinite(add->mass) || !all_finite(acc->com, 3) || !all_finite(add->com, 3) ||
+        !all_finite(acc->inertia, 9) || !all_finite(add->inertia, 9))
+        return WR_FAIL(WR_ERR_NON_FINITE, "mass properties are not finite");
+    if (acc->mass < 0 || add->mass < 0 || !(acc->mass + add->mass > 0))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "masses must be >= 0 with a positive sum");
+    double m = acc->mass + add->mass, com[3], sum[9];
+    for (int k = 0; k < 3; k++)
+        com[k] = (acc->mass * acc->com[k] + add->mass * add->com[k]) / m;
+    double da[3], db[3], pa[9], pb[9];
+    for (int k = 0; k < 3; k++) {
+        da[k] = acc->com[k] - com[k];
+        db[k] = add->com[k] - com[k];
+    }
+    parallel_axis(acc->mass, da, pa);
+    parallel_axis(add->mass, db, pb);
+    for (int k = 0; k < 9; k++)
+        sum[k] = acc->inertia[k] + pa[k] + add->inertia[k] + pb[k];
+    acc->mass = m;
+    memcpy(acc->com, com, sizeof com);
+    memcpy(acc->inertia, sum, sizeof sum);
+    return WR_OK;
+}
+
 /* ---- validation -------------------------------------------------------------------------------------------- */
 
 /* Eigenvalues of a symmetric 3x3 matrix (trigonometric closed form), ascending. */
