@@ -13,7 +13,7 @@
 
 #define SETTLE_STEPS 500
 #define REPLAY_STEPS 300
-#define HEADER_BYTES 56 /* snapshot header (src/dynamics/world.c) */
+#define HEADER_BYTES 56 /* snapshot header (src/world/world_state.c) */
 #define ENTRY_BYTES 32  /* one warm-start entry: key + 3 impulses */
 
 typedef struct counted_world {

@@ -1,4 +1,5 @@
-/* Public collision API (worldrunner/collision.h): settings, statistics, shape filters.
+/* src/collision/collision_api.c — the public collision API (worldrunner/collision.h): settings, statistics, shape
+ * filters, contacts.
  * The world owns its constraint solver; dyn_world_constraint_solver() (dynamics_internal.h) reaches it. */
 #include <math.h>
 

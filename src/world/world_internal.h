@@ -1,0 +1,32 @@
+/* src/world/world_internal.h — the world's layout, shared by the files of src/world (world.c: lifetime, skeletons,
+ * the step; world_state.c: flat state, state hash, snapshots). Nothing outside src/world includes it.
+ */
+#ifndef WR_WORLD_INTERNAL_H
+#define WR_WORLD_INTERNAL_H
+
+#include <stdint.h>
+
+#include "constraint/constraint_solver.h"
+#include "dynamics/skeleton_impl.h"
+#include "worldrunner/world.h"
+
+#define W_TAG WR_MEMORY_TAG_WORLD
+
+struct wr_world {
+    wr_memory_manager *manager;
+    int owns_manager;
+    double dt;
+    vec3 gravity;
+    double time;
+    uint64_t step_count;
+    wr_skeleton **skeletons;        /* skeleton_capacity slots */
+    int skeleton_count, skeleton_capacity;
+    int nq, nv;                  /* totals */
+    double *backup;              /* nq + nv doubles: the pre-step state */
+    size_t backup_doubles;
+    constraint_solver *solver;   /* created with the first skeleton */
+    int snapshots;               /* live wr_world_snapshot objects */
+    uint64_t layout_version;     /* bumped whenever the skeleton set changes (collision precomputation key) */
+};
+
+#endif
