@@ -1,9 +1,8 @@
-/* Constraint stage of a world step: broadphase, narrowphase, rows, islands, PGS, warm-start cache.
+/* Constraint stage of a world step: joint limits, islands, rows, PGS, warm-start cache.
  *
  * Per step (all temporaries in the frame allocator, reset first):
- *   1. proxies: every shape of every skeleton with its world pose, bounds and filter bits;
- *   2. sweep-and-prune pairs, filtered (groups/masks, same body, joint-adjacent bodies, static-static);
- *   3. narrowphase contacts; joint position/velocity limits close to being hit;
+ *   1-2. the skeletons' dofs and candidate velocities; joint position/velocity limits close to being hit;
+ *   3. the collision stage (src/collision/collision.h): the contacts of the step's poses;
  *   4. islands: skeletons joined by contacts (union-find); rows laid out island by island;
  *   5. rows: contact normal (restitution, Baumgarte or speculative bias) and two friction rows (pyramid), limits;
  *      J over each side's skeleton dofs, W = M^-1 J^T through the skeleton's cached Cholesky factor;
@@ -17,8 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "collision/broadphase.h"
-#include "collision/narrowphase.h"
+#include "collision/collision.h"
 #include "constraint/pgs.h"
 #include "core/status_internal.h"
 #include "dynamics/dynamics_internal.h"
@@ -63,13 +61,12 @@ struct constraint_solver {
     const struct proxy_info *view_info;
     uint32_t view_count;
     int view_valid;
-    /* Cold-path facts about the world's shapes and dofs, recomputed when the skeleton set (layout version) or the
-     * settings change: whether any pair of shapes passes the filters at all (if not, a step does no proxy, bounds,
-     * broadphase or narrowphase work), whether any dof has a limit, and the number of shapes. */
-    int facts_valid;
-    uint64_t facts_version;
-    int any_pair, any_limit;
-    uint32_t shape_total;
+    /* Cold-path facts, recomputed when the skeleton set (layout version) changes: the collision stage's (can any
+     * pair of shapes collide? also when the settings change), and whether any dof has a limit. */
+    wr_collision_facts collision_facts;
+    int limits_valid;
+    uint64_t limits_version;
+    int any_limit;
 };
 
 typedef struct minv_slot {
@@ -77,26 +74,6 @@ typedef struct minv_slot {
     int32_t valid;
     size_t offset;               /* into the pool: M, then M^-1 */
 } minv_slot;
-
-/* One shape taking part in a step. */
-typedef struct proxy_info proxy_info;
-typedef struct contact_rec contact_rec;
-struct proxy_info {
-    collision_shape shape;
-    transform pose;
-    int32_t skel, body, shape_index;
-    uint32_t gid;                /* world-wide shape number (skeleton order), for cache keys */
-    int32_t is_static;
-    uint32_t group, mask;
-    double friction, restitution;
-};
-
-struct contact_rec {
-    collision_contact c;
-    uint32_t pa, pb;             /* proxies */
-    uint64_t key;
-    int32_t island;
-};
 
 typedef struct limit_rec {
     int32_t skel, dof, kind;     /* kind: 0 lower position, 1 upper position, 2 velocity below -max, 3 above +max */
@@ -254,7 +231,7 @@ wr_status constraint_solver_set_settings(constraint_solver *solver, const wr_col
     wr_status s = check_settings(settings);
     if (s == WR_OK) {
         solver->settings = *settings;
-        solver->facts_valid = 0; /* self/adjacent collision may have changed */
+        solver->collision_facts.valid = 0; /* self/adjacent collision may have changed */
     }
     return s;
 }
@@ -410,7 +387,7 @@ static wr_status reserve_cache(constraint_solver *solver, uint32_t count)
     return WR_OK;
 }
 
-/* ---- stage 1-2: proxies and pairs ------------------------------------------------------------------------------ */
+/* ---- stages 1-2: skeletons, dofs, candidate velocities -------------------------------------------------------- */
 
 static wr_status frame_alloc(step_ctx *c, size_t bytes, void **out)
 {
@@ -461,16 +438,15 @@ static wr_status reserve_inverse_cache(step_ctx *c)
     return WR_OK;
 }
 
-static void update_facts(step_ctx *c);
+static void update_limit_facts(step_ctx *c);
 
 static wr_status gather(step_ctx *c)
 {
     wr_world *w = c->w;
     c->skel_count = dyn_world_skeleton_count(w);
     int nv_total = dyn_world_dof_count(w);
-    uint32_t shapes = 0;
     int max_nv = 1;
-    void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL, *m5 = NULL;
+    void *m1 = NULL, *m2 = NULL, *m4 = NULL, *m5 = NULL;
     wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(wr_skeleton *) + sizeof(double *) + 3 * sizeof(int)),
                               &m1);
     if (s == WR_OK)
@@ -492,17 +468,14 @@ static wr_status gather(step_ctx *c)
         c->block_minv[i] = 0;
         c->nv[i] = dyn_skeleton_dof_count(sk);
         c->dof_offset[i] = dyn_skeleton_dof_offset(sk);
-        shapes += (uint32_t)dyn_skeleton_shape_count(sk);
         if (c->nv[i] > max_nv)
             max_nv = c->nv[i];
     }
     if ((s = frame_alloc(c, (size_t)nv_total * sizeof(double), &m2)) != WR_OK ||
-        (s = frame_alloc(c, (size_t)shapes * sizeof(proxy_info), &m3)) != WR_OK ||
         (s = frame_alloc(c, (size_t)6 * max_nv * sizeof(double), &m4)) != WR_OK)
         return s;
     c->max_nv = max_nv;
     c->v = m2;
-    c->info = m3;
     c->jac = m4;
     if ((s = reserve_inverse_cache(c)) != WR_OK)
         return s;
@@ -512,29 +485,7 @@ static wr_status gather(step_ctx *c)
         if (nv)
             memcpy(c->v + c->dof_offset[i], dyn_skeleton_velocities(sk), (size_t)nv * sizeof(double));
     }
-    update_facts(c);
-    uint32_t n = 0;
-    for (int i = 0; i < c->skel_count && c->solver->any_pair; i++) {
-        wr_skeleton *sk = c->skels[i];
-        int count = dyn_skeleton_shape_count(sk);
-        for (int k = 0; k < count; k++, n++) {
-            const dyn_shape *ds = dyn_skeleton_shape(sk, k);
-            proxy_info *p = &c->info[n];
-            p->shape.type = (collision_shape_type)ds->type;
-            memcpy(p->shape.size, ds->size, sizeof(p->shape.size));
-            p->pose = dyn_shape_world_transform(sk, k);
-            p->skel = i;
-            p->body = ds->body;
-            p->gid = n;
-            p->shape_index = k;
-            p->is_static = dyn_body_is_static(sk, ds->body);
-            p->group = ds->group;
-            p->mask = ds->mask;
-            p->friction = ds->friction;
-            p->restitution = ds->restitution;
-        }
-    }
-    c->proxy_count = n;
+    update_limit_facts(c);
     /* Layout signature (FNV-1a over the skeleton count and each skeleton's shape and dof counts). */
     uint64_t h = 1469598103934665603ull;
     uint64_t parts[2];
@@ -548,69 +499,22 @@ static wr_status gather(step_ctx *c)
     return WR_OK;
 }
 
-/* The filters beyond groups and masks: static-static, same body, self and adjacent collision. */
-static int pair_allowed(const step_ctx *c, int skel_a, int body_a, int static_a, int skel_b, int body_b, int static_b)
-{
-    if (static_a && static_b)
-        return 0;
-    if (skel_a != skel_b)
-        return 1;
-    const wr_collision_settings *st = &c->solver->settings;
-    if (body_a == body_b || !st->self_collision)
-        return 0;
-    if (st->adjacent_collision)
-        return 1;
-    const wr_skeleton *s = c->skels[skel_a];
-    return dyn_body_parent(s, body_a) != body_b && dyn_body_parent(s, body_b) != body_a;
-}
-
-static int pair_filter(void *context, uint32_t a, uint32_t b)
-{
-    const step_ctx *c = context;
-    const proxy_info *pa = &c->info[a], *pb = &c->info[b];
-    return pair_allowed(c, pa->skel, pa->body, pa->is_static, pb->skel, pb->body, pb->is_static);
-}
-
-/* Could shape k of skeleton i ever touch some later shape (in world order)? Filters only, no geometry. */
-static int shape_has_partner(const step_ctx *c, int i, int k)
-{
-    const dyn_shape *a = dyn_skeleton_shape(c->skels[i], k);
-    int sa = dyn_body_is_static(c->skels[i], a->body);
-    for (int j = i; j < c->skel_count; j++) {
-        int count = dyn_skeleton_shape_count(c->skels[j]);
-        for (int l = j == i ? k + 1 : 0; l < count; l++) {
-            const dyn_shape *b = dyn_skeleton_shape(c->skels[j], l);
-            if (!(a->group & b->mask) || !(b->group & a->mask))
-                continue;
-            if (pair_allowed(c, i, a->body, sa, j, b->body, dyn_body_is_static(c->skels[j], b->body)))
-                return 1;
-        }
-    }
-    return 0;
-}
-
 static int dof_has_limit(const dyn_dof_info *info)
 {
     return (info->has_position && (isfinite(info->lower) || isfinite(info->upper))) ||
            isfinite(info->velocity_limit);
 }
 
-/* Cold path (skeleton set or settings changed): the facts of constraint_solver's facts_* fields. Quadratic in the
- * number of shapes only when no pair can collide; a world with contacts finds its first pair early. */
-static void update_facts(step_ctx *c)
+/* Cold path (skeleton set changed): does any dof have a limit? If not, a step looks for no limit rows. */
+static void update_limit_facts(step_ctx *c)
 {
     constraint_solver *solver = c->solver;
     uint64_t version = dyn_world_layout_version(c->w);
-    if (solver->facts_valid && solver->facts_version == version)
+    if (solver->limits_valid && solver->limits_version == version)
         return;
-    int any_pair = 0, any_limit = 0;
-    uint32_t shapes = 0;
+    int any_limit = 0;
     for (int i = 0; i < c->skel_count; i++) {
         wr_skeleton *sk = c->skels[i];
-        int count = dyn_skeleton_shape_count(sk);
-        shapes += (uint32_t)count;
-        for (int k = 0; k < count && !any_pair; k++)
-            any_pair = shape_has_partner(c, i, k);
         for (int b = 0; b < dyn_skeleton_body_count(sk) && !any_limit; b++)
             for (int k = 0; k < dyn_body_dof_count(sk, b); k++) {
                 dyn_dof_info info;
@@ -618,61 +522,24 @@ static void update_facts(step_ctx *c)
                 any_limit |= dof_has_limit(&info);
             }
     }
-    solver->any_pair = any_pair;
     solver->any_limit = any_limit;
-    solver->shape_total = shapes;
-    solver->facts_version = version;
-    solver->facts_valid = 1;
+    solver->limits_version = version;
+    solver->limits_valid = 1;
 }
 
-static uint64_t contact_key(uint32_t ga, uint32_t gb, uint32_t feature)
-{
-    return ((uint64_t)(ga & 0xFFFFFu) << 36) | ((uint64_t)(gb & 0xFFFFFu) << 16) | (feature & 0xFFFFu);
-}
+/* ---- stage 3: the collision stage ----------------------------------------------------------------------------- */
 
 static wr_status find_contacts(step_ctx *c)
 {
-    const double margin = c->solver->settings.margin;
-    if (!c->solver->any_pair) /* no proxies were gathered: nothing can touch */
-        return WR_OK;
-    void *mem = NULL;
-    wr_status s = frame_alloc(c, (size_t)c->proxy_count * sizeof(broadphase_proxy), &mem);
-    if (s != WR_OK)
-        return s;
-    broadphase_proxy *bp = mem;
-    for (uint32_t i = 0; i < c->proxy_count; i++) {
-        const proxy_info *p = &c->info[i];
-        bp[i].unbounded = (uint32_t)collision_shape_is_unbounded(&p->shape);
-        if (!bp[i].unbounded)
-            bp[i].box = collision_shape_aabb(&p->shape, &p->pose, margin);
-        bp[i].group = p->group;
-        bp[i].mask = p->mask;
-    }
-    broadphase_pair *pairs = NULL;
-    uint32_t pair_count = 0;
-    s = broadphase_find_pairs(c->solver->frame, bp, c->proxy_count, pair_filter, c, &pairs, &pair_count);
-    if (s != WR_OK)
-        return s;
-    c->solver->stats.pairs = pair_count;
-    if ((s = frame_alloc(c, (size_t)pair_count * COLLISION_MAX_PAIR_CONTACTS * sizeof(contact_rec), &mem)) != WR_OK)
-        return s;
-    c->contacts = mem;
-    uint32_t nc = 0;
-    for (uint32_t i = 0; i < pair_count; i++) {
-        const proxy_info *pa = &c->info[pairs[i].a], *pb = &c->info[pairs[i].b];
-        collision_contact out[COLLISION_MAX_PAIR_CONTACTS];
-        int k = collision_collide(&pa->shape, &pa->pose, &pb->shape, &pb->pose, margin, out);
-        for (int j = 0; j < k; j++) {
-            contact_rec *r = &c->contacts[nc++];
-            r->c = out[j];
-            r->pa = pairs[i].a;
-            r->pb = pairs[i].b;
-            r->key = contact_key(pa->gid, pb->gid, out[j].feature);
-            r->island = -1;
-        }
-    }
-    c->contact_count = nc;
-    return WR_OK;
+    wr_collision_input in = {c->skels, c->skel_count, c->solver->frame, &c->solver->settings,
+                             dyn_world_layout_version(c->w), &c->solver->stats};
+    wr_contact_list list;
+    wr_status s = wr_collision_detect(&c->solver->collision_facts, &in, &list);
+    c->info = list.proxies;
+    c->proxy_count = list.proxy_count;
+    c->contacts = list.contacts;
+    c->contact_count = list.contact_count;
+    return s;
 }
 
 /* ---- joint limits ------------------------------------------------------------------------------------------------ */
@@ -1241,8 +1108,6 @@ wr_status constraint_solver_step(constraint_solver *solver, wr_world *w, double 
     c.w = w;
     c.dt = dt;
     s = run_step(&c);
-    st->shapes = solver->facts_valid && !solver->any_pair ? solver->shape_total : c.proxy_count;
-    st->contacts = c.contact_count;
     st->limit_rows = c.limit_count;
     st->rows = c.pgs.row_count;
     wr_frame_allocator_stats fs;
