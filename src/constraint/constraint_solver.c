@@ -1,8 +1,8 @@
-/* Constraint stage of a world step: joint limits, islands, rows, PGS, warm-start cache.
+/* src/constraint/constraint_solver.c — the constraint stage of a world step: joint limits, islands, rows, PGS,
+ * warm-start cache.
  *
- * Per step (all temporaries in the frame allocator, reset first):
- *   1-2. the skeletons' dofs and candidate velocities; joint position/velocity limits close to being hit;
- *   3. the collision stage (src/collision/collision.h): the contacts of the step's poses;
+ * Per step (all temporaries in the step's frame allocator; the contacts come from the collision stage):
+ *   1-3. the skeletons' dofs and candidate velocities; joint position/velocity limits close to being hit;
  *   4. islands: skeletons joined by contacts (union-find); rows laid out island by island;
  *   5. rows: contact normal (restitution, Baumgarte or speculative bias) and two friction rows (pyramid), limits;
  *      J over each side's skeleton dofs, W = M^-1 J^T through the skeleton's cached Cholesky factor;
@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "collision/collision.h"
+#include "collision/collision_stage.h"
 #include "constraint/pgs.h"
 #include "core/status_internal.h"
 #include "dynamics/dynamics_internal.h"
@@ -34,9 +34,6 @@ typedef struct minv_slot minv_slot;
 
 struct constraint_solver {
     wr_memory_manager *manager;
-    wr_frame_allocator *frame;
-    wr_collision_settings settings;
-    wr_collision_stats stats;
     /* The impulses of the last committed step: entries plus an open-addressing hash of their keys (2 x capacity
      * slots), one block from the manager. */
     cache_entry *cache;
@@ -56,14 +53,7 @@ struct constraint_solver {
     /* Cache keys use world-wide shape numbers: a cache made under another layout (skeletons added or removed) is
      * not used. Signature of the layout the cache was made under, and of this step's. */
     uint64_t cache_layout, step_layout;
-    /* This step's contacts (frame memory: readable until the next step's reset), once the step committed. */
-    const struct contact_rec *view_contacts;
-    const struct proxy_info *view_info;
-    uint32_t view_count;
-    int view_valid;
-    /* Cold-path facts, recomputed when the skeleton set (layout version) changes: the collision stage's (can any
-     * pair of shapes collide? also when the settings change), and whether any dof has a limit. */
-    wr_collision_facts collision_facts;
+    /* Cold-path fact, recomputed when the skeleton set (layout version) changes: does any dof have a limit? */
     int limits_valid;
     uint64_t limits_version;
     int any_limit;
@@ -85,10 +75,13 @@ typedef struct limit_rec {
 /* Everything one step needs, on the stack of constraint_solver_step. */
 typedef struct step_ctx {
     constraint_solver *solver;
-    wr_world *w;
+    const wr_constraint_view *view;
+    const wr_collision_settings *settings;
+    wr_collision_stats *stats;
+    wr_frame_allocator *frame;
     double dt;
     int skel_count;
-    wr_skeleton **skels;
+    wr_skeleton *const *skels;
     int *dof_offset;             /* per skeleton, into v */
     double *v;                   /* all candidate velocities */
     proxy_info *info;
@@ -123,31 +116,13 @@ static void cache_bind(constraint_solver *solver, void *block, uint32_t capacity
     solver->cache_slots = (uint32_t *)(solver->cache + capacity);
     solver->cache_capacity = capacity;
     solver->cache_count = 0;
-    solver->stats.cache_capacity = capacity;
     memset(solver->cache_slots, 0xFF, 2 * (size_t)capacity * sizeof(uint32_t));
 }
 
-void wr_collision_settings_init(wr_collision_settings *s)
+wr_status constraint_solver_create(wr_memory_manager *manager, wr_collision_stats *stats, constraint_solver **out)
 {
-    if (!s)
-        return;
-    s->max_iterations = 40;
-    s->tolerance = 1e-7;
-    s->margin = 0.005;
-    s->erp = 0.2;
-    s->slop = 0.0005;
-    s->max_correction = 1.0;
-    s->cfm = 1e-9;
-    s->restitution_threshold = 0.2;
-    s->limit_margin = 0.05;
-    s->self_collision = 1;
-    s->adjacent_collision = 0;
-}
-
-wr_status constraint_solver_create(wr_memory_manager *manager, constraint_solver **out)
-{
-    if (!manager || !out)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager and out must not be NULL");
+    if (!manager || !stats || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager, stats and out must not be NULL");
     void *mem = NULL;
     wr_status s = wr_memory_manager_allocate(manager, sizeof(constraint_solver), 0, WR_MEMORY_TAG_SOLVER, &mem);
     if (s != WR_OK)
@@ -155,19 +130,14 @@ wr_status constraint_solver_create(wr_memory_manager *manager, constraint_solver
     constraint_solver *solver = mem;
     memset(solver, 0, sizeof(*solver));
     solver->manager = manager;
-    wr_collision_settings_init(&solver->settings);
     void *cache = NULL;
     s = wr_memory_manager_allocate(manager, cache_bytes(CACHE_INITIAL_ENTRIES), 0, WR_MEMORY_TAG_SOLVER, &cache);
-    if (s == WR_OK)
-        s = wr_frame_allocator_create(manager, 64 * 1024, WR_MEMORY_TAG_SOLVER, &solver->frame);
     if (s != WR_OK) {
-        if (cache)
-            wr_memory_manager_deallocate(manager, cache, cache_bytes(CACHE_INITIAL_ENTRIES), 0, WR_MEMORY_TAG_SOLVER);
         wr_memory_manager_deallocate(manager, solver, sizeof(constraint_solver), 0, WR_MEMORY_TAG_SOLVER);
         return s;
     }
     cache_bind(solver, cache, CACHE_INITIAL_ENTRIES);
-    solver->stats.cache_capacity = CACHE_INITIAL_ENTRIES;
+    stats->cache_capacity = CACHE_INITIAL_ENTRIES;
     *out = solver;
     return WR_OK;
 }
@@ -192,56 +162,11 @@ void constraint_solver_destroy(constraint_solver *solver)
         return;
     free_inverse_cache(solver);
     wr_memory_manager *m = solver->manager;
-    wr_frame_allocator_destroy(solver->frame);
     wr_memory_manager_deallocate(m, solver->cache, cache_bytes(solver->cache_capacity), 0, WR_MEMORY_TAG_SOLVER);
     if (solver->spare)
         wr_memory_manager_deallocate(m, solver->spare, cache_bytes(solver->spare_capacity), 0, WR_MEMORY_TAG_SOLVER);
     wr_memory_manager_deallocate(m, solver, sizeof(constraint_solver), 0, WR_MEMORY_TAG_SOLVER);
 }
-
-wr_frame_allocator *constraint_solver_frame(constraint_solver *solver) { return solver->frame; }
-
-static wr_status check_settings(const wr_collision_settings *s)
-{
-    if (s->max_iterations < 1 || s->max_iterations > 10000)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_iterations %d not in 1..10000", s->max_iterations);
-    const double v[] = {s->tolerance, s->margin, s->erp, s->slop, s->max_correction, s->cfm,
-                        s->restitution_threshold, s->limit_margin};
-    const char *names[] = {"tolerance", "margin", "erp", "slop", "max_correction", "cfm", "restitution_threshold",
-                           "limit_margin"};
-    for (int i = 0; i < 8; i++) {
-        if (!isfinite(v[i]))
-            return WR_FAIL(WR_ERR_NON_FINITE, "%s is not finite", names[i]);
-        if (v[i] < 0)
-            return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s = %g must be >= 0", names[i], v[i]);
-    }
-    if (s->erp > 1)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "erp = %g must be in [0, 1]", s->erp);
-    if (!(s->max_correction > 0))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_correction must be > 0");
-    if ((s->self_collision != 0 && s->self_collision != 1) || (s->adjacent_collision != 0 && s->adjacent_collision != 1))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "self_collision and adjacent_collision must be 0 or 1");
-    return WR_OK;
-}
-
-wr_status constraint_solver_set_settings(constraint_solver *solver, const wr_collision_settings *settings)
-{
-    if (!solver || !settings)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "solver and settings must not be NULL");
-    wr_status s = check_settings(settings);
-    if (s == WR_OK) {
-        solver->settings = *settings;
-        solver->collision_facts.valid = 0; /* self/adjacent collision may have changed */
-    }
-    return s;
-}
-
-void constraint_solver_get_settings(const constraint_solver *solver, wr_collision_settings *out)
-{
-    *out = solver->settings;
-}
-
-void constraint_solver_get_stats(const constraint_solver *solver, wr_collision_stats *out) { *out = solver->stats; }
 
 /* ---- warm-start cache ------------------------------------------------------------------------------------------ */
 
@@ -282,7 +207,7 @@ static void cache_adopt(constraint_solver *solver, const void *entries, uint32_t
     solver->cache_layout = layout;
 }
 
-void constraint_solver_commit(constraint_solver *solver)
+void constraint_solver_commit(constraint_solver *solver, wr_collision_stats *stats)
 {
     if (!solver->fresh_valid)
         return;
@@ -294,10 +219,10 @@ void constraint_solver_commit(constraint_solver *solver)
         cache_bind(solver, solver->spare, solver->spare_capacity);
         solver->spare = old;
         solver->spare_capacity = old_capacity;
+        stats->cache_capacity = solver->cache_capacity;
     }
     cache_adopt(solver, solver->fresh, solver->fresh_count, solver->step_layout);
     solver->fresh_valid = 0;
-    solver->view_valid = 1;
 }
 
 _Static_assert(sizeof(cache_entry) == CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES, "packed snapshot entries");
@@ -305,6 +230,11 @@ _Static_assert(sizeof(cache_entry) == CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES, "pack
 uint32_t constraint_solver_cache_count(const constraint_solver *solver)
 {
     return solver->cache_count;
+}
+
+uint32_t constraint_solver_cache_capacity(const constraint_solver *solver)
+{
+    return solver->cache_capacity;
 }
 
 void constraint_solver_cache_save(const constraint_solver *solver, void *dst, uint64_t *layout)
@@ -335,39 +265,10 @@ void constraint_solver_cache_load(constraint_solver *solver, const void *src, ui
     assert(count <= solver->cache_capacity);
     cache_adopt(solver, src, count, layout);
     solver->fresh_valid = 0;
-    solver->view_valid = 0;
-}
-
-wr_status constraint_solver_get_contacts(const constraint_solver *solver, wr_collision_contact_info *out,
-                                         size_t capacity, size_t *count)
-{
-    if (!count || (capacity && !out))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "count must not be NULL, nor out when capacity > 0");
-    if (!solver->view_valid)
-        return WR_FAIL(WR_ERR_INVALID_STATE, "the world's last step did not commit (or none was taken)");
-    *count = solver->view_count;
-    for (uint32_t k = 0; k < solver->view_count && k < capacity; k++) {
-        const contact_rec *r = &solver->view_contacts[k];
-        const proxy_info *a = &solver->view_info[r->pa], *b = &solver->view_info[r->pb];
-        wr_collision_contact_info *o = &out[k];
-        o->skeleton_a = a->skel;
-        o->body_a = a->body;
-        o->shape_a = a->shape_index;
-        o->skeleton_b = b->skel;
-        o->body_b = b->body;
-        o->shape_b = b->shape_index;
-        v3_store(r->c.point, o->point);
-        v3_store(r->c.normal, o->normal);
-        o->depth = r->c.depth;
-        /* Every contact has a dynamic side, so the k-th cache entry of the step is the k-th contact's. */
-        for (int j = 0; j < 3; j++)
-            o->impulse[j] = solver->cache[k].key == r->key ? solver->cache[k].lambda[j] : 0.0;
-    }
-    return WR_OK;
 }
 
 /* Make sure commit can hold `count` entries without allocating (cold path: one manager request on growth). */
-static wr_status reserve_cache(constraint_solver *solver, uint32_t count)
+static wr_status reserve_cache(constraint_solver *solver, wr_collision_stats *stats, uint32_t count)
 {
     if (count <= solver->cache_capacity || (solver->spare && count <= solver->spare_capacity))
         return WR_OK;
@@ -383,7 +284,7 @@ static wr_status reserve_cache(constraint_solver *solver, uint32_t count)
                                   WR_MEMORY_TAG_SOLVER);
     solver->spare = mem;
     solver->spare_capacity = capacity;
-    solver->stats.cache_growths++;
+    stats->cache_growths++;
     return WR_OK;
 }
 
@@ -393,7 +294,7 @@ static wr_status frame_alloc(step_ctx *c, size_t bytes, void **out)
 {
     if (bytes == 0)
         bytes = 8;
-    return wr_frame_allocator_allocate(c->solver->frame, bytes, 0, out);
+    return wr_frame_allocator_allocate(c->frame, bytes, 0, out);
 }
 
 /* Lay out one inverse-mass slot per skeleton (2 nv^2 doubles each); grows on the cold path only. A slot whose
@@ -423,7 +324,7 @@ static wr_status reserve_inverse_cache(step_ctx *c)
         solver->pool_capacity = pool;
         for (uint32_t i = 0; i < slots; i++)
             solver->slots[i].valid = 0;
-        solver->stats.mass_cache_growths++;
+        c->stats->mass_cache_growths++;
     }
     size_t offset = 0;
     for (int i = 0; i < c->skel_count; i++) {
@@ -442,27 +343,24 @@ static void update_limit_facts(step_ctx *c);
 
 static wr_status gather(step_ctx *c)
 {
-    wr_world *w = c->w;
-    c->skel_count = dyn_world_skeleton_count(w);
-    int nv_total = dyn_world_dof_count(w);
+    c->skel_count = c->view->skeleton_count;
+    c->skels = c->view->skeletons;
+    int nv_total = c->view->dof_count;
     int max_nv = 1;
     void *m1 = NULL, *m2 = NULL, *m4 = NULL, *m5 = NULL;
-    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(wr_skeleton *) + sizeof(double *) + 3 * sizeof(int)),
-                              &m1);
+    wr_status s = frame_alloc(c, (size_t)c->skel_count * (sizeof(double *) + 3 * sizeof(int)), &m1);
     if (s == WR_OK)
         s = frame_alloc(c, 2 * (size_t)c->skel_count, &m5);
     if (s != WR_OK)
         return s;
     c->free_body = m5;
     c->block_minv = c->free_body + c->skel_count;
-    c->skels = m1;
-    c->minv = (double **)(c->skels + c->skel_count);
+    c->minv = m1;
     c->dof_offset = (int *)(c->minv + c->skel_count);
     c->nv = c->dof_offset + c->skel_count;
     c->island_of_skel = c->nv + c->skel_count;
     for (int i = 0; i < c->skel_count; i++) {
-        wr_skeleton *sk = dyn_world_skeleton(w, i);
-        c->skels[i] = sk;
+        wr_skeleton *sk = c->skels[i];
         c->minv[i] = NULL;
         c->free_body[i] = (unsigned char)dyn_skeleton_is_free_body(sk);
         c->block_minv[i] = 0;
@@ -509,7 +407,7 @@ static int dof_has_limit(const dyn_dof_info *info)
 static void update_limit_facts(step_ctx *c)
 {
     constraint_solver *solver = c->solver;
-    uint64_t version = dyn_world_layout_version(c->w);
+    uint64_t version = c->view->layout;
     if (solver->limits_valid && solver->limits_version == version)
         return;
     int any_limit = 0;
@@ -527,26 +425,11 @@ static void update_limit_facts(step_ctx *c)
     solver->limits_valid = 1;
 }
 
-/* ---- stage 3: the collision stage ----------------------------------------------------------------------------- */
-
-static wr_status find_contacts(step_ctx *c)
-{
-    wr_collision_input in = {c->skels, c->skel_count, c->solver->frame, &c->solver->settings,
-                             dyn_world_layout_version(c->w), &c->solver->stats};
-    wr_contact_list list;
-    wr_status s = wr_collision_detect(&c->solver->collision_facts, &in, &list);
-    c->info = list.proxies;
-    c->proxy_count = list.proxy_count;
-    c->contacts = list.contacts;
-    c->contact_count = list.contact_count;
-    return s;
-}
-
 /* ---- joint limits ------------------------------------------------------------------------------------------------ */
 
 static wr_status find_limits(step_ctx *c)
 {
-    const wr_collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = c->settings;
     if (!c->solver->any_limit)
         return WR_OK;
     uint32_t total = 0;
@@ -804,7 +687,7 @@ static uint32_t contact_coef_size(const step_ctx *c, const contact_rec *r)
 
 static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e)
 {
-    const wr_collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = c->settings;
     double depth = r->c.depth, bias;
     if (depth > st->slop)
         bias = fmin(st->erp * (depth - st->slop) / c->dt, st->max_correction);
@@ -861,7 +744,7 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
     double e = fmax(pa->restitution, pb->restitution);
     pgs_row *rows = c->pgs.rows + at;
     for (int k = 0; k < 3; k++)
-        init_row(&rows[k], c->solver->settings.cfm);
+        init_row(&rows[k], c->settings->cfm);
     rows[1].normal = rows[2].normal = (int32_t)at;
     rows[1].mu = rows[2].mu = mu;
     rows[1].lo = rows[2].lo = -INFINITY;
@@ -906,13 +789,13 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
     if (hit) {
         for (int k = 0; k < 3; k++)
             rows[k].lambda = hit->lambda[k];
-        c->solver->stats.warm_started++;
+        c->stats->warm_started++;
     }
 }
 
 static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32_t *coef_at)
 {
-    const wr_collision_settings *st = &c->solver->settings;
+    const wr_collision_settings *st = c->settings;
     pgs_row *row = c->pgs.rows + at;
     init_row(row, st->cfm);
     int nv = c->nv[r->skel];
@@ -994,8 +877,8 @@ static wr_status build_rows(step_ctx *c, uint32_t *rows_per_island)
 static void solve(step_ctx *c)
 {
     pgs_prepare(&c->pgs);
-    pgs_settings ps = {c->solver->settings.max_iterations, c->solver->settings.tolerance};
-    wr_collision_stats *st = &c->solver->stats;
+    pgs_settings ps = {c->settings->max_iterations, c->settings->tolerance};
+    wr_collision_stats *st = c->stats;
     for (int i = 0; i < c->island_count; i++) {
         uint32_t first = c->island_first[i], end = c->island_first[i + 1];
         if (first == end)
@@ -1018,7 +901,7 @@ static wr_status record_fresh(step_ctx *c)
     wr_status s = frame_alloc(c, (size_t)n * sizeof(cache_entry), &mem);
     if (s != WR_OK)
         return s;
-    if ((s = reserve_cache(solver, n)) != WR_OK)
+    if ((s = reserve_cache(solver, c->stats, n)) != WR_OK)
         return s;
     cache_entry *e = mem;
     uint32_t m = 0;
@@ -1033,14 +916,14 @@ static wr_status record_fresh(step_ctx *c)
     cursor = mem;
     memcpy(cursor, c->island_first, (size_t)(c->island_count + 1) * sizeof(uint32_t));
     for (uint32_t k = 0; k < c->contact_count; k++) {
-        const contact_rec *r = &c->contacts[k];
+        contact_rec *r = &c->contacts[k];
         if (r->island < 0)
             continue;
         const pgs_row *row = &c->pgs.rows[cursor[r->island]];
         cursor[r->island] += 3;
         e[m].key = r->key;
         for (int j = 0; j < 3; j++)
-            e[m].lambda[j] = row[j].lambda;
+            e[m].lambda[j] = r->impulse[j] = row[j].lambda;
         m++;
     }
     for (uint32_t k = 0; k < c->limit_count; k++) {
@@ -1069,14 +952,14 @@ static wr_status run_step(step_ctx *c)
 {
     wr_status s;
     uint32_t *rows_per_island = NULL;
-    if ((s = gather(c)) != WR_OK || (s = find_contacts(c)) != WR_OK || (s = find_limits(c)) != WR_OK)
+    if ((s = gather(c)) != WR_OK || (s = find_limits(c)) != WR_OK)
         return s;
     if (c->contact_count == 0 && c->limit_count == 0)
         return record_fresh(c); /* idle: no rows, the candidate velocities stand as they are */
     if ((s = make_islands(c, &rows_per_island)) != WR_OK || (s = build_rows(c, rows_per_island)) != WR_OK)
         return s;
     solve(c);
-    if (!all_finite(c->v, (size_t)dyn_world_dof_count(c->w)))
+    if (!all_finite(c->v, (size_t)c->view->dof_count))
         return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity from the contact solver (%u rows)",
                        c->pgs.row_count);
     if ((s = record_fresh(c)) != WR_OK)
@@ -1089,39 +972,26 @@ static wr_status run_step(step_ctx *c)
     return WR_OK;
 }
 
-wr_status constraint_solver_step(constraint_solver *solver, wr_world *w, double dt)
+wr_status constraint_solver_step(constraint_solver *solver, const wr_constraint_view *view)
 {
-    assert(solver && w && dt > 0);
+    assert(solver && view && view->dt > 0);
     solver->fresh_valid = 0;
-    solver->view_valid = 0;
-    wr_status s = wr_frame_allocator_reset(solver->frame);
-    if (s != WR_OK)
-        return s;
-    wr_collision_stats *st = &solver->stats;
-    st->shapes = st->pairs = st->contacts = st->warm_started = st->limit_rows = st->rows = 0;
-    st->islands = st->iterations = 0;
-    st->residual = 0;
-    st->steps++;
     step_ctx c;
     memset(&c, 0, sizeof(c));
     c.solver = solver;
-    c.w = w;
-    c.dt = dt;
-    s = run_step(&c);
-    st->limit_rows = c.limit_count;
-    st->rows = c.pgs.row_count;
-    wr_frame_allocator_stats fs;
-    if (wr_frame_allocator_get_stats(solver->frame, &fs) == WR_OK) {
-        st->frame_bytes = fs.used_bytes;
-        st->frame_high_water = fs.peak_frame_bytes;
-        st->frame_capacity = fs.capacity_bytes;
-        st->frame_growths = fs.growths;
-    }
-    if (s == WR_OK) {
+    c.view = view;
+    c.settings = view->settings;
+    c.stats = view->stats;
+    c.frame = view->frame;
+    c.dt = view->dt;
+    c.info = view->contacts->proxies;
+    c.proxy_count = view->contacts->proxy_count;
+    c.contacts = view->contacts->contacts;
+    c.contact_count = view->contacts->contact_count;
+    wr_status s = run_step(&c);
+    view->stats->limit_rows = c.limit_count;
+    view->stats->rows = c.pgs.row_count;
+    if (s == WR_OK)
         solver->fresh_valid = 1;
-        solver->view_contacts = c.contacts;
-        solver->view_info = c.info;
-        solver->view_count = c.contact_count;
-    }
     return s;
 }

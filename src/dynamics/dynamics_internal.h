@@ -1,14 +1,14 @@
-/* src/dynamics/dynamics_internal.h — what the collision and constraint stages may use of worlds and skeletons.
+/* src/dynamics/dynamics_internal.h — what the collision and constraint stages may use of skeletons.
  *
- * This is the stable inside interface between src/dynamics and src/collision + src/constraint. It exposes the
- * world's skeletons and bodies, body poses and velocities, shapes, point Jacobians, the joint-space mass matrix with
- * a cached Cholesky factor, and per-dof limits. Everything is index-based; pointers returned stay valid until the
- * world's skeleton set changes (add/remove), never during a step.
+ * This is the stable inside interface between src/dynamics and src/collision + src/constraint: the narrow view of
+ * bodies the stages get (the world hands them its skeleton array in their step views). It exposes a skeleton's
+ * bodies, body poses and velocities, shapes, point Jacobians, the joint-space mass matrix with a cached Cholesky
+ * factor, and per-dof limits. Everything is index-based; pointers returned stay valid until the world's skeleton
+ * set changes (add/remove), never during a step.
  *
- * How the constraint stage uses it (wr_world_step calls constraint_solver_step between the velocity update and the
- * position integration):
+ * How the stages use it (wr_world_step runs them between the velocity update and the position integration):
  *   - body poses (dyn_body_transform, dyn_shape_world_transform) are those of the step's current positions q
- *     (forward kinematics ran in stage 1); they do not change during the constraint stage.
+ *     (computed by the dynamics stage's ABA); they do not change during the collision and constraint stages.
  *   - dyn_skeleton_velocities() is the candidate velocity v + dt * qdd (writable). Apply an impulse p (generalized,
  *     nv) by  dv = M^-1 p:  build p = J^T lambda with dyn_point_jacobian, call dyn_mass_factor() once per skeleton
  *     per step (cheap if already done this step), dyn_mass_solve(s, p) in place, then add p to the velocities.
@@ -53,27 +53,10 @@ typedef struct dyn_dof_info {
     double effort_limit;      /* > 0, INFINITY if none */
 } dyn_dof_info;
 
-/* --- world ------------------------------------------------------------------------------------------------- */
-
-int dyn_world_skeleton_count(const wr_world *w);
-wr_skeleton *dyn_world_skeleton(const wr_world *w, int index);
-double dyn_world_time_step(const wr_world *w);
-vec3 dyn_world_gravity(const wr_world *w);
-int dyn_world_dof_count(const wr_world *w);           /* total nv of all skeletons */
-/* Changes whenever a skeleton is added or removed or a shape's filter bits change (shapes and limits of a skeleton
- * in a world cannot change otherwise), so anything derived from the world's shapes and limits may be cached
- * under it. */
-uint64_t dyn_world_layout_version(const wr_world *w);
-/* Filter bits of a shape of `s` changed (wr_collision_set_shape_filter): if `s` is in a world, change its layout
- * version, so that what was derived from the shapes is derived again. */
-void dyn_skeleton_shapes_changed(wr_skeleton *s);
-/* The world's constraint solver (created with the first skeleton; NULL before). */
-struct constraint_solver;
-struct constraint_solver *dyn_world_constraint_solver(const wr_world *w);
-
 /* --- skeleton ---------------------------------------------------------------------------------------------- */
 
 int dyn_skeleton_index(const wr_skeleton *s);          /* index in its world, -1 if none */
+wr_world *dyn_skeleton_world(const wr_skeleton *s);    /* the world it is in (opaque here), NULL if none */
 int dyn_skeleton_body_count(const wr_skeleton *s);
 int dyn_skeleton_dof_count(const wr_skeleton *s);      /* nv */
 int dyn_skeleton_dof_offset(const wr_skeleton *s);     /* first dof in the world-wide numbering */

@@ -1063,6 +1063,7 @@ wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double
 /* ---- dynamics_internal.h accessors ------------------------------------------------------------------------- */
 
 int dyn_skeleton_index(const wr_skeleton *s) { return s->world_index; }
+wr_world *dyn_skeleton_world(const wr_skeleton *s) { return s->world; }
 int dyn_skeleton_body_count(const wr_skeleton *s) { return s->body_count; }
 int dyn_skeleton_dof_count(const wr_skeleton *s) { return s->nv; }
 int dyn_skeleton_dof_offset(const wr_skeleton *s) { return s->v_world_offset; }

@@ -1,24 +1,40 @@
-/* src/world/world.c — the world: its memory manager, skeletons and the step pipeline.
+/* src/world/world.c — the world: its memory manager, its skeletons and the step.
  *
- * wr_world_step reads like mj_step, one stage per line:
- *   (0) keep q, v, time in world-owned backup arrays;
- *   (1) forward kinematics and (2) ABA per skeleton: candidate velocities v + dt * qdd;
- *   (3) constraint_solver_step: contacts and limits change the candidate velocities by impulses;
- *   (4) semi-implicit Euler: q <- q (+) dt * v (quaternions on the manifold);
- *   (5) commit, or on any failure (status, NaN/Inf) restore the backup exactly and return the status.
- * The step allocates nothing: backups, scratch and the solver's frame live in memory taken when skeletons were added.
+ * The world is the layer above the stages: it owns their state and hands each, once per step, what it needs. The
+ * step reads like mj_step, one call per stage, each into a folder of its own:
+ *
+ *   wr_world_step (steps times)
+ *   └ world_step_once
+ *     ├ backup_state                               q, v into the world's backup (no allocation)
+ *     ├ wr_dynamics_forward       src/dynamics     1. kinematics + forward dynamics, per skeleton: generalized
+ *     │                                               forces, ABA (body poses of q on its way), v <- v + dt qdd
+ *     ├ contact_stages                             (a world has them once it had a skeleton)
+ *     │ ├ wr_frame_allocator_reset  src/memory       the step's frame: every temporary below lives there
+ *     │ ├ wr_collision_detect     src/collision    2. proxies, broadphase, narrowphase -> contact list (frame)
+ *     │ └ constraint_solver_step  src/constraint   3. limits, islands, rows, PGS -> impulses on v (step view)
+ *     ├ wr_dynamics_integrate     src/dynamics     4. semi-implicit Euler: q <- q (+) dt v
+ *     └ commit (constraint_solver_commit: warm-start cache; wr_collision_commit: contacts readable)
+ *       or, on any failure (a status, NaN/Inf), restore_state: the world is exactly as before the step.
+ *
+ * Includes go down only: src/world includes the stages; the stages include dynamics/dynamics_internal.h (the narrow
+ * view of skeletons), the collision stage's output (the constraint stage) and math/memory/core, never src/world.
+ * The public collision API (src/collision/collision_api.c) reaches a world's collision stage through
+ * wr_world_collision_stage(), implemented at the end of this file.
  * The flat state API, the state hash and snapshots are in world_state.c.
  *
  * The world handle itself is one small struct from the C heap (so that wr_world_set_memory_manager can swap the
  * manager under it); everything the world holds comes from its memory manager (tag WR_MEMORY_TAG_WORLD for the world's
- * own arrays, WR_MEMORY_TAG_SKELETON for skeletons).
+ * own arrays, WR_MEMORY_TAG_SKELETON for skeletons, WR_MEMORY_TAG_COLLISION and WR_MEMORY_TAG_SOLVER for the contact
+ * stages and their frame).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "collision/collision_stage.h"
 #include "constraint/constraint_solver.h"
 #include "core/status_internal.h"
+#include "dynamics/dynamics_stage.h"
 #include "world/world_internal.h"
 #include "worldrunner/collision.h"
 
@@ -76,6 +92,38 @@ wr_status wr_world_create(const wr_world_config *config, wr_world **out)
     return WR_OK;
 }
 
+/* The collision stage, the constraint solver and their frame allocator (64 KiB to start, grown on the cold path to
+ * the largest step's need), all from the world's manager: everything or nothing. */
+static wr_status create_contact_stages(wr_world *w, wr_collision_stage **collision, constraint_solver **solver,
+                                       wr_frame_allocator **frame)
+{
+    *collision = NULL;
+    *solver = NULL;
+    *frame = NULL;
+    wr_status st = wr_collision_stage_create(w->manager, collision);
+    if (st == WR_OK)
+        st = constraint_solver_create(w->manager, &(*collision)->stats, solver);
+    if (st == WR_OK)
+        st = wr_frame_allocator_create(w->manager, 64 * 1024, WR_MEMORY_TAG_SOLVER, frame);
+    if (st != WR_OK) {
+        if (*solver)
+            constraint_solver_destroy(*solver);
+        wr_collision_stage_destroy(*collision);
+        *collision = NULL;
+        *solver = NULL;
+    }
+    return st;
+}
+
+static void destroy_contact_stages(wr_collision_stage *collision, constraint_solver *solver, wr_frame_allocator *frame)
+{
+    if (frame)
+        wr_frame_allocator_destroy(frame);
+    if (solver)
+        constraint_solver_destroy(solver);
+    wr_collision_stage_destroy(collision);
+}
+
 static void world_free_arrays(wr_world *w)
 {
     if (w->skeletons)
@@ -93,8 +141,7 @@ wr_status wr_world_destroy(wr_world *w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
     for (int i = 0; i < w->skeleton_count; i++)
         skeleton_free(w->skeletons[i]);
-    if (w->solver)
-        constraint_solver_destroy(w->solver);
+    destroy_contact_stages(w->collision, w->solver, w->frame);
     world_free_arrays(w);
     wr_status st = WR_OK;
     if (w->owns_manager)
@@ -148,8 +195,10 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is already in a world", s->name);
     /* everything that can fail first; the move last, because it cannot be undone */
     wr_status st = WR_OK;
+    wr_collision_stage *collision = w->collision;
     constraint_solver *solver = w->solver;
-    if (!solver && (st = constraint_solver_create(w->manager, &solver)) != WR_OK)
+    wr_frame_allocator *frame = w->frame;
+    if (!solver && (st = create_contact_stages(w, &collision, &solver, &frame)) != WR_OK)
         return st;
     wr_skeleton **slots = w->skeletons;
     int capacity = w->skeleton_capacity;
@@ -174,7 +223,7 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
         if (slots && slots != w->skeletons)
             wr_memory_manager_deallocate(w->manager, slots, (size_t)capacity * sizeof(wr_skeleton *), 0, W_TAG);
         if (solver != w->solver)
-            constraint_solver_destroy(solver);
+            destroy_contact_stages(collision, solver, frame);
         return st;
     }
     /* commit */
@@ -191,7 +240,9 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
         wr_memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
     w->backup = backup;
     w->backup_doubles = backup_doubles;
+    w->collision = collision;
     w->solver = solver;
+    w->frame = frame;
     w->skeletons[w->skeleton_count++] = s;
     world_relayout(w);
     skeleton_invalidate(s);
@@ -252,54 +303,67 @@ static void restore_state(wr_world *w)
     }
 }
 
-/* Stages 1-2 for one skeleton: candidate velocities. Returns 0 if anything is not finite. */
-static int skeleton_velocity_update(wr_skeleton *s, double dt)
+/* Before the contact stages: the last step's contacts go with the frame's reset; the per-step figures to zero. */
+static wr_status begin_contact_stages(wr_world *w)
 {
-    dyn_passive_and_commands(s);
-    s->implicit_dt = dt;
-    dyn_aba(s);
-    s->implicit_dt = 0.0;
-    s->factor_valid = 0;
-    int ok = 1;
-    for (int k = 0; k < s->nv; k++) {
-        double v = s->v[k] + dt * s->qdd[k];
-        ok &= isfinite(v) != 0;
-        s->v[k] = v;
-    }
-    return ok;
+    wr_collision_forget_contacts(w->collision);
+    wr_status st = wr_frame_allocator_reset(w->frame);
+    if (st == WR_OK)
+        wr_collision_stats_begin_step(&w->collision->stats);
+    return st;
 }
 
+/* After them: the frame's figures of the step, for wr_collision_get_stats. */
+static void end_contact_stages(wr_world *w)
+{
+    wr_frame_allocator_stats fs;
+    wr_collision_stats *st = &w->collision->stats;
+    if (wr_frame_allocator_get_stats(w->frame, &fs) == WR_OK) {
+        st->frame_bytes = fs.used_bytes;
+        st->frame_high_water = fs.peak_frame_bytes;
+        st->frame_capacity = fs.capacity_bytes;
+        st->frame_growths = fs.growths;
+    }
+}
+
+/* Stages 2 and 3 (the world has contact stages once it had a skeleton). */
+static wr_status contact_stages(wr_world *w, double dt)
+{
+    wr_collision_stage *cs = w->collision;
+    const wr_collision_input in = {w->skeletons, w->skeleton_count, w->frame, w->layout_version};
+    const wr_constraint_view view = {w->skeletons, w->skeleton_count, w->nv,        &cs->contacts,
+                                     w->frame,     dt,                &cs->settings, &cs->stats,
+                                     w->layout_version};
+    wr_status st = begin_contact_stages(w);
+    if (st != WR_OK)
+        return st;
+    st = wr_collision_detect(cs, &in);                  /* 2: the contacts at the step's poses */
+    if (st == WR_OK)
+        st = constraint_solver_step(w->solver, &view);  /* 3: impulses of contacts and limits on the velocities */
+    end_contact_stages(w);
+    return st;
+}
+
+/* One step: backup, the four stages, then commit or restore. */
 static wr_status world_step_once(wr_world *w)
 {
     const double dt = w->dt;
     const double time = w->time;
     backup_state(w);
-    wr_status st = WR_OK;
-    int ok = 1;
-    for (int i = 0; i < w->skeleton_count; i++)
-        ok &= skeleton_velocity_update(w->skeletons[i], dt);
-    if (!ok) {
-        st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after forward dynamics at t = %g", time);
-    } else if (w->solver) {
-        st = constraint_solver_step(w->solver, w, dt);
-    }
-    for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
-        wr_skeleton *s = w->skeletons[i];
-        if (!all_finite(s->v, (size_t)s->nv)) {
-            st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after the constraint stage at t = %g", time);
-            break;
-        }
-        dyn_integrate_positions(s, dt);
-        if (!all_finite(s->q, (size_t)s->nq))
-            st = WR_FAIL(WR_ERR_NON_FINITE, "non-finite position after integration at t = %g", time);
-    }
+    wr_status st = wr_dynamics_forward(w->skeletons, w->skeleton_count, dt); /* 1: kinematics, forward dynamics */
+    if (st == WR_OK && w->solver)
+        st = contact_stages(w, dt);                                         /* 2: collision, 3: constraint */
+    if (st == WR_OK)
+        st = wr_dynamics_integrate(w->skeletons, w->skeleton_count, dt);    /* 4: integration */
     if (st != WR_OK) {
         restore_state(w);
         w->time = time;
         return st;
     }
-    if (w->solver)
-        constraint_solver_commit(w->solver);
+    if (w->solver) {
+        constraint_solver_commit(w->solver, &w->collision->stats);
+        wr_collision_commit(w->collision);
+    }
     w->step_count++;
     w->time = time + dt;
     return WR_OK;
@@ -355,18 +419,6 @@ void wr_world_get_gravity(const wr_world *w, double gravity[3])
         v3_store(w->gravity, gravity);
 }
 
-/* ---- dynamics_internal.h accessors ------------------------------------------------------------------------- */
+/* ---- for the public collision API (collision_stage.h) -------------------------------------------------- */
 
-int dyn_world_skeleton_count(const wr_world *w) { return w->skeleton_count; }
-wr_skeleton *dyn_world_skeleton(const wr_world *w, int index) { return w->skeletons[index]; }
-double dyn_world_time_step(const wr_world *w) { return w->dt; }
-vec3 dyn_world_gravity(const wr_world *w) { return w->gravity; }
-int dyn_world_dof_count(const wr_world *w) { return w->nv; }
-uint64_t dyn_world_layout_version(const wr_world *w) { return w->layout_version; }
-
-void dyn_skeleton_shapes_changed(wr_skeleton *s)
-{
-    if (s->world)
-        s->world->layout_version++;
-}
-constraint_solver *dyn_world_constraint_solver(const wr_world *w) { return w ? w->solver : NULL; }
+wr_collision_stage *wr_world_collision_stage(const wr_world *w) { return w ? w->collision : NULL; }

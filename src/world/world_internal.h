@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "collision/collision_stage.h"
 #include "constraint/constraint_solver.h"
 #include "dynamics/skeleton_impl.h"
 #include "worldrunner/world.h"
@@ -24,7 +25,10 @@ struct wr_world {
     int nq, nv;                  /* totals */
     double *backup;              /* nq + nv doubles: the pre-step state */
     size_t backup_doubles;
-    constraint_solver *solver;   /* created with the first skeleton */
+    /* The contact stages and their frame, created together with the first skeleton (all NULL before). */
+    wr_collision_stage *collision; /* settings, statistics, facts, the last step's contacts */
+    constraint_solver *solver;     /* warm-start and inverse-mass caches */
+    wr_frame_allocator *frame;     /* every per-step temporary of the collision and constraint stages */
     int snapshots;               /* live wr_world_snapshot objects */
     uint64_t layout_version;     /* bumped whenever the skeleton set changes (collision precomputation key) */
 };

@@ -243,8 +243,10 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
         memcpy(s->v, p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), (size_t)s->nv * sizeof(double));
         skeleton_invalidate(s);
     }
-    if (w->solver)
+    if (w->solver) {
         constraint_solver_cache_load(w->solver, cache, h.cache_count, h.cache_layout);
+        wr_collision_forget_contacts(w->collision); /* they no longer describe the world */
+    }
     w->time = h.time;
     w->step_count = h.step_count;
     return WR_OK;
@@ -255,12 +257,8 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
 static uint32_t cache_room(const wr_world *w)
 {
     uint32_t n = cache_entries(w);
-    if (w->solver) {
-        wr_collision_stats st;
-        constraint_solver_get_stats(w->solver, &st);
-        if (st.cache_capacity > n)
-            n = (uint32_t)st.cache_capacity;
-    }
+    if (w->solver && constraint_solver_cache_capacity(w->solver) > n)
+        n = constraint_solver_cache_capacity(w->solver);
     return n;
 }
 

@@ -1,4 +1,8 @@
-/* src/collision/collision.h — the collision stage of a world step: which shapes touch, where, and since when.
+/* src/collision/collision_stage.h — the collision stage of a world step: which shapes touch, where, and since when.
+ *
+ * A world holds one wr_collision_stage (created with its first skeleton, from the world's memory manager, tag
+ * WR_MEMORY_TAG_COLLISION): the settings and statistics of the public collision API (worldrunner/collision.h), the
+ * cold-path facts, and the contacts of the last step. The public API (collision_api.c) is implemented here too.
  *
  * Per step (wr_collision_detect; every array in the step's frame allocator):
  *   1. proxies: every shape of every skeleton with its world pose (the poses of the step's positions q, computed by
@@ -11,8 +15,8 @@
  * proxy, bounds, broadphase or narrowphase work), derived again when the layout, the settings or a filter changes.
  * Threads: the world's thread only.
  */
-#ifndef WR_COLLISION_H
-#define WR_COLLISION_H
+#ifndef WR_COLLISION_STAGE_H
+#define WR_COLLISION_STAGE_H
 
 #include <stdint.h>
 
@@ -38,6 +42,7 @@ typedef struct contact_rec {
     uint32_t pa, pb;             /* proxies */
     uint64_t key;                /* shape pair + feature: the same contact in the next step has the same key */
     int32_t island;              /* -1 here; the constraint stage's island of the contact */
+    double impulse[3];           /* 0 here; the constraint stage's normal and two friction impulses (N s) */
 } contact_rec;
 
 /* What one step's collision stage found (frame memory, readable until the frame's next reset). */
@@ -56,18 +61,46 @@ typedef struct wr_collision_facts {
     uint32_t shape_total;        /* shapes in the world */
 } wr_collision_facts;
 
+/* The persistent part of a world's collision stage. */
+typedef struct wr_collision_stage {
+    wr_memory_manager *manager;   /* the world's, which holds this struct */
+    wr_collision_settings settings; /* of both contact stages (collision and constraint) */
+    wr_collision_stats stats;     /* of the last step: this stage's figures, the constraint stage's, the frame's */
+    wr_collision_facts facts;
+    wr_contact_list contacts;     /* of the last step (frame memory) */
+    int contacts_committed;       /* the last step committed: `contacts` describe the world as it is */
+} wr_collision_stage;
+
 /* What the collision stage sees of a step. */
 typedef struct wr_collision_input {
     wr_skeleton *const *skeletons; /* skeleton_count, in world order, posed at the step's positions */
     int skeleton_count;
-    wr_frame_allocator *frame;   /* the step's temporaries */
-    const wr_collision_settings *settings;
-    uint64_t layout;             /* the world's layout identity (facts derived under another one are derived again) */
-    wr_collision_stats *stats;   /* shapes, pairs and contacts of this step are written here, also on failure */
+    wr_frame_allocator *frame;    /* the step's temporaries */
+    uint64_t layout;              /* the world's layout identity (facts derived under another one are derived again) */
 } wr_collision_input;
 
-/* One step's collision stage: the contacts at the skeletons' current poses into `out` (frame memory). Updates the
- * facts if they are stale. WR_ERR_BUDGET / WR_ERR_OUT_OF_MEMORY if the frame cannot grow. */
-wr_status wr_collision_detect(wr_collision_facts *facts, const wr_collision_input *in, wr_contact_list *out);
+/* Create (default settings, zero statistics, no facts) from `manager` / give back. */
+wr_status wr_collision_stage_create(wr_memory_manager *manager, wr_collision_stage **out);
+void wr_collision_stage_destroy(wr_collision_stage *stage);
+
+/* A step begins, or the world's state was replaced (snapshot restore): the last step's contacts no longer
+ * describe the world (and go with the frame's next reset). */
+void wr_collision_forget_contacts(wr_collision_stage *stage);
+/* The per-step figures of `stats` to zero, one more step counted (a step's contact stages begin). */
+void wr_collision_stats_begin_step(wr_collision_stats *stats);
+
+/* One step's collision stage: the contacts at the skeletons' current poses into stage->contacts (frame memory).
+ * Updates the facts if they are stale; writes the shapes, pairs and contacts figures, also on failure.
+ * WR_ERR_BUDGET / WR_ERR_OUT_OF_MEMORY if the frame cannot grow. */
+wr_status wr_collision_detect(wr_collision_stage *stage, const wr_collision_input *in);
+
+/* The step committed: its contacts are the world's (wr_collision_get_contacts reads them until the next step). */
+void wr_collision_commit(wr_collision_stage *stage);
+
+/* Implemented by the world layer (src/world/world.c): the collision stage of world `w`, NULL for a NULL world or
+ * one without skeletons yet (it is created with the first). The public collision API reaches a world only through
+ * it; a function rather than a header, so that no stage sees the world's layout (the one call from a stage folder
+ * up into src/world, made only by the API entry points). */
+wr_collision_stage *wr_world_collision_stage(const wr_world *w);
 
 #endif

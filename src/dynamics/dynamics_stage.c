@@ -1,0 +1,58 @@
+/* src/dynamics/dynamics_stage.c — the dynamics stages of a world step (dynamics_stage.h), on top of the
+ * articulated-body algorithms of articulated.c.
+ */
+#include "dynamics/dynamics_stage.h"
+
+#include <math.h>
+
+#include "core/status_internal.h"
+#include "dynamics/skeleton_impl.h"
+
+static int all_finite(const double *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(p[i]))
+            return 0;
+    return 1;
+}
+
+/* Stage 1 for one skeleton: candidate velocities. Returns 0 if anything is not finite. */
+static int skeleton_velocity_update(wr_skeleton *s, double dt)
+{
+    dyn_passive_and_commands(s);
+    s->implicit_dt = dt;
+    dyn_aba(s);
+    s->implicit_dt = 0.0;
+    s->factor_valid = 0;
+    int ok = 1;
+    for (int k = 0; k < s->nv; k++) {
+        double v = s->v[k] + dt * s->qdd[k];
+        ok &= isfinite(v) != 0;
+        s->v[k] = v;
+    }
+    return ok;
+}
+
+wr_status wr_dynamics_forward(wr_skeleton *const *skeletons, int count, double dt)
+{
+    int ok = 1;
+    for (int i = 0; i < count; i++)
+        ok &= skeleton_velocity_update(skeletons[i], dt);
+    if (!ok)
+        return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after forward dynamics");
+    return WR_OK;
+}
+
+wr_status wr_dynamics_integrate(wr_skeleton *const *skeletons, int count, double dt)
+{
+    for (int i = 0; i < count; i++) {
+        wr_skeleton *s = skeletons[i];
+        if (!all_finite(s->v, (size_t)s->nv))
+            return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity of skeleton '%s' after the constraint stage",
+                           s->name);
+        dyn_integrate_positions(s, dt);
+        if (!all_finite(s->q, (size_t)s->nq))
+            return WR_FAIL(WR_ERR_NON_FINITE, "non-finite position of skeleton '%s' after integration", s->name);
+    }
+    return WR_OK;
+}
