@@ -61,9 +61,7 @@ static double time_dynamics_only(wr_world *w, int steps)
         for (int i = 0; i < wr_world_skeleton_count(w); i++) {
             wr_skeleton *s = wr_world_get_skeleton(w, i);
             dyn_passive_and_commands(s);
-            s->implicit_dt = dt;
-            dyn_aba(s);
-            s->implicit_dt = 0;
+            dyn_aba(s, dt);
             for (int j = 0; j < s->nv; j++)
                 s->v[j] += dt * s->qdd[j];
             dyn_integrate_positions(s, dt);

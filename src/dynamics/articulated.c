@@ -193,7 +193,7 @@ static int small_spd_solve(const double *a, int n, double *x)
  * (S^T I S + dt d 1) qdd = tau - S^T (v x* I v + I a_g - f_ext), one 6x6 solve instead of the three ABA passes.
  * The same equations as the world-frame ABA (for a root body there is no velocity-product term), in other
  * coordinates. Sets the pose (fk_valid) like dyn_aba. */
-static void aba_free_body(wr_skeleton *s)
+static void aba_free_body(wr_skeleton *s, double dt)
 {
     const body_node *b = &s->bodies[0];
     body_work *wk = &s->work[0];
@@ -224,7 +224,7 @@ static void aba_free_body(wr_skeleton *s)
     if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
         wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
         f = sv_sub(f, external_force_body(b, wk));
-    const double implicit = s->implicit_dt * b->damping;
+    const double implicit = dt * b->damping;
     const double *tau = s->tau + b->v_offset;
     double *qdd = s->qdd + b->v_offset;
     for (int k = 0; k < 6; k++) {
@@ -242,11 +242,11 @@ static void aba_free_body(wr_skeleton *s)
  * articulated inertias and bias forces pass between bodies without transforms (v_i = v_parent + S_i qd,
  * IA_parent += Ia_i); the price is rotating each body's rigid inertia and motion subspace into the world once per
  * step, which is cheaper than the per-body 6x6 congruence of the body-frame form. */
-void dyn_aba(wr_skeleton *s)
+void dyn_aba(wr_skeleton *s, double dt)
 {
     const int n = s->body_count;
     if (n == 1 && s->bodies[0].type == WR_JOINT_FREE && s->bodies[0].parent < 0) {
-        aba_free_body(s);
+        aba_free_body(s, dt);
         return;
     }
     /* pass 1, root to leaves: poses, world motion subspaces, velocities, rigid inertias, bias forces */
@@ -295,7 +295,7 @@ void dyn_aba(wr_skeleton *s)
         const double *tau = s->tau + b->v_offset;
         /* implicit damping: the damping force of the new velocity, -d (v + dt qdd), moves d dt to the left side,
          * a joint-space term on the diagonal like rotor inertia (MuJoCo's Euler does the same) */
-        const double implicit = s->implicit_dt * b->damping;
+        const double implicit = dt * b->damping;
         sv6 pa = wk->pw;
         if (nd == 1) {
             const sv6 u = ai_mul(&wk->IAw, wk->Sw[0]);

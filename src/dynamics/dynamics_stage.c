@@ -20,9 +20,7 @@ static int all_finite(const double *p, size_t n)
 static int skeleton_velocity_update(wr_skeleton *s, double dt)
 {
     dyn_passive_and_commands(s);
-    s->implicit_dt = dt;
-    dyn_aba(s);
-    s->implicit_dt = 0.0;
+    dyn_aba(s, dt);
     s->factor_valid = 0;
     int ok = 1;
     for (int k = 0; k < s->nv; k++) {

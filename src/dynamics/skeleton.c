@@ -1040,7 +1040,7 @@ wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double
         return WR_FAIL(WR_ERR_NON_FINITE, "tau contains NaN or infinity");
     if (count)
         memcpy(s->tau, tau, count * sizeof(double));
-    dyn_aba(s);
+    dyn_aba(s, 0.0);
     if (count)
         memcpy(qdd, s->qdd, count * sizeof(double));
     return WR_OK;

@@ -96,7 +96,6 @@ struct wr_skeleton {
     double *chol;                    /* nv * nv, lower Cholesky factor of M */
     body_work *work;                 /* body_count */
     vec3 gravity;
-    double implicit_dt;              /* dt of the step during wr_world_step's ABA (implicit damping), else 0 */
     int fk_valid;                    /* work[].pose is that of the current q */
     int factor_valid;                /* mass/chol are those of the current q */
     int chol_of_mass;                /* chol is the factor of mass as it stands (mass written since: 0) */
@@ -117,9 +116,9 @@ void skeleton_store_positions(wr_skeleton *s, const double *q);
 /* Forward kinematics and body velocities (work[].X, pose, vel, c). */
 void dyn_forward_kinematics(wr_skeleton *s);
 /* ABA with generalized force s->tau into s->qdd, in world coordinates (no spatial transforms between bodies);
- * computes the world poses itself. With s->implicit_dt > 0 the joint damping is integrated implicitly: qdd solves
- * (M + dt D) qdd = tau - C. */
-void dyn_aba(wr_skeleton *s);
+ * computes the world poses itself. `dt` is the time step the joint damping is integrated implicitly over (qdd solves
+ * (M + dt D) qdd = tau - C); 0 for the plain forward dynamics qdd = M^-1 (tau - C). */
+void dyn_aba(wr_skeleton *s, double dt);
 /* RNEA: tau_out = M qdd + C (needs forward kinematics). */
 void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out);
 /* CRBA into s->mass (needs forward kinematics). */
