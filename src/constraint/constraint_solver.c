@@ -20,6 +20,7 @@
 #include "constraint/pgs.h"
 #include "core/status_internal.h"
 #include "dynamics/dynamics_internal.h"
+#include "math/linalg.h"
 #include "worldrunner/collision.h"
 
 #define CACHE_INITIAL_ENTRIES 256u
@@ -555,42 +556,6 @@ static void project(const double *jlin, int nv, vec3 d, double sign, double *out
         out[k] = sign * (d.x * jlin[k] + d.y * jlin[nv + k] + d.z * jlin[2 * nv + k]);
 }
 
-/* Inverse of a symmetric positive definite n x n matrix `a` (already known to factor) into `out`, with `l` (n x n)
- * as scratch: Cholesky L with reciprocal pivots, L^-1 in place, then out = L^-T L^-1. Few divisions: this is the
- * cheap way for the small matrices of free bodies and limbs. */
-static inline void spd_inverse(const double *a, int n, double *out, double *l)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double sum = a[i * n + j];
-            for (int k = 0; k < j; k++)
-                sum -= l[i * n + k] * l[j * n + k];
-            /* the diagonal holds 1 / L_ii */
-            l[i * n + j] = i == j ? 1.0 / sqrt(sum) : sum * l[j * n + j];
-        }
-    /* L^-1 (lower), stored in the upper-left triangle of out transposed: out[j][i] = (L^-1)[i][j]. */
-    for (int j = 0; j < n; j++) {
-        out[j * n + j] = l[j * n + j];
-        for (int i = j + 1; i < n; i++) {
-            double sum = 0;
-            for (int k = j; k < i; k++)
-                sum -= l[i * n + k] * out[j * n + k];
-            out[j * n + i] = sum * l[i * n + i];
-        }
-    }
-    /* out[j][i] for i >= j is (L^-1)[i][j]; M^-1[i][j] = sum_k (L^-1)[k][i] (L^-1)[k][j], k >= max(i, j). */
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double sum = 0;
-            for (int k = i; k < n; k++)
-                sum += out[i * n + k] * out[j * n + k];
-            l[i * n + j] = sum;
-        }
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++)
-            out[i * n + j] = out[j * n + i] = l[i * n + j];
-}
-
 /* A 6x6 M^-1 whose off-diagonal 3x3 blocks are zero (a free body with its COM at the body origin). */
 static int zero_coupling(const double *m)
 {
@@ -624,9 +589,9 @@ static wr_status inverse_mass(step_ctx *c, int skel)
     if ((s = frame_alloc(c, nn * sizeof(double), &scratch)) != WR_OK)
         return s;
     if (nv == 6) /* a free body: let the compiler unroll the fixed size */
-        spd_inverse(mass, 6, kept + nn, scratch);
+        wr_spd_inverse(mass, 6, kept + nn, scratch);
     else
-        spd_inverse(mass, nv, kept + nn, scratch);
+        wr_spd_inverse(mass, nv, kept + nn, scratch);
     memcpy(kept, mass, nn * sizeof(double));
     slot->valid = 1;
     c->block_minv[skel] = nv == 6 && zero_coupling(kept + nn);

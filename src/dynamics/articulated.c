@@ -1,5 +1,6 @@
 /* Articulated-body algorithms on a skeleton's flat arrays (Featherstone, "Rigid Body Dynamics Algorithms"):
- * forward kinematics, ABA, RNEA, CRBA + Cholesky, point Jacobians, energy, momentum and position integration.
+ * forward kinematics, ABA, RNEA, CRBA + Cholesky (math/linalg.h), point Jacobians, energy, momentum and position
+ * integration.
  *
  * Everything works in body coordinates with the spatial algebra of math/spatial.h. Bodies are stored parent first,
  * so a forward loop is a root-to-leaf pass and a backward loop a leaf-to-root pass. Constant quantities (motion
@@ -11,6 +12,7 @@
 
 #include "core/status_internal.h"
 #include "dynamics/skeleton_impl.h"
+#include "math/linalg.h"
 
 quat dyn_quat_load(const double *p)
 {
@@ -106,66 +108,6 @@ static sv6 external_force_body(const body_node *b, const body_work *wk)
     return sv(n, f);
 }
 
-/* ---- small dense SPD matrices (joint-space blocks, n <= 6): Cholesky factor, solve, inverse ------------------ */
-
-/* Lower-triangular l with a = l l^T; 0 if `a` is not positive definite (or not finite). */
-static int small_cholesky(const double *a, int n, double *l)
-{
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double sum = a[i * n + j];
-            for (int k = 0; k < j; k++)
-                sum -= l[i * n + k] * l[j * n + k];
-            if (i == j) {
-                if (!(sum > 0))
-                    return 0;
-                l[i * n + i] = sqrt(sum);
-            } else {
-                l[i * n + j] = sum / l[j * n + j];
-            }
-        }
-    return 1;
-}
-
-/* x <- (l l^T)^-1 x: forward, then backward substitution. */
-static void small_cholesky_solve(const double *l, int n, double *x)
-{
-    for (int i = 0; i < n; i++) {
-        double sum = x[i];
-        for (int k = 0; k < i; k++)
-            sum -= l[i * n + k] * x[k];
-        x[i] = sum / l[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-        double sum = x[i];
-        for (int k = i + 1; k < n; k++)
-            sum -= l[k * n + i] * x[k];
-        x[i] = sum / l[i * n + i];
-    }
-}
-
-static int small_spd_inverse(const double *d, int n, double *out)
-{
-    if (n == 1) {
-        if (!(d[0] > 0))
-            return 0;
-        out[0] = 1.0 / d[0];
-        return 1;
-    }
-    double l[36];
-    memset(l, 0, sizeof l);
-    if (!small_cholesky(d, n, l))
-        return 0;
-    for (int c = 0; c < n; c++) { /* columns of the inverse: solve l l^T x = e_c */
-        double x[6] = {0, 0, 0, 0, 0, 0};
-        x[c] = 1.0;
-        small_cholesky_solve(l, n, x);
-        for (int i = 0; i < n; i++)
-            out[i * n + c] = x[i];
-    }
-    return 1;
-}
-
 /* ---- a single root body: constant joint-space mass matrix --------------------------------------------------- */
 
 /* M = S^T I S of a root body (no parent: no transform enters, so M does not depend on q). The same arithmetic as
@@ -177,16 +119,6 @@ static void root_mass_matrix(const body_node *b, double *m)
         for (int l = 0; l < b->nv; l++)
             m[k * b->nv + l] = sv_dot(b->S[l], f);
     }
-}
-
-/* x <- a^-1 x for a symmetric positive definite n x n `a` (n <= 6), by Cholesky; 0 if `a` is not SPD. */
-static int small_spd_solve(const double *a, int n, double *x)
-{
-    double l[36];
-    if (!small_cholesky(a, n, l))
-        return 0;
-    small_cholesky_solve(l, n, x);
-    return 1;
 }
 
 /* Forward dynamics of a skeleton that is one free body (a box, a ball): Newton-Euler in the body frame,
@@ -231,7 +163,7 @@ static void aba_free_body(wr_skeleton *s, double dt)
         d[k * 7] += implicit;
         qdd[k] = tau[k] - (identity_s ? sv_get(f, k) : sv_dot(b->S[k], f));
     }
-    if (!small_spd_solve(d, 6, qdd)) /* only with a non-finite state: let the step's check fail */
+    if (!wr_spd_solve_small(d, 6, qdd)) /* only with a non-finite state: let the step's check fail */
         for (int k = 0; k < 6; k++)
             qdd[k] = NAN;
 }
@@ -317,7 +249,7 @@ void dyn_aba(wr_skeleton *s, double dt)
             for (int j = 0; j < nd; j++)
                 for (int k = 0; k < nd; k++)
                     d[j * nd + k] = sv_dot(wk->Sw[j], wk->U[k]) + (j == k ? implicit : 0.0);
-            if (!small_spd_inverse(d, nd, wk->Dinv)) {
+            if (!wr_spd_inverse_small(d, nd, wk->Dinv)) {
                 /* Only reachable with a non-finite state: poison the result so the step's check fails. */
                 for (int k = 0; k < nd * nd; k++)
                     wk->Dinv[k] = NAN;
@@ -458,45 +390,14 @@ wr_status dyn_mass_factor(wr_skeleton *s)
         dyn_forward_kinematics(s); /* CRBA needs the body-frame transforms, which the world-frame ABA skips */
         dyn_crba(s);
     }
-    const int n = s->nv;
-    double *l = s->chol;
-    const double *m = s->mass;
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j <= i; j++) {
-            double sum = m[i * n + j];
-            for (int k = 0; k < j; k++)
-                sum -= l[i * n + k] * l[j * n + k];
-            if (i == j) {
-                if (!(sum > 0) || !isfinite(sum))
-                    return WR_FAIL(WR_ERR_NON_FINITE, "mass matrix of skeleton '%s' is not positive definite",
-                                   s->name);
-                l[i * n + i] = sqrt(sum);
-            } else {
-                l[i * n + j] = sum / l[j * n + j];
-            }
-        }
+    if (!wr_cholesky_factor(s->mass, s->nv, s->chol))
+        return WR_FAIL(WR_ERR_NON_FINITE, "mass matrix of skeleton '%s' is not positive definite", s->name);
     s->factor_valid = 1;
     s->chol_of_mass = 1;
     return WR_OK;
 }
 
-void dyn_mass_solve(const wr_skeleton *s, double *x)
-{
-    const int n = s->nv;
-    const double *l = s->chol;
-    for (int i = 0; i < n; i++) {
-        double sum = x[i];
-        for (int k = 0; k < i; k++)
-            sum -= l[i * n + k] * x[k];
-        x[i] = sum / l[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-        double sum = x[i];
-        for (int k = i + 1; k < n; k++)
-            sum -= l[k * n + i] * x[k];
-        x[i] = sum / l[i * n + i];
-    }
-}
+void dyn_mass_solve(const wr_skeleton *s, double *x) { wr_cholesky_solve(s->chol, s->nv, x); }
 
 const double *dyn_mass_matrix(const wr_skeleton *s) { return s->mass; }
 
