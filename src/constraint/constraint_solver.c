@@ -19,6 +19,7 @@
 #include "collision/collision_stage.h"
 #include "constraint/pgs.h"
 #include "core/status_internal.h"
+#include "core/util.h"
 #include "dynamics/dynamics_internal.h"
 #include "math/linalg.h"
 #include "worldrunner/collision.h"
@@ -905,14 +906,6 @@ static wr_status record_fresh(step_ctx *c)
     return WR_OK;
 }
 
-static int all_finite(const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p[i]))
-            return 0;
-    return 1;
-}
-
 static wr_status run_step(step_ctx *c)
 {
     wr_status s;
@@ -924,7 +917,7 @@ static wr_status run_step(step_ctx *c)
     if ((s = make_islands(c, &rows_per_island)) != WR_OK || (s = build_rows(c, rows_per_island)) != WR_OK)
         return s;
     solve(c);
-    if (!all_finite(c->v, (size_t)c->view->dof_count))
+    if (!wr_all_finite(c->v, (size_t)c->view->dof_count))
         return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity from the contact solver (%u rows)",
                        c->pgs.row_count);
     if ((s = record_fresh(c)) != WR_OK)

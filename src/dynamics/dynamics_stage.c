@@ -6,15 +6,8 @@
 #include <math.h>
 
 #include "core/status_internal.h"
+#include "core/util.h"
 #include "dynamics/skeleton_impl.h"
-
-static int all_finite(const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p[i]))
-            return 0;
-    return 1;
-}
 
 /* Stage 1 for one skeleton: candidate velocities. Returns 0 if anything is not finite. */
 static int skeleton_velocity_update(wr_skeleton *s, double dt)
@@ -45,11 +38,11 @@ wr_status wr_dynamics_integrate(wr_skeleton *const *skeletons, int count, double
 {
     for (int i = 0; i < count; i++) {
         wr_skeleton *s = skeletons[i];
-        if (!all_finite(s->v, (size_t)s->nv))
+        if (!wr_all_finite(s->v, (size_t)s->nv))
             return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity of skeleton '%s' after the constraint stage",
                            s->name);
         dyn_integrate_positions(s, dt);
-        if (!all_finite(s->q, (size_t)s->nq))
+        if (!wr_all_finite(s->q, (size_t)s->nq))
             return WR_FAIL(WR_ERR_NON_FINITE, "non-finite position of skeleton '%s' after integration", s->name);
     }
     return WR_OK;

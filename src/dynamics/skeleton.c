@@ -10,20 +10,13 @@
 #include <string.h>
 
 #include "core/status_internal.h"
+#include "core/util.h"
 #include "dynamics/skeleton_impl.h"
 
 #define SK_TAG WR_MEMORY_TAG_SKELETON
 #define STATE_ALIGN 32u
 
 /* ---- small helpers ----------------------------------------------------------------------------------------- */
-
-static int all_finite(const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p[i]))
-            return 0;
-    return 1;
-}
 
 static size_t align_up(size_t x, size_t a) { return (x + a - 1) & ~(a - 1); }
 
@@ -277,8 +270,8 @@ wr_status wr_mass_properties_add(wr_mass_properties *acc, const wr_mass_properti
 {
     if (!acc || !add)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "acc and add must not be NULL");
-    if (!isfinite(acc->mass) || !isfinite(add->mass) || !all_finite(acc->com, 3) || !all_finite(add->com, 3) ||
-        !all_finite(acc->inertia, 9) || !all_finite(add->inertia, 9))
+    if (!isfinite(acc->mass) || !isfinite(add->mass) || !wr_all_finite(acc->com, 3) || !wr_all_finite(add->com, 3) ||
+        !wr_all_finite(acc->inertia, 9) || !wr_all_finite(add->inertia, 9))
         return WR_FAIL(WR_ERR_NON_FINITE, "mass properties are not finite");
     if (acc->mass < 0 || add->mass < 0 || !(acc->mass + add->mass > 0))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "masses must be >= 0 with a positive sum");
@@ -335,7 +328,7 @@ static void sym3_eigenvalues(mat3 a, double ev[3])
 
 static wr_status check_inertia(const double in[9], mat3 *out)
 {
-    if (!all_finite(in, 9))
+    if (!wr_all_finite(in, 9))
         return WR_FAIL(WR_ERR_NON_FINITE, "inertia has a NaN or infinite entry");
     mat3 m = {{{in[0], in[1], in[2]}, {in[3], in[4], in[5]}, {in[6], in[7], in[8]}}};
     double scale = fabs(in[0]) + fabs(in[4]) + fabs(in[8]);
@@ -361,7 +354,7 @@ static wr_status check_inertia(const double in[9], mat3 *out)
 
 static wr_status check_pose(const char *what, const wr_pose *p, transform *out)
 {
-    if (!all_finite(p->position, 3) || !all_finite(p->rotation, 4))
+    if (!wr_all_finite(p->position, 3) || !wr_all_finite(p->rotation, 4))
         return WR_FAIL(WR_ERR_NON_FINITE, "%s has a NaN or infinite entry", what);
     quat q = dyn_quat_load(p->rotation);
     double n = sqrt(q.w * q.w + q.x * q.x + q.y * q.y + q.z * q.z);
@@ -389,7 +382,7 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
         return WR_FAIL(WR_ERR_NON_FINITE, "mass is not finite");
     if (!(d->mass > 0))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "mass must be > 0 (got %g)", d->mass);
-    if (!all_finite(d->com, 3))
+    if (!wr_all_finite(d->com, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "centre of mass is not finite");
     memset(b, 0, sizeof *b);
     wr_status st = check_inertia(d->inertia, &b->inertia);
@@ -400,7 +393,7 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
     if ((st = check_pose("joint parent_pose", &j->parent_pose, &b->parent_pose)) != WR_OK ||
         (st = check_pose("joint child_pose", &j->child_pose, &b->child_pose)) != WR_OK)
         return st;
-    if (!all_finite(j->axis, 3) || !isfinite(j->damping) || !isfinite(j->stiffness) || !isfinite(j->rest_position))
+    if (!wr_all_finite(j->axis, 3) || !isfinite(j->damping) || !isfinite(j->stiffness) || !isfinite(j->rest_position))
         return WR_FAIL(WR_ERR_NON_FINITE, "joint axis, damping, stiffness or rest position is not finite");
     if (j->damping < 0 || j->stiffness < 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "joint damping and stiffness must be >= 0");
@@ -681,7 +674,7 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
     if ((unsigned)d->type >= WR_SHAPE_TYPE_COUNT)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown shape type %d", (int)d->type);
-    if (!all_finite(d->size, 3) || !isfinite(d->friction) || !isfinite(d->restitution))
+    if (!wr_all_finite(d->size, 3) || !isfinite(d->friction) || !isfinite(d->restitution))
         return WR_FAIL(WR_ERR_NON_FINITE, "shape size, friction or restitution is not finite");
     int nsize = d->type == WR_SHAPE_SPHERE ? 1 : (d->type == WR_SHAPE_BOX ? 3 : (d->type == WR_SHAPE_PLANE ? 0 : 2));
     for (int k = 0; k < nsize; k++)
@@ -835,7 +828,7 @@ wr_status wr_skeleton_get_positions(const wr_skeleton *s, double *q, size_t coun
 /* Check a full position vector: finite, unit quaternions. */
 static wr_status check_positions(const wr_skeleton *s, const double *q)
 {
-    if (!all_finite(q, (size_t)s->nq))
+    if (!wr_all_finite(q, (size_t)s->nq))
         return WR_FAIL(WR_ERR_NON_FINITE, "positions of skeleton '%s' contain NaN or infinity", s->name);
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
@@ -894,7 +887,7 @@ wr_status wr_skeleton_set_velocities(wr_skeleton *s, const double *v, size_t cou
     wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity");
     if (st != WR_OK)
         return st;
-    if (!all_finite(v, count))
+    if (!wr_all_finite(v, count))
         return WR_FAIL(WR_ERR_NON_FINITE, "velocities of skeleton '%s' contain NaN or infinity", s->name);
     if (count)
         memcpy(s->v, v, count * sizeof(double));
@@ -906,7 +899,7 @@ wr_status wr_skeleton_set_joint_forces(wr_skeleton *s, const double *tau, size_t
     wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "joint force");
     if (st != WR_OK)
         return st;
-    if (!all_finite(tau, count))
+    if (!wr_all_finite(tau, count))
         return WR_FAIL(WR_ERR_NON_FINITE, "joint forces for skeleton '%s' contain NaN or infinity", s->name);
     if (count)
         memcpy(s->tau_cmd, tau, count * sizeof(double));
@@ -919,7 +912,7 @@ wr_status wr_skeleton_apply_body_wrench(wr_skeleton *s, int body, const double f
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, force and torque must not be NULL");
     if (body < 0 || body >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
-    if (!all_finite(force, 3) || !all_finite(torque, 3))
+    if (!wr_all_finite(force, 3) || !wr_all_finite(torque, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "wrench contains NaN or infinity");
     body_work *wk = &s->work[body];
     vec3 f = v3_add(wk->ext_force, v3_from(force)), t = v3_add(wk->ext_torque, v3_from(torque));
@@ -976,7 +969,7 @@ wr_status wr_skeleton_set_gravity(wr_skeleton *s, const double gravity[3])
 {
     if (!s || !gravity)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and gravity must not be NULL");
-    if (!all_finite(gravity, 3))
+    if (!wr_all_finite(gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "gravity is not finite");
     if (s->world)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: use wr_world_set_gravity", s->name);
@@ -1036,7 +1029,7 @@ wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double
         return st;
     if (!qdd && count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "qdd is NULL");
-    if (!all_finite(tau, count))
+    if (!wr_all_finite(tau, count))
         return WR_FAIL(WR_ERR_NON_FINITE, "tau contains NaN or infinity");
     if (count)
         memcpy(s->tau, tau, count * sizeof(double));
@@ -1053,7 +1046,7 @@ wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double
         return st;
     if (!tau && count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "tau is NULL");
-    if (!all_finite(qdd, count))
+    if (!wr_all_finite(qdd, count))
         return WR_FAIL(WR_ERR_NON_FINITE, "qdd contains NaN or infinity");
     dyn_forward_kinematics(s);
     dyn_rnea(s, qdd, tau);

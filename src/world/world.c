@@ -34,17 +34,10 @@
 #include "collision/collision_stage.h"
 #include "constraint/constraint_solver.h"
 #include "core/status_internal.h"
+#include "core/util.h"
 #include "dynamics/dynamics_stage.h"
 #include "world/world_internal.h"
 #include "worldrunner/collision.h"
-
-static int all_finite(const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p[i]))
-            return 0;
-    return 1;
-}
 
 /* ---- create / destroy -------------------------------------------------------------------------------------- */
 
@@ -66,7 +59,7 @@ wr_status wr_world_create(const wr_world_config *config, wr_world **out)
         wr_world_config_init(&defaults);
         config = &defaults;
     }
-    if (!isfinite(config->time_step) || !all_finite(config->gravity, 3))
+    if (!isfinite(config->time_step) || !wr_all_finite(config->gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "time step and gravity must be finite");
     if (!(config->time_step > 0))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "time step must be > 0 (got %g)", config->time_step);
@@ -389,7 +382,7 @@ wr_status wr_world_set_gravity(wr_world *w, const double gravity[3])
 {
     if (!w || !gravity)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and gravity must not be NULL");
-    if (!all_finite(gravity, 3))
+    if (!wr_all_finite(gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "gravity is not finite");
     w->gravity = v3_from(gravity);
     for (int i = 0; i < w->skeleton_count; i++)

@@ -10,6 +10,7 @@
 
 #include "constraint/constraint_solver.h"
 #include "core/status_internal.h"
+#include "core/util.h"
 #include "world/world_internal.h"
 #include "worldrunner/collision.h"
 
@@ -35,35 +36,17 @@ typedef struct snapshot_header {
     uint64_t cache_layout;
 } snapshot_header;
 
-static int all_finite(const double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(p[i]))
-            return 0;
-    return 1;
-}
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t bytes)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < bytes; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 uint64_t wr_world_state_hash(const wr_world *w)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = WR_FNV1A_INIT;
     if (!w)
         return h;
     for (int i = 0; i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
-        h = fnv1a(h, s->q, (size_t)s->nq * sizeof(double));
-        h = fnv1a(h, s->v, (size_t)s->nv * sizeof(double));
+        h = wr_fnv1a(h, s->q, (size_t)s->nq * sizeof(double));
+        h = wr_fnv1a(h, s->v, (size_t)s->nv * sizeof(double));
     }
-    return fnv1a(h, &w->time, sizeof w->time);
+    return wr_fnv1a(h, &w->time, sizeof w->time);
 }
 
 /* ---- flat state -------------------------------------------------------------------------------------------- */
@@ -113,7 +96,7 @@ wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count)
 wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 {
     wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
-    if (st == WR_OK && !all_finite(v, count))
+    if (st == WR_OK && !wr_all_finite(v, count))
         st = WR_FAIL(WR_ERR_NON_FINITE, "velocities contain NaN or infinity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
         wr_skeleton *s = w->skeletons[i];
@@ -125,7 +108,7 @@ wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 wr_status wr_world_set_joint_forces(wr_world *w, const double *tau, size_t count)
 {
     wr_status st = check_flat(w, tau, count, w ? (size_t)w->nv : 0, "joint force");
-    if (st == WR_OK && !all_finite(tau, count))
+    if (st == WR_OK && !wr_all_finite(tau, count))
         st = WR_FAIL(WR_ERR_NON_FINITE, "joint forces contain NaN or infinity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
         wr_skeleton *s = w->skeletons[i];
@@ -158,12 +141,12 @@ wr_status wr_world_clear_forces(wr_world *w)
 
 static uint64_t world_layout_hash(const wr_world *w)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h = WR_FNV1A_INIT;
     for (int i = 0; i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
         for (int b = 0; b < s->body_count; b++)
-            h = fnv1a(h, &s->bodies[b].type, sizeof s->bodies[b].type);
-        h = fnv1a(h, &i, sizeof i);
+            h = wr_fnv1a(h, &s->bodies[b].type, sizeof s->bodies[b].type);
+        h = wr_fnv1a(h, &i, sizeof i);
     }
     return h;
 }
