@@ -80,7 +80,7 @@ wr_status wr_collision_set_settings(wr_world *w, const wr_collision_settings *se
         s = check_settings(settings);
     if (s == WR_OK) {
         stage->settings = *settings;
-        stage->facts.valid = 0; /* self/adjacent collision may have changed */
+        wr_collision_invalidate(stage); /* self/adjacent collision may have changed */
     }
     return s;
 }
@@ -117,7 +117,7 @@ wr_status wr_collision_set_shape_filter(wr_skeleton *s, int shape, uint32_t grou
     ds->mask = mask;
     wr_collision_stage *stage = wr_world_collision_stage(dyn_skeleton_world(s));
     if (stage)
-        stage->facts.valid = 0; /* the cold-path facts (can any pair collide?) are derived again */
+        wr_collision_invalidate(stage); /* the cold-path facts (can any pair collide?) are derived again */
     return WR_OK;
 }
 

@@ -43,6 +43,8 @@ void wr_collision_forget_contacts(wr_collision_stage *stage) { stage->contacts_c
 
 void wr_collision_commit(wr_collision_stage *stage) { stage->contacts_committed = 1; }
 
+void wr_collision_invalidate(wr_collision_stage *stage) { stage->facts.valid = 0; }
+
 void wr_collision_stats_begin_step(wr_collision_stats *st)
 {
     st->shapes = st->pairs = st->contacts = st->warm_started = st->limit_rows = st->rows = 0;

@@ -76,7 +76,7 @@ typedef struct wr_collision_input {
     wr_skeleton *const *skeletons; /* skeleton_count, in world order, posed at the step's positions */
     int skeleton_count;
     wr_frame_allocator *frame;    /* the step's temporaries */
-    uint64_t layout;              /* the world's layout identity (facts derived under another one are derived again) */
+    uint64_t layout;              /* the world's layout key (facts derived under another are derived again) */
 } wr_collision_input;
 
 /* Create (default settings, zero statistics, no facts) from `manager` / give back. */
@@ -86,6 +86,8 @@ void wr_collision_stage_destroy(wr_collision_stage *stage);
 /* A step begins, or the world's state was replaced (snapshot restore): the last step's contacts no longer
  * describe the world (and go with the frame's next reset). */
 void wr_collision_forget_contacts(wr_collision_stage *stage);
+/* The skeleton set, a filter or the settings changed: the facts are derived again at the next step. */
+void wr_collision_invalidate(wr_collision_stage *stage);
 /* The per-step figures of `stats` to zero, one more step counted (a step's contact stages begin). */
 void wr_collision_stats_begin_step(wr_collision_stats *stats);
 

@@ -52,12 +52,12 @@ struct constraint_solver {
     cache_entry *fresh;          /* this step's entries (frame memory), adopted by commit */
     uint32_t fresh_count;
     int fresh_valid;
-    /* Cache keys use world-wide shape numbers: a cache made under another layout (skeletons added or removed) is
-     * not used. Signature of the layout the cache was made under, and of this step's. */
+    /* Cache keys use world-wide shape and dof numbers: a cache made under another layout (skeletons added or
+     * removed) is not used. The world's layout key the cache was made under, and this step's. */
     uint64_t cache_layout, step_layout;
-    /* Cold-path fact, recomputed when the skeleton set (layout version) changes: does any dof have a limit? */
+    /* Cold-path fact, derived again when the skeleton set changes: does any dof have a limit? */
     int limits_valid;
-    uint64_t limits_version;
+    uint64_t limits_layout;
     int any_limit;
 };
 
@@ -157,6 +157,8 @@ static void free_inverse_cache(constraint_solver *solver)
     solver->slot_capacity = 0;
     solver->pool_capacity = 0;
 }
+
+void constraint_solver_invalidate(constraint_solver *solver) { solver->limits_valid = 0; }
 
 void constraint_solver_destroy(constraint_solver *solver)
 {
@@ -386,16 +388,7 @@ static wr_status gather(step_ctx *c)
             memcpy(c->v + c->dof_offset[i], dyn_skeleton_velocities(sk), (size_t)nv * sizeof(double));
     }
     update_limit_facts(c);
-    /* Layout signature (FNV-1a over the skeleton count and each skeleton's shape and dof counts). */
-    uint64_t h = 1469598103934665603ull;
-    uint64_t parts[2];
-    for (int i = -1; i < c->skel_count; i++) {
-        parts[0] = i < 0 ? (uint64_t)c->skel_count : (uint64_t)dyn_skeleton_shape_count(c->skels[i]);
-        parts[1] = i < 0 ? 0 : (uint64_t)c->nv[i];
-        for (int k = 0; k < 2; k++)
-            h = (h ^ parts[k]) * 1099511628211ull;
-    }
-    c->solver->step_layout = h;
+    c->solver->step_layout = c->view->layout;
     return WR_OK;
 }
 
@@ -409,8 +402,8 @@ static int dof_has_limit(const dyn_dof_info *info)
 static void update_limit_facts(step_ctx *c)
 {
     constraint_solver *solver = c->solver;
-    uint64_t version = c->view->layout;
-    if (solver->limits_valid && solver->limits_version == version)
+    uint64_t layout = c->view->layout;
+    if (solver->limits_valid && solver->limits_layout == layout)
         return;
     int any_limit = 0;
     for (int i = 0; i < c->skel_count; i++) {
@@ -423,7 +416,7 @@ static void update_limit_facts(step_ctx *c)
             }
     }
     solver->any_limit = any_limit;
-    solver->limits_version = version;
+    solver->limits_layout = layout;
     solver->limits_valid = 1;
 }
 

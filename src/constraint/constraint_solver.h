@@ -31,12 +31,14 @@ typedef struct wr_constraint_view {
     double dt;                     /* time step (s), > 0 */
     const wr_collision_settings *settings;
     wr_collision_stats *stats;     /* warm_started, limit_rows, rows, islands, iterations, residual, cache figures */
-    uint64_t layout;               /* the world's layout version (cold-path facts of another are derived again) */
+    uint64_t layout;               /* the world's layout key: a warm-start cache made under another is not used */
 } wr_constraint_view;
 
 /* Create over the world's manager; `stats` receives the cache figures (cache_capacity). */
 wr_status constraint_solver_create(wr_memory_manager *manager, wr_collision_stats *stats, constraint_solver **out);
 void constraint_solver_destroy(constraint_solver *solver);
+/* The world's skeleton set changed: the cold-path fact (does any dof have a limit?) is derived again. */
+void constraint_solver_invalidate(constraint_solver *solver);
 
 /* One step's constraint stage: limits, rows over the contacts and limits, PGS per island, impulses applied to the
  * skeletons' candidate velocities. Returns an error (budget, non-finite) without having changed any persistent

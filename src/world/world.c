@@ -165,7 +165,24 @@ wr_memory_manager *wr_world_get_memory_manager(const wr_world *w) { return w ? w
 
 /* ---- skeletons --------------------------------------------------------------------------------------------- */
 
-/* Re-derive each skeleton's index and offsets in the world-wide numbering. */
+/* The layout identity (see world_internal.h). The same worlds built the same way have the same key in every run and
+ * build, so a snapshot can move between them. */
+static uint64_t layout_key(const wr_world *w)
+{
+    uint64_t h = wr_fnv1a(WR_FNV1A_INIT, &w->skeleton_count, sizeof w->skeleton_count);
+    for (int i = 0; i < w->skeleton_count; i++) {
+        const wr_skeleton *s = w->skeletons[i];
+        for (int b = 0; b < s->body_count; b++)
+            h = wr_fnv1a(h, &s->bodies[b].type, sizeof s->bodies[b].type);
+        h = wr_fnv1a(h, &s->shape_count, sizeof s->shape_count);
+        h = wr_fnv1a(h, &i, sizeof i);
+    }
+    return h;
+}
+
+/* Re-derive each skeleton's index and offsets in the world-wide numbering, and the layout key. What the contact
+ * stages derived from the skeletons is derived again: a skeleton replaced by another of the same layout keeps the
+ * key, not its filters or limits. */
 static void world_relayout(wr_world *w)
 {
     int q = 0, v = 0;
@@ -176,7 +193,11 @@ static void world_relayout(wr_world *w)
     }
     w->nq = q;
     w->nv = v;
-    w->layout_version++;
+    w->layout = layout_key(w);
+    if (w->solver) {
+        wr_collision_invalidate(w->collision);
+        constraint_solver_invalidate(w->solver);
+    }
 }
 
 wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
@@ -323,10 +344,10 @@ static void end_contact_stages(wr_world *w)
 static wr_status contact_stages(wr_world *w, double dt)
 {
     wr_collision_stage *cs = w->collision;
-    const wr_collision_input in = {w->skeletons, w->skeleton_count, w->frame, w->layout_version};
+    const wr_collision_input in = {w->skeletons, w->skeleton_count, w->frame, w->layout};
     const wr_constraint_view view = {w->skeletons, w->skeleton_count, w->nv,        &cs->contacts,
                                      w->frame,     dt,                &cs->settings, &cs->stats,
-                                     w->layout_version};
+                                     w->layout};
     wr_status st = begin_contact_stages(w);
     if (st != WR_OK)
         return st;

@@ -30,7 +30,11 @@ struct wr_world {
     constraint_solver *solver;     /* warm-start and inverse-mass caches */
     wr_frame_allocator *frame;     /* every per-step temporary of the collision and constraint stages */
     int snapshots;               /* live wr_world_snapshot objects */
-    uint64_t layout_version;     /* bumped whenever the skeleton set changes (collision precomputation key) */
+    /* The world's layout identity, the one key of everything derived from how the world is numbered: FNV-1a over
+     * the skeleton count and each skeleton's joint types and shape count (which fix the q and v layout and the
+     * world-wide shape and dof numbers). Recomputed when a skeleton is added or removed; the warm-start cache, the
+     * cold-path facts of both contact stages and snapshots are made under it. */
+    uint64_t layout;
 };
 
 #endif

@@ -26,14 +26,14 @@ typedef struct snapshot_header {
     uint32_t magic;
     uint32_t skeletons;
     uint32_t nq, nv;
-    uint64_t layout;             /* hash of every joint type: refuses snapshots of another world layout */
+    uint64_t layout;             /* the world's layout key: refuses snapshots of another world layout */
     uint64_t step_count;
     double time;
     /* The constraint solver's warm-start cache (packed entries after q and v): the next step's impulses start
      * from it, so a replay from the snapshot is bit-identical only with it. */
     uint32_t cache_count;
     uint32_t reserved;
-    uint64_t cache_layout;
+    uint64_t cache_layout;       /* the layout key the cache was made under */
 } snapshot_header;
 
 uint64_t wr_world_state_hash(const wr_world *w)
@@ -139,18 +139,6 @@ wr_status wr_world_clear_forces(wr_world *w)
 
 /* ---- snapshots --------------------------------------------------------------------------------------------- */
 
-static uint64_t world_layout_hash(const wr_world *w)
-{
-    uint64_t h = WR_FNV1A_INIT;
-    for (int i = 0; i < w->skeleton_count; i++) {
-        const wr_skeleton *s = w->skeletons[i];
-        for (int b = 0; b < s->body_count; b++)
-            h = wr_fnv1a(h, &s->bodies[b].type, sizeof s->bodies[b].type);
-        h = wr_fnv1a(h, &i, sizeof i);
-    }
-    return h;
-}
-
 static size_t snapshot_bytes(const wr_world *w, uint32_t cache_entries)
 {
     return sizeof(snapshot_header) + (size_t)(w->nq + w->nv) * sizeof(double) +
@@ -177,7 +165,7 @@ wr_status wr_world_save_snapshot(const wr_world *w, void *buffer, size_t bytes)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed (%u warm-start entries)",
                        bytes, wr_world_snapshot_size(w), cache_entries(w));
     snapshot_header h = {SNAPSHOT_MAGIC, (uint32_t)w->skeleton_count, (uint32_t)w->nq, (uint32_t)w->nv,
-                         world_layout_hash(w), w->step_count, w->time, cache_entries(w), 0, 0};
+                         w->layout, w->step_count, w->time, cache_entries(w), 0, 0};
     unsigned char *p = (unsigned char *)buffer + sizeof h;
     for (int i = 0; i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
@@ -199,7 +187,7 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer too small (%zu bytes)", bytes);
     memcpy(&h, buffer, sizeof h);
     if (h.magic != SNAPSHOT_MAGIC || h.skeletons != (uint32_t)w->skeleton_count || h.nq != (uint32_t)w->nq ||
-        h.nv != (uint32_t)w->nv || h.layout != world_layout_hash(w))
+        h.nv != (uint32_t)w->nv || h.layout != w->layout)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot does not match this world's layout");
     if (h.cache_count > (bytes - sizeof h) / CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES ||
         bytes < snapshot_bytes(w, h.cache_count))
