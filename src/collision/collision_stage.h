@@ -24,6 +24,7 @@
 #include "dynamics/dynamics_internal.h"
 #include "worldrunner/collision.h"
 #include "worldrunner/frame_allocator.h"
+#include "worldrunner/memory_manager.h"
 
 /* One shape taking part in a step. */
 typedef struct proxy_info {

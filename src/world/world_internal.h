@@ -1,5 +1,5 @@
-/* src/world/world_internal.h — the world's layout, shared by the files of src/world (world.c: lifetime, skeletons,
- * the step; world_state.c: flat state, state hash, snapshots). Nothing outside src/world includes it.
+/* src/world/world_internal.h — the world handle's fields, shared by the files of src/world (world.c: lifetime,
+ * skeletons, the step; world_state.c: flat state, state hash, snapshots). Nothing outside src/world includes it.
  */
 #ifndef WR_WORLD_INTERNAL_H
 #define WR_WORLD_INTERNAL_H
