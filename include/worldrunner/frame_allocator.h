@@ -5,6 +5,10 @@
  * needs more than the buffer, another chunk is chained; at the next reset the chain is replaced by one buffer of the
  * high-water size, so the steady state asks the manager for nothing. deallocate is a no-op.
  *
+ * wr_frame_allocator_allocate_inline() is wr_frame_allocator_allocate() compiled into the caller: the checks, one
+ * aligned bump and one bound test, no call; it calls wr_frame_allocator_allocate() only when the current chunk is
+ * full (chaining a chunk) or an argument is bad (reported exactly as the call reports it).
+ *
  * Ownership: the creator destroys it; the buffer goes back to the manager. Threads: one at a time.
  */
 #ifndef WORLDRUNNER_FRAME_ALLOCATOR_H
@@ -53,6 +57,41 @@ wr_status wr_frame_allocator_rewind(wr_frame_allocator *frame, size_t mark);
 wr_status wr_frame_allocator_get_stats(const wr_frame_allocator *frame, wr_frame_allocator_stats *out);
 /* This frame allocator seen as a wr_memory_allocator (deallocate is a no-op). The handle belongs to the frame. */
 wr_memory_allocator *wr_frame_allocator_as_allocator(wr_frame_allocator *frame);
+
+/* --- inline fast path -------------------------------------------------------------------------------------------
+ * Every wr_frame_allocator starts with a wr_frame_allocator_cursor. wr_frame_allocator_allocate_inline() reads and
+ * writes it; nothing else outside the library may (the rest of the frame stays opaque, and these fields are not an
+ * interface to program against). */
+
+typedef struct wr_frame_allocator_cursor {
+    char *next;                  /* next free byte of the current chunk (NULL while the frame holds no buffer) */
+    char *end;                   /* one past the last byte of the current chunk */
+    uint64_t allocations;        /* allocations since creation (the statistics' `allocations`) */
+} wr_frame_allocator_cursor;
+
+/* wr_frame_allocator_allocate() compiled into the caller, with the same arguments, checks, results and messages:
+ * frame and out non-NULL, 1 <= bytes <= WR_MEMORY_ALLOCATOR_MAX_BYTES, alignment 0 (= 32) or a power of two <= 4096.
+ * With a constant alignment the alignment checks fold away. */
+static inline wr_status wr_frame_allocator_allocate_inline(wr_frame_allocator *frame, size_t bytes, size_t alignment,
+                                                           void **out)
+{
+    size_t a = alignment ? alignment : WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
+    if (frame && out && bytes - 1 < WR_MEMORY_ALLOCATOR_MAX_BYTES && (a & (a - 1)) == 0 &&
+        a <= WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT) {
+        wr_frame_allocator_cursor *c = (wr_frame_allocator_cursor *)(void *)frame;
+        uintptr_t next = (uintptr_t)c->next;
+        size_t pad = (size_t)(-next & (a - 1));
+        /* pad < 4096 and bytes <= SIZE_MAX / 4: the sum cannot wrap; an empty cursor (NULL, NULL) has no room */
+        if (pad + bytes <= (size_t)((uintptr_t)c->end - next)) {
+            char *p = c->next + pad;
+            c->next = p + bytes;
+            c->allocations++;
+            *out = p;
+            return WR_OK;
+        }
+    }
+    return wr_frame_allocator_allocate(frame, bytes, alignment, out);
+}
 
 #ifdef __cplusplus
 }

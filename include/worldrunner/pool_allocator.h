@@ -8,6 +8,10 @@
  * else a freshly carved block (the padding before it is lost). The class depends on the size only, so deallocate
  * needs the size only.
  *
+ * wr_pool_allocator_allocate_inline() and wr_pool_allocator_deallocate_inline() are the same calls compiled into the
+ * caller: a table lookup and a list pop or push, no call, unless the class's list is empty or the request is one
+ * the inline code cannot serve (see below); then they call the functions above.
+ *
  * Ownership: the creator destroys the pool; all chunks go back to the base then (freed or not). The pool never
  * destroys its base. Threads: one thread at a time.
  */
@@ -68,6 +72,72 @@ wr_status wr_pool_allocator_visit_chunks(const wr_pool_allocator *pool, wr_pool_
 size_t wr_pool_allocator_block_size(size_t bytes);
 /* This pool seen as a wr_memory_allocator. The handle belongs to the pool. */
 wr_memory_allocator *wr_pool_allocator_as_allocator(wr_pool_allocator *pool);
+
+/* --- inline fast path -------------------------------------------------------------------------------------------
+ * Every wr_pool_allocator starts with a wr_pool_allocator_fast: per size class, the head of its free list and its
+ * counters. The two inline functions below read and write it; nothing else outside the library may (the rest of
+ * the pool stays opaque, and these fields are not an interface to program against). */
+
+/* A free block: its first word links it to the next free block of its class. */
+typedef struct wr_pool_allocator_block {
+    struct wr_pool_allocator_block *next;
+} wr_pool_allocator_block;
+
+typedef struct wr_pool_allocator_class_state {
+    wr_pool_allocator_block *free; /* first free block of the class; NULL = empty (the next allocation carves) */
+    uint64_t allocations;          /* blocks of the class handed out since creation */
+    uint64_t deallocations;        /* blocks of the class taken back since creation */
+    uint64_t carved;               /* blocks carved from chunks for the class (= its peak of blocks in use) */
+} wr_pool_allocator_class_state;   /* 32 bytes: a class's list head and counters share one cache line */
+
+typedef struct wr_pool_allocator_fast {
+    wr_pool_allocator_class_state classes[WR_POOL_ALLOCATOR_CLASS_COUNT];
+} wr_pool_allocator_fast;
+
+/* Size class of a request of 1..1024 bytes, indexed by (bytes + 15) / 16; the classes are 16, 32, 64, 96, 128, 160,
+ * 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024 bytes. When `bytes` is a constant the lookup folds. */
+static const unsigned char wr_pool_allocator_class_of[WR_POOL_ALLOCATOR_MAX_BLOCK / 16 + 1] = {
+    0,  0,  1,  2,  2,  3,  3,  4,  4,  5,  5,  6,  6,  7,  7,  8,  8,  9,  9,  9,  9,  10,
+    10, 10, 10, 11, 11, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13, 14, 14, 14,
+    14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16, 16, 16};
+
+/* wr_pool_allocator_allocate() compiled into the caller, with the same arguments, checks, results and messages.
+ * Served inline: pool and out non-NULL, 1 <= bytes <= 1024, alignment 0 or a power of two <= 16 (every block is
+ * 16-aligned), and a block waiting on the class's list. Anything else (an empty list: carving, a new chunk; a
+ * larger alignment; every bad argument, reported as the call reports it) calls wr_pool_allocator_allocate(). */
+static inline wr_status wr_pool_allocator_allocate_inline(wr_pool_allocator *pool, size_t bytes, size_t alignment,
+                                                          void **out)
+{
+    if (pool && out && bytes - 1 < WR_POOL_ALLOCATOR_MAX_BLOCK && alignment <= 16 &&
+        (alignment & (alignment - 1)) == 0) {
+        wr_pool_allocator_class_state *c =
+            &((wr_pool_allocator_fast *)(void *)pool)->classes[wr_pool_allocator_class_of[(bytes + 15) >> 4]];
+        wr_pool_allocator_block *block = c->free;
+        if (block) {
+            c->free = block->next;
+            c->allocations++;
+            *out = block;
+            return WR_OK;
+        }
+    }
+    return wr_pool_allocator_allocate(pool, bytes, alignment, out);
+}
+
+/* wr_pool_allocator_deallocate() compiled into the caller, with the same checks (pool and ptr non-NULL, bytes
+ * 1..1024, ptr 16-aligned); a bad argument calls wr_pool_allocator_deallocate(), which reports it. */
+static inline wr_status wr_pool_allocator_deallocate_inline(wr_pool_allocator *pool, void *ptr, size_t bytes)
+{
+    if (pool && ptr && bytes - 1 < WR_POOL_ALLOCATOR_MAX_BLOCK && ((uintptr_t)ptr & 15u) == 0) {
+        wr_pool_allocator_class_state *c =
+            &((wr_pool_allocator_fast *)(void *)pool)->classes[wr_pool_allocator_class_of[(bytes + 15) >> 4]];
+        wr_pool_allocator_block *block = (wr_pool_allocator_block *)ptr;
+        block->next = c->free;
+        c->free = block;
+        c->deallocations++;
+        return WR_OK;
+    }
+    return wr_pool_allocator_deallocate(pool, ptr, bytes);
+}
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
  * reported as foreign pointers, which is still an error). The table uses malloc: this is a debugging wrapper,
  * not a hot-path allocator. */
 #include "memory/allocator_internal.h"
+#include "memory/memory_counter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +26,7 @@ typedef struct debug_state {
     debug_entry *entries;
     size_t capacity;    /* power of two */
     size_t used;        /* LIVE + FREED entries */
-    size_t live_blocks;
-    size_t live_bytes;
+    wr_memory_counter live;     /* blocks handed out by the inner allocator and not yet freed */
     size_t problems;
 } debug_state;
 
@@ -53,8 +53,9 @@ static wr_status reserve_entry(debug_state *state)
 {
     if ((state->used + 1) * 2 <= state->capacity)
         return WR_OK;
-    bool keep_freed = state->used - state->live_blocks < state->live_blocks;
-    size_t kept = keep_freed ? state->used : state->live_blocks;
+    size_t live_blocks = (size_t)wr_memory_counter_live(&state->live);
+    bool keep_freed = state->used - live_blocks < live_blocks;
+    size_t kept = keep_freed ? state->used : live_blocks;
     size_t capacity = 64;
     while ((kept + 1) * 2 > capacity / 2)
         capacity *= 2;
@@ -98,8 +99,7 @@ static wr_status debug_allocate(void *self, size_t bytes, size_t alignment, void
     e->address = (uintptr_t)p;
     e->bytes = bytes;
     e->state = ENTRY_LIVE;
-    state->live_blocks++;
-    state->live_bytes += bytes;
+    wr_memory_counter_add(&state->live, bytes);
     *out = p;
     return WR_OK;
 }
@@ -127,16 +127,15 @@ static wr_status debug_deallocate(void *self, void *ptr, size_t bytes)
     if (status != WR_OK)
         return status;
     e->state = ENTRY_FREED;
-    state->live_blocks--;
-    state->live_bytes -= bytes;
+    wr_memory_counter_remove(&state->live, bytes);
     return WR_OK;
 }
 
 static wr_status debug_release(void *self)
 {
     debug_state *state = self;
-    size_t leaked_blocks = state->live_blocks;
-    size_t leaked_bytes = state->live_bytes;
+    size_t leaked_blocks = (size_t)wr_memory_counter_live(&state->live);
+    size_t leaked_bytes = state->live.bytes;
     for (size_t i = 0; i < state->capacity; ++i) {
         debug_entry *e = &state->entries[i];
         if (e->state == ENTRY_LIVE)
@@ -190,9 +189,9 @@ wr_status wr_memory_allocator_debug_report(const wr_memory_allocator *allocator,
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "live_blocks, live_bytes and problems are all NULL");
     const debug_state *state = allocator->self;
     if (live_blocks)
-        *live_blocks = state->live_blocks;
+        *live_blocks = (size_t)wr_memory_counter_live(&state->live);
     if (live_bytes)
-        *live_bytes = state->live_bytes;
+        *live_bytes = state->live.bytes;
     if (problems)
         *problems = state->problems;
     return WR_OK;

@@ -1,79 +1,79 @@
 /* The frame allocator: a bump pointer over a chain of buffers taken from a memory manager.
  *
  * Offsets inside a frame are counted along the chain: chunk k starts at the sum of the capacities of chunks
- * 0..k-1, and `before` is that sum for the current chunk, so used = before + (cur - data(current)). Moving to
+ * 0..k-1, and `before` is that sum for the current chunk, so used = before + (next - data(current)). Moving to
  * the next chunk abandons the tail of the current one for this frame. reset() is O(1) when the frame fitted in
- * one buffer; after growth it replaces the chain by one buffer of the high-water size (cold, once). */
+ * one buffer; after growth it replaces the chain by one buffer of the high-water size (cold, once).
+ *
+ * The chain is a wr_memory_chunk_list over `source`, a view of the manager that allocates under the frame's tag.
+ * The cursor (next, end, allocations) comes first in the object, where the public inline fast path finds it. */
 #include "memory/allocator_internal.h"
+#include "memory/chunk_list.h"
 #include "worldrunner/frame_allocator.h"
 
 #include <stdlib.h>
 
-#define FRAME_CHUNK_HEADER 64u  /* keeps the data of every chunk cache-line aligned */
+#define FRAME_CHUNK_HEADER 64u  /* the chunk list's header, padded so every chunk's data is cache-line aligned */
 #define FRAME_CHUNK_ALIGNMENT 64u
 #define FRAME_DEFAULT_INITIAL_BYTES (16u * 1024u)
 
-typedef struct frame_chunk {
-    struct frame_chunk *next;
-    size_t capacity;             /* data bytes after the header */
-} frame_chunk;
+_Static_assert(FRAME_CHUNK_HEADER >= sizeof(wr_memory_chunk), "the chunk header fits before the data");
 
 struct wr_frame_allocator {
-    char *cur;                   /* fast path: next free byte and end of the current chunk */
-    char *end;
-    uint64_t allocations;
-    frame_chunk *current;
-    frame_chunk *first;
+    wr_frame_allocator_cursor cursor; /* first: the inline fast path in frame_allocator.h reads it */
+    wr_memory_chunk *current;    /* the chunk the cursor bumps in; NULL while the frame holds no buffer */
     size_t before;               /* frame offset where the current chunk's data starts */
-    size_t capacity_bytes;
     size_t peak_frame_bytes;
     size_t initial_bytes;
     uint64_t resets;
     uint64_t growths;
-    uint64_t manager_requests;
+    wr_memory_chunk_list chunks; /* the chain, in frame order */
     wr_memory_manager *manager;
     wr_memory_tag tag;
+    wr_memory_allocator source;  /* the manager as the chunk list sees it: blocks under `tag` */
     wr_memory_allocator handle;
 };
 
-static char *chunk_data(frame_chunk *chunk) { return (char *)chunk + FRAME_CHUNK_HEADER; }
+static char *chunk_data(wr_memory_chunk *chunk) { return (char *)chunk + FRAME_CHUNK_HEADER; }
+static size_t chunk_capacity(const wr_memory_chunk *chunk) { return chunk->bytes - FRAME_CHUNK_HEADER; }
 
 static size_t used_bytes(const wr_frame_allocator *frame)
 {
-    return frame->current ? frame->before + (size_t)(frame->cur - chunk_data(frame->current)) : 0;
+    return frame->current ? frame->before + (size_t)(frame->cursor.next - chunk_data(frame->current)) : 0;
 }
 
-static void enter_chunk(wr_frame_allocator *frame, frame_chunk *chunk, size_t before)
+/* Data bytes of all chained chunks (headers left out). */
+static size_t capacity_bytes(const wr_frame_allocator *frame)
+{
+    return frame->chunks.bytes - frame->chunks.count * FRAME_CHUNK_HEADER;
+}
+
+static void enter_chunk(wr_frame_allocator *frame, wr_memory_chunk *chunk, size_t before)
 {
     frame->current = chunk;
     frame->before = before;
-    frame->cur = chunk_data(chunk);
-    frame->end = chunk_data(chunk) + chunk->capacity;
+    frame->cursor.next = chunk_data(chunk);
+    frame->cursor.end = chunk_data(chunk) + chunk_capacity(chunk);
 }
 
-/* Ask the manager for a chunk with `capacity` data bytes. Nothing changes on failure. */
-static wr_status new_chunk(wr_frame_allocator *frame, size_t capacity, frame_chunk **out)
+/* Ask the manager for a chunk with `capacity` data bytes, linked after `after` (NULL: first). Nothing changes on
+ * failure; refusals are counted by the manager (budget_refusals), not here. */
+static wr_status new_chunk(wr_frame_allocator *frame, size_t capacity, wr_memory_chunk *after, wr_memory_chunk **out)
 {
     capacity = (size_t)memory_align_up(capacity, FRAME_CHUNK_ALIGNMENT);
-    void *memory;
-    wr_status status = wr_memory_manager_allocate(frame->manager, FRAME_CHUNK_HEADER + capacity, FRAME_CHUNK_ALIGNMENT,
-                                               frame->tag, &memory);
-    if (status != WR_OK)
-        return status; /* refusals are counted by the manager (budget_refusals), not here */
-    frame->manager_requests++;
-    frame_chunk *chunk = memory;
-    chunk->next = NULL;
-    chunk->capacity = capacity;
-    frame->capacity_bytes += capacity;
-    *out = chunk;
-    return WR_OK;
+    return wr_memory_chunks_take(&frame->chunks, FRAME_CHUNK_HEADER + capacity, FRAME_CHUNK_ALIGNMENT, after, out);
 }
 
-static void free_chunk(wr_frame_allocator *frame, frame_chunk *chunk)
+static wr_status source_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
-    frame->capacity_bytes -= chunk->capacity;
-    wr_memory_manager_deallocate(frame->manager, chunk, FRAME_CHUNK_HEADER + chunk->capacity, FRAME_CHUNK_ALIGNMENT,
-                              frame->tag);
+    wr_frame_allocator *frame = self;
+    return wr_memory_manager_allocate(frame->manager, bytes, alignment, frame->tag, out);
+}
+
+static wr_status source_deallocate(void *self, void *ptr, size_t bytes)
+{
+    wr_frame_allocator *frame = self;
+    return wr_memory_manager_deallocate(frame->manager, ptr, bytes, FRAME_CHUNK_ALIGNMENT, frame->tag);
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -86,15 +86,14 @@ static MEMORY_COLD wr_status allocate_first_chunk(wr_frame_allocator *frame, siz
     size_t capacity = bytes + (alignment > FRAME_CHUNK_ALIGNMENT ? alignment : 0);
     if (capacity < frame->initial_bytes)
         capacity = frame->initial_bytes;
-    frame_chunk *chunk;
-    wr_status status = new_chunk(frame, capacity, &chunk);
+    wr_memory_chunk *chunk;
+    wr_status status = new_chunk(frame, capacity, NULL, &chunk);
     if (status != WR_OK)
         return status;
-    frame->first = chunk;
     enter_chunk(frame, chunk, 0);
-    uintptr_t p = memory_align_up((uintptr_t)frame->cur, alignment);
-    frame->cur = (char *)(p + bytes);
-    frame->allocations++;
+    uintptr_t p = memory_align_up((uintptr_t)frame->cursor.next, alignment);
+    frame->cursor.next = (char *)(p + bytes);
+    frame->cursor.allocations++;
     *out = (void *)p;
     return WR_OK;
 }
@@ -104,33 +103,31 @@ static MEMORY_COLD wr_status allocate_slow(wr_frame_allocator *frame, size_t byt
 {
     if (!frame->current)
         return allocate_first_chunk(frame, bytes, alignment, out);
-    size_t before = frame->before + frame->current->capacity;
-    for (frame_chunk *c = frame->current->next; c; c = c->next) {
+    size_t before = frame->before + chunk_capacity(frame->current);
+    for (wr_memory_chunk *c = frame->current->next; c; c = c->next) {
         uintptr_t p = memory_align_up((uintptr_t)chunk_data(c), alignment);
-        if (p + bytes <= (uintptr_t)chunk_data(c) + c->capacity) {
+        if (p + bytes <= (uintptr_t)chunk_data(c) + chunk_capacity(c)) {
             enter_chunk(frame, c, before);
-            frame->cur = (char *)(p + bytes);
-            frame->allocations++;
+            frame->cursor.next = (char *)(p + bytes);
+            frame->cursor.allocations++;
             *out = (void *)p;
             return WR_OK;
         }
-        before += c->capacity;
+        before += chunk_capacity(c);
     }
     /* Nothing fits: chain a chunk right after the current one, at least doubling the capacity. */
     size_t capacity = bytes + (alignment > FRAME_CHUNK_ALIGNMENT ? alignment : 0);
-    if (capacity < frame->capacity_bytes)
-        capacity = frame->capacity_bytes;
-    frame_chunk *chunk;
-    wr_status status = new_chunk(frame, capacity, &chunk);
+    if (capacity < capacity_bytes(frame))
+        capacity = capacity_bytes(frame);
+    wr_memory_chunk *chunk;
+    wr_status status = new_chunk(frame, capacity, frame->current, &chunk);
     if (status != WR_OK)
         return status;
-    chunk->next = frame->current->next;
-    frame->current->next = chunk;
     frame->growths++;
-    enter_chunk(frame, chunk, frame->before + frame->current->capacity);
-    uintptr_t p = memory_align_up((uintptr_t)frame->cur, alignment);
-    frame->cur = (char *)(p + bytes);
-    frame->allocations++;
+    enter_chunk(frame, chunk, frame->before + chunk_capacity(frame->current));
+    uintptr_t p = memory_align_up((uintptr_t)frame->cursor.next, alignment);
+    frame->cursor.next = (char *)(p + bytes);
+    frame->cursor.allocations++;
     *out = (void *)p;
     return WR_OK;
 }
@@ -143,19 +140,21 @@ static MEMORY_COLD wr_status allocate_refused(const wr_frame_allocator *frame, s
     return memory_fail_request("wr_frame_allocator_allocate", bytes, alignment);
 }
 
-/* The fast path: checks, one aligned bump, one bound test. Everything else is a tail call. */
+/* The fast path out of line (wr_frame_allocator_allocate_inline is the same, in the caller): checks, one aligned
+ * bump, one bound test. Everything else is a tail call. */
 wr_status wr_frame_allocator_allocate(wr_frame_allocator *frame, size_t bytes, size_t alignment, void **out)
 {
     if (alignment == 0)
         alignment = WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
     if (!frame || !out || !memory_request_ok(bytes, alignment))
         return allocate_refused(frame, bytes, alignment, out);
-    uintptr_t p = memory_align_up((uintptr_t)frame->cur, alignment);
-    if (p + bytes > (uintptr_t)frame->end)
+    uintptr_t next = (uintptr_t)frame->cursor.next;
+    size_t pad = (size_t)(-next & (alignment - 1));
+    if (pad + bytes > (size_t)((uintptr_t)frame->cursor.end - next))
         return allocate_slow(frame, bytes, alignment, out);
-    frame->cur = (char *)(p + bytes);
-    frame->allocations++;
-    *out = (void *)p;
+    frame->cursor.next = (char *)(next + pad + bytes);
+    frame->cursor.allocations++;
+    *out = (void *)(next + pad);
     return WR_OK;
 }
 
@@ -167,21 +166,16 @@ wr_status wr_frame_allocator_allocate(wr_frame_allocator *frame, size_t bytes, s
  * try the initial size; if it refuses again the frame stays empty and the next allocate asks again. */
 static wr_status consolidate(wr_frame_allocator *frame)
 {
-    frame_chunk *chunk = frame->first;
-    while (chunk) {
-        frame_chunk *next = chunk->next;
-        free_chunk(frame, chunk);
-        chunk = next;
-    }
-    frame->first = frame->current = NULL;
-    frame->cur = frame->end = NULL;
+    wr_memory_chunks_release(&frame->chunks);
+    frame->current = NULL;
+    frame->cursor.next = frame->cursor.end = NULL;
     frame->before = 0;
-    wr_status status = new_chunk(frame, frame->peak_frame_bytes, &chunk);
+    wr_memory_chunk *chunk;
+    wr_status status = new_chunk(frame, frame->peak_frame_bytes, NULL, &chunk);
     if (status != WR_OK)
-        status = new_chunk(frame, frame->initial_bytes, &chunk);
+        status = new_chunk(frame, frame->initial_bytes, NULL, &chunk);
     if (status != WR_OK)
         return status;
-    frame->first = chunk;
     enter_chunk(frame, chunk, 0);
     return WR_OK;
 }
@@ -194,9 +188,10 @@ wr_status wr_frame_allocator_reset(wr_frame_allocator *frame)
     if (used > frame->peak_frame_bytes)
         frame->peak_frame_bytes = used;
     frame->resets++;
-    if (!frame->first || frame->first->next)
+    wr_memory_chunk *first = frame->chunks.first;
+    if (!first || first->next)
         return consolidate(frame);
-    enter_chunk(frame, frame->first, 0);
+    enter_chunk(frame, first, 0);
     return WR_OK;
 }
 
@@ -218,13 +213,13 @@ wr_status wr_frame_allocator_rewind(wr_frame_allocator *frame, size_t mark)
     if (used > frame->peak_frame_bytes)
         frame->peak_frame_bytes = used;
     size_t before = 0;
-    for (frame_chunk *c = frame->first; c; c = c->next) {
-        if (mark <= before + c->capacity) {
+    for (wr_memory_chunk *c = frame->chunks.first; c; c = c->next) {
+        if (mark <= before + chunk_capacity(c)) {
             enter_chunk(frame, c, before);
-            frame->cur = chunk_data(c) + (mark - before);
+            frame->cursor.next = chunk_data(c) + (mark - before);
             return WR_OK;
         }
-        before += c->capacity;
+        before += chunk_capacity(c);
     }
     return WR_OK; /* mark == used == 0 with no buffer: nothing to do */
 }
@@ -263,13 +258,15 @@ wr_status wr_frame_allocator_create(wr_memory_manager *manager, size_t initial_b
     frame->manager = manager;
     frame->tag = tag;
     frame->initial_bytes = initial_bytes ? initial_bytes : FRAME_DEFAULT_INITIAL_BYTES;
-    frame_chunk *chunk;
-    wr_status status = new_chunk(frame, frame->initial_bytes, &chunk);
+    static const wr_memory_allocator_ops source_ops = {source_allocate, source_deallocate, NULL};
+    memory_allocator_init_embedded(&frame->source, &source_ops, frame, wr_memory_tag_name(tag));
+    wr_memory_chunks_init(&frame->chunks, &frame->source);
+    wr_memory_chunk *chunk;
+    wr_status status = new_chunk(frame, frame->initial_bytes, NULL, &chunk);
     if (status != WR_OK) {
         free(frame);
         return status;
     }
-    frame->first = chunk;
     enter_chunk(frame, chunk, 0);
     static const wr_memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
     memory_allocator_init_embedded(&frame->handle, &ops, frame, "frame");
@@ -281,12 +278,7 @@ wr_status wr_frame_allocator_destroy(wr_frame_allocator *frame)
 {
     if (!frame)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "frame is NULL");
-    frame_chunk *chunk = frame->first;
-    while (chunk) {
-        frame_chunk *next = chunk->next;
-        free_chunk(frame, chunk);
-        chunk = next;
-    }
+    wr_memory_chunks_release(&frame->chunks);
     free(frame);
     return WR_OK;
 }
@@ -298,13 +290,13 @@ wr_status wr_frame_allocator_get_stats(const wr_frame_allocator *frame, wr_frame
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     size_t used = used_bytes(frame);
-    out->capacity_bytes = frame->capacity_bytes;
+    out->capacity_bytes = capacity_bytes(frame);
     out->used_bytes = used;
     out->peak_frame_bytes = used > frame->peak_frame_bytes ? used : frame->peak_frame_bytes;
     out->resets = frame->resets;
     out->growths = frame->growths;
-    out->manager_requests = frame->manager_requests;
-    out->allocations = frame->allocations;
+    out->manager_requests = frame->chunks.taken;
+    out->allocations = frame->cursor.allocations;
     return WR_OK;
 }
 

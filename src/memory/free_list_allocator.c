@@ -12,7 +12,7 @@
 #define FL_USED ((size_t)1)
 #define FL_HEADER 16u
 #define FL_MIN_BLOCK 32u
-#define FL_CHUNK_HEADER 32u
+#define FL_CHUNK_HEADER sizeof(wr_memory_chunk)
 #define FL_CHUNK_OVERHEAD (FL_CHUNK_HEADER + FL_HEADER) /* chunk header + sentinel */
 #define FL_MIN_CHUNK_BYTES 4096u
 
@@ -27,15 +27,10 @@ struct fl_free {
     fl_free *prev;
 };
 
-struct fl_chunk {
-    fl_chunk *next;
-    fl_chunk *prev;
-    size_t bytes;
-    size_t unused;
-};
+typedef wr_memory_chunk fl_chunk;
 
 _Static_assert(sizeof(fl_header) == FL_HEADER, "block header is 16 bytes");
-_Static_assert(sizeof(fl_chunk) == FL_CHUNK_HEADER, "chunk header is 32 bytes");
+_Static_assert(FL_CHUNK_HEADER % 16 == 0, "blocks after the chunk header stay 16-byte aligned");
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Blocks and bins                                                                                               */
@@ -137,20 +132,10 @@ static wr_status add_chunk(wr_free_list_allocator *a, size_t need, size_t alignm
     bytes = (size_t)memory_align_up(bytes, 4096);
     if (bytes < a->chunk_bytes)
         bytes = a->chunk_bytes;
-    void *memory;
-    wr_status status = memory_base_allocate(a->base, bytes, 64, &memory);
+    fl_chunk *chunk;
+    wr_status status = wr_memory_chunks_take(&a->chunks, bytes, 64, NULL, &chunk);
     if (status != WR_OK)
         return status;
-    fl_chunk *chunk = memory;
-    chunk->next = a->chunks;
-    chunk->prev = NULL;
-    chunk->bytes = bytes;
-    if (a->chunks)
-        a->chunks->prev = chunk;
-    a->chunks = chunk;
-    a->chunk_count++;
-    a->bytes_reserved += bytes;
-    a->base_requests++;
     fl_header *h = first_block(chunk);
     h->prev_size = 0;
     h->size_flags = chunk_extent(chunk);
@@ -160,20 +145,6 @@ static wr_status add_chunk(wr_free_list_allocator *a, size_t need, size_t alignm
     bin_insert(a, h);
     *block = h;
     return WR_OK;
-}
-
-static void return_chunk(wr_free_list_allocator *a, fl_chunk *chunk)
-{
-    if (chunk->prev)
-        chunk->prev->next = chunk->next;
-    else
-        a->chunks = chunk->next;
-    if (chunk->next)
-        chunk->next->prev = chunk->prev;
-    a->chunk_count--;
-    a->bytes_reserved -= chunk->bytes;
-    a->chunks_returned++;
-    a->base->ops.deallocate(a->base->self, chunk, chunk->bytes);
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -223,10 +194,7 @@ wr_status free_list_allocate_unchecked(wr_free_list_allocator *a, size_t bytes, 
     }
     h->size_flags = size | FL_USED;
     block_next(h)->prev_size = size;
-    a->allocations++;
-    a->bytes_in_use += bytes;
-    if (a->bytes_in_use > a->peak_bytes_in_use)
-        a->peak_bytes_in_use = a->bytes_in_use;
+    wr_memory_counter_add(&a->in_use, bytes);
     *out = (void *)p;
     return WR_OK;
 }
@@ -243,8 +211,7 @@ static wr_status deallocate_block(wr_free_list_allocator *a, void *ptr, size_t b
     if (size - FL_HEADER < bytes || size - block_need(bytes) >= FL_MIN_BLOCK)
         return WR_FAIL(WR_ERR_CORRUPTION, "size mismatch freeing %p: %zu bytes given, the block holds %zu", ptr, bytes,
                        size - FL_HEADER);
-    a->deallocations++;
-    a->bytes_in_use -= bytes;
+    wr_memory_counter_remove(&a->in_use, bytes);
     h->size_flags = size; /* clear USED first: a stale header left inside a merged block reads as free */
     fl_header *next = block_next(h);
     if (!block_used(next)) {
@@ -280,10 +247,13 @@ static int chunk_empty(fl_chunk *chunk)
     return !block_used(h) && block_spans_chunk(h);
 }
 
+/* Give an empty chunk back to the base; if the base refuses, its free block goes back into its bin. */
 static void release_empty_chunk(wr_free_list_allocator *a, fl_chunk *chunk)
 {
-    bin_remove(a, first_block(chunk));
-    return_chunk(a, chunk);
+    fl_header *h = first_block(chunk);
+    bin_remove(a, h);
+    if (wr_memory_chunks_give_back(&a->chunks, chunk) != WR_OK)
+        bin_insert(a, h);
 }
 
 wr_status free_list_deallocate_shedding(wr_free_list_allocator *a, void *ptr, size_t bytes)
@@ -324,7 +294,7 @@ static wr_status op_deallocate(void *self, void *ptr, size_t bytes)
 void free_list_init(wr_free_list_allocator *a, wr_memory_allocator *base, size_t chunk_bytes)
 {
     *a = (wr_free_list_allocator){0};
-    a->base = base;
+    wr_memory_chunks_init(&a->chunks, base);
     a->chunk_bytes = chunk_bytes ? chunk_bytes : WR_FREE_LIST_ALLOCATOR_DEFAULT_CHUNK_BYTES;
     static const wr_memory_allocator_ops ops = {op_allocate, op_deallocate, NULL};
     memory_allocator_init_embedded(&a->handle, &ops, a, "free-list");
@@ -332,16 +302,8 @@ void free_list_init(wr_free_list_allocator *a, wr_memory_allocator *base, size_t
 
 void free_list_release_chunks(wr_free_list_allocator *a)
 {
-    fl_chunk *chunk = a->chunks;
-    while (chunk) {
-        fl_chunk *next = chunk->next;
-        a->base->ops.deallocate(a->base->self, chunk, chunk->bytes);
-        chunk = next;
-    }
-    a->chunks = NULL;
+    wr_memory_chunks_release(&a->chunks);
     a->spare = NULL;
-    a->chunk_count = 0;
-    a->bytes_reserved = 0;
     for (unsigned b = 0; b < FREE_LIST_BIN_COUNT; ++b)
         a->bins[b] = NULL;
     a->bin_bitmap = 0;
@@ -368,8 +330,8 @@ wr_status wr_free_list_allocator_destroy(wr_free_list_allocator *a)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
-    uint64_t live = a->allocations - a->deallocations;
-    size_t live_bytes = a->bytes_in_use;
+    uint64_t live = wr_memory_counter_live(&a->in_use);
+    size_t live_bytes = a->in_use.bytes;
     free_list_release_chunks(a);
     free(a);
     if (live)
@@ -406,14 +368,11 @@ wr_status wr_free_list_allocator_trim(wr_free_list_allocator *a)
 {
     if (!a)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
-    fl_chunk *chunk = a->chunks;
+    fl_chunk *chunk = a->chunks.first;
     while (chunk) {
         fl_chunk *next = chunk->next;
-        fl_header *h = first_block(chunk);
-        if (!block_used(h) && block_spans_chunk(h)) {
-            bin_remove(a, h);
-            return_chunk(a, chunk);
-        }
+        if (chunk_empty(chunk))
+            release_empty_chunk(a, chunk);
         chunk = next;
     }
     a->spare = NULL; /* returned if it was empty, an ordinary chunk if not */
@@ -427,15 +386,15 @@ wr_status wr_free_list_allocator_get_stats(const wr_free_list_allocator *a, wr_f
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     *out = (wr_free_list_allocator_stats){0};
-    out->bytes_in_use = a->bytes_in_use;
-    out->peak_bytes_in_use = a->peak_bytes_in_use;
-    out->bytes_reserved = a->bytes_reserved;
-    out->chunks = a->chunk_count;
-    out->allocations = a->allocations;
-    out->deallocations = a->deallocations;
-    out->base_requests = a->base_requests;
-    out->chunks_returned = a->chunks_returned;
-    for (const fl_chunk *chunk = a->chunks; chunk; chunk = chunk->next)
+    out->bytes_in_use = a->in_use.bytes;
+    out->peak_bytes_in_use = a->in_use.peak_bytes;
+    out->bytes_reserved = a->chunks.bytes;
+    out->chunks = a->chunks.count;
+    out->allocations = a->in_use.allocations;
+    out->deallocations = a->in_use.deallocations;
+    out->base_requests = a->chunks.taken;
+    out->chunks_returned = a->chunks.returned;
+    for (const fl_chunk *chunk = a->chunks.first; chunk; chunk = chunk->next)
         out->chunk_usable_bytes += chunk_extent(chunk);
     for (unsigned b = 0; b < FREE_LIST_BIN_COUNT; ++b) {
         for (const fl_free *f = a->bins[b]; f; f = f->next) {
@@ -457,8 +416,7 @@ wr_status wr_free_list_allocator_visit_chunks(const wr_free_list_allocator *a, w
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "allocator is NULL");
     if (!visitor)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "visitor is NULL");
-    for (const fl_chunk *chunk = a->chunks; chunk; chunk = chunk->next)
-        visitor(chunk, chunk->bytes, context);
+    wr_memory_chunks_visit(&a->chunks, visitor, context);
     return WR_OK;
 }
 

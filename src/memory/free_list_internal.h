@@ -3,28 +3,21 @@
 #define WR_MEMORY_FREE_LIST_INTERNAL_H
 
 #include "memory/allocator_internal.h"
+#include "memory/chunk_list.h"
+#include "memory/memory_counter.h"
 #include "worldrunner/free_list_allocator.h"
 
 #define FREE_LIST_BIN_COUNT 64u
 
 typedef struct fl_free fl_free;
-typedef struct fl_chunk fl_chunk;
 
 struct wr_free_list_allocator {
     fl_free *bins[FREE_LIST_BIN_COUNT]; /* bin b holds free blocks of size in [2^b, 2^(b+1)) */
     uint64_t bin_bitmap;                /* bit b set when bins[b] is non-empty */
-    fl_chunk *chunks;
-    size_t chunk_count;
-    size_t bytes_reserved;
-    size_t bytes_in_use;
-    size_t peak_bytes_in_use;
-    uint64_t allocations;
-    uint64_t deallocations;
-    uint64_t base_requests;
-    uint64_t chunks_returned;
+    wr_memory_counter in_use;           /* requested bytes */
+    wr_memory_chunk_list chunks;        /* header at each chunk's start */
     size_t chunk_bytes;
-    fl_chunk *spare;                    /* the one oversized chunk free_list_deallocate_shedding keeps when empty */
-    wr_memory_allocator *base;
+    wr_memory_chunk *spare;             /* the one oversized chunk free_list_deallocate_shedding keeps when empty */
     wr_memory_allocator handle;
 };
 

@@ -2,9 +2,11 @@
  * per-tag statistics and a budget on the bytes reserved from the base.
  *
  * The pool and the free list do not see the base directly: they draw chunks through `base_view`, a handle whose
- * operations enforce the budget and count chunks, so a refused chunk leaves both untouched. Routing is by size
- * alone (<= WR_MEMORY_MANAGER_POOL_MAX bytes -> pool), so deallocate needs no search. */
+ * allocate enforces the budget and tracks the peak, so a refused chunk leaves both untouched. What is held from
+ * the base is what their two chunk lists hold. Routing is by size alone (<= WR_MEMORY_MANAGER_POOL_MAX bytes ->
+ * pool), so deallocate needs no search. */
 #include "memory/free_list_internal.h"
+#include "memory/memory_counter.h"
 #include "memory/pool_internal.h"
 #include "worldrunner/memory_manager.h"
 
@@ -13,19 +15,12 @@
 struct wr_memory_manager {
     wr_pool_allocator pool;
     wr_free_list_allocator free_list;
-    size_t bytes_in_use;
-    size_t peak_bytes_in_use;
-    uint64_t allocations;
-    uint64_t deallocations;
+    wr_memory_counter in_use;                      /* requested bytes, all tags */
+    wr_memory_counter by_tag[WR_MEMORY_TAG_COUNT]; /* requested bytes per tag */
     uint64_t pool_allocations;
     uint64_t budget_refusals;
-    wr_memory_tag_stats by_tag[WR_MEMORY_TAG_COUNT];
-    /* chunks held from the base, via base_view */
     size_t budget_bytes;
-    size_t bytes_reserved;
-    size_t peak_bytes_reserved;
-    size_t chunks;
-    uint64_t base_requests;
+    size_t peak_bytes_reserved;                    /* joint peak of the two chunk lists, kept by base_view */
     wr_memory_allocator *base;
     int owns_base;
     wr_memory_allocator base_view;
@@ -45,28 +40,30 @@ const char *wr_memory_tag_name(wr_memory_tag tag)
 /* The base as the pool and free list see it: budget and chunk accounting                                        */
 /* ------------------------------------------------------------------------------------------------------------ */
 
+/* Bytes held from the base: what the pool's and the free list's chunk lists hold. */
+static size_t bytes_reserved(const wr_memory_manager *m)
+{
+    return m->pool.chunks.bytes + m->free_list.chunks.bytes;
+}
+
 static wr_status base_view_allocate(void *self, size_t bytes, size_t alignment, void **out)
 {
     wr_memory_manager *m = self;
-    if (m->budget_bytes && (bytes > m->budget_bytes || m->bytes_reserved > m->budget_bytes - bytes))
+    size_t reserved = bytes_reserved(m);
+    if (m->budget_bytes && (bytes > m->budget_bytes || reserved > m->budget_bytes - bytes))
         return WR_FAIL(WR_ERR_BUDGET, "budget of %zu bytes: %zu reserved, a chunk of %zu more would pass it",
-                       m->budget_bytes, m->bytes_reserved, bytes);
-    m->base_requests++;
+                       m->budget_bytes, reserved, bytes);
     wr_status status = memory_base_allocate(m->base, bytes, alignment, out);
     if (status != WR_OK)
         return status;
-    m->chunks++;
-    m->bytes_reserved += bytes;
-    if (m->bytes_reserved > m->peak_bytes_reserved)
-        m->peak_bytes_reserved = m->bytes_reserved;
+    if (reserved + bytes > m->peak_bytes_reserved)
+        m->peak_bytes_reserved = reserved + bytes; /* the chunk list counts the chunk when this returns */
     return WR_OK;
 }
 
 static wr_status base_view_deallocate(void *self, void *ptr, size_t bytes)
 {
     wr_memory_manager *m = self;
-    m->chunks--;
-    m->bytes_reserved -= bytes;
     return m->base->ops.deallocate(m->base->self, ptr, bytes);
 }
 
@@ -106,16 +103,9 @@ wr_status wr_memory_manager_allocate(wr_memory_manager *manager, size_t bytes, s
                              : free_list_allocate_unchecked(&manager->free_list, bytes, alignment, out);
     if (status != WR_OK)
         return allocate_failed(manager, status);
-    manager->allocations++;
     manager->pool_allocations += (uint64_t)small;
-    manager->bytes_in_use += bytes;
-    if (manager->bytes_in_use > manager->peak_bytes_in_use)
-        manager->peak_bytes_in_use = manager->bytes_in_use;
-    wr_memory_tag_stats *t = &manager->by_tag[tag];
-    t->allocations++;
-    t->bytes_in_use += bytes;
-    if (t->bytes_in_use > t->peak_bytes)
-        t->peak_bytes = t->bytes_in_use;
+    wr_memory_counter_add(&manager->in_use, bytes);
+    wr_memory_counter_add(&manager->by_tag[tag], bytes);
     return WR_OK;
 }
 
@@ -132,9 +122,9 @@ static MEMORY_COLD wr_status deallocate_refused(const wr_memory_manager *manager
     if ((unsigned)tag >= WR_MEMORY_TAG_COUNT)
         return wr_fail(WR_ERR_INVALID_ARGUMENT, function, "tag %d is not a wr_memory_tag (0..%d)", (int)tag,
                        WR_MEMORY_TAG_COUNT - 1);
-    if (manager->by_tag[tag].bytes_in_use < bytes)
+    if (manager->by_tag[tag].bytes < bytes)
         return wr_fail(WR_ERR_CORRUPTION, function, "freeing %zu bytes under tag '%s', which has only %zu bytes in "
-                       "use (wrong size or tag?)", bytes, tag_names[tag], manager->by_tag[tag].bytes_in_use);
+                       "use (wrong size or tag?)", bytes, tag_names[tag], manager->by_tag[tag].bytes);
     return wr_fail(WR_ERR_CORRUPTION, function, "%p is not 16-byte aligned, so not a block of this manager", ptr);
 }
 
@@ -143,7 +133,7 @@ wr_status wr_memory_manager_deallocate(wr_memory_manager *manager, void *ptr, si
     if (alignment == 0)
         alignment = WR_MEMORY_ALLOCATOR_DEFAULT_ALIGNMENT;
     if (!manager || !ptr || !memory_request_ok(bytes, alignment) || (unsigned)tag >= WR_MEMORY_TAG_COUNT ||
-        manager->by_tag[tag].bytes_in_use < bytes || ((uintptr_t)ptr & 15u))
+        manager->by_tag[tag].bytes < bytes || ((uintptr_t)ptr & 15u))
         return deallocate_refused(manager, ptr, bytes, alignment, tag);
     if (bytes <= WR_MEMORY_MANAGER_POOL_MAX) {
         pool_deallocate_unchecked(&manager->pool, ptr, bytes);
@@ -152,11 +142,8 @@ wr_status wr_memory_manager_deallocate(wr_memory_manager *manager, void *ptr, si
         if (status != WR_OK)
             return status;
     }
-    manager->deallocations++;
-    manager->bytes_in_use -= bytes;
-    wr_memory_tag_stats *t = &manager->by_tag[tag];
-    t->deallocations++;
-    t->bytes_in_use -= bytes;
+    wr_memory_counter_remove(&manager->in_use, bytes);
+    wr_memory_counter_remove(&manager->by_tag[tag], bytes);
     return WR_OK;
 }
 
@@ -237,8 +224,8 @@ wr_status wr_memory_manager_destroy(wr_memory_manager *manager)
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
-    size_t live_bytes = manager->bytes_in_use;
-    uint64_t live_blocks = manager->allocations - manager->deallocations;
+    size_t live_bytes = manager->in_use.bytes;
+    uint64_t live_blocks = wr_memory_counter_live(&manager->in_use);
     pool_release_chunks(&manager->pool);
     free_list_release_chunks(&manager->free_list);
     if (manager->owns_base)
@@ -254,9 +241,9 @@ wr_status wr_memory_manager_set_budget(wr_memory_manager *manager, size_t budget
 {
     if (!manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "manager is NULL");
-    if (budget_bytes && manager->bytes_reserved > budget_bytes)
+    if (budget_bytes && bytes_reserved(manager) > budget_bytes)
         return WR_FAIL(WR_ERR_BUDGET, "%zu bytes are already reserved, more than the budget of %zu",
-                       manager->bytes_reserved, budget_bytes);
+                       bytes_reserved(manager), budget_bytes);
     manager->budget_bytes = budget_bytes;
     return WR_OK;
 }
@@ -275,19 +262,23 @@ wr_status wr_memory_manager_get_stats(const wr_memory_manager *manager, wr_memor
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     *out = (wr_memory_manager_stats){0};
-    out->bytes_in_use = manager->bytes_in_use;
-    out->peak_bytes_in_use = manager->peak_bytes_in_use;
-    out->bytes_reserved = manager->bytes_reserved;
+    const wr_memory_chunk_list *pool = &manager->pool.chunks, *free_list = &manager->free_list.chunks;
+    out->bytes_in_use = manager->in_use.bytes;
+    out->peak_bytes_in_use = manager->in_use.peak_bytes;
+    out->bytes_reserved = bytes_reserved(manager);
     out->peak_bytes_reserved = manager->peak_bytes_reserved;
-    out->chunks = manager->chunks;
-    out->base_requests = manager->base_requests;
-    out->allocations = manager->allocations;
-    out->deallocations = manager->deallocations;
+    out->chunks = pool->count + free_list->count;
+    out->base_requests = pool->taken + free_list->taken;
+    out->allocations = manager->in_use.allocations;
+    out->deallocations = manager->in_use.deallocations;
     out->pool_allocations = manager->pool_allocations;
     out->budget_refusals = manager->budget_refusals;
     out->budget_bytes = manager->budget_bytes;
-    for (unsigned t = 0; t < WR_MEMORY_TAG_COUNT; ++t)
-        out->by_tag[t] = manager->by_tag[t];
+    for (unsigned t = 0; t < WR_MEMORY_TAG_COUNT; ++t) {
+        const wr_memory_counter *c = &manager->by_tag[t];
+        out->by_tag[t] = (wr_memory_tag_stats){.bytes_in_use = c->bytes, .peak_bytes = c->peak_bytes,
+                                               .allocations = c->allocations, .deallocations = c->deallocations};
+    }
     return WR_OK;
 }
 

@@ -4,14 +4,14 @@
 #include <stdlib.h>
 
 /* Room for the chunk header; carving starts after it. */
-#define POOL_CHUNK_HEADER 16u
+#define POOL_CHUNK_HEADER sizeof(wr_memory_chunk)
 #define POOL_MIN_CHUNK_BYTES 4096u
 
 size_t wr_pool_allocator_block_size(size_t bytes)
 {
     if (bytes == 0 || bytes > WR_POOL_ALLOCATOR_MAX_BLOCK)
         return 0;
-    return pool_class_size[pool_class_of[(bytes + 15) >> 4]];
+    return pool_class_size[pool_class(bytes)];
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -23,31 +23,25 @@ static wr_status add_chunk(wr_pool_allocator *pool, size_t at_least)
     size_t bytes = pool->chunk_bytes;
     if (bytes < at_least)
         bytes = (size_t)memory_align_up(at_least, 4096);
-    void *memory;
-    wr_status status = memory_base_allocate(pool->base, bytes, 64, &memory);
+    wr_memory_chunk *chunk;
+    wr_status status = wr_memory_chunks_take(&pool->chunks, bytes, 64, NULL, &chunk);
     if (status != WR_OK)
         return status;
-    pool_chunk *chunk = memory;
-    chunk->next = pool->chunks;
-    chunk->bytes = bytes;
-    pool->chunks = chunk;
-    pool->chunk_count++;
-    pool->bytes_reserved += bytes;
-    pool->base_requests++;
     /* The tail of the previous chunk (less than one block) is abandoned: at most 1/16 of a default chunk. */
-    pool->carve = (char *)memory + POOL_CHUNK_HEADER;
-    pool->carve_end = (char *)memory + bytes;
+    pool->carve = (char *)chunk + POOL_CHUNK_HEADER;
+    pool->carve_end = (char *)chunk + bytes;
     return WR_OK;
 }
 
 wr_status pool_allocate_slow(wr_pool_allocator *pool, unsigned c, size_t alignment, void **out)
 {
     size_t size = pool_class_size[c];
+    wr_pool_allocator_class_state *s = &pool->fast.classes[c];
     /* A block waiting on the list may already have the larger alignment asked for. */
-    pool_free_block *head = pool->free[c];
+    wr_pool_allocator_block *head = s->free;
     if (head && ((uintptr_t)head & (alignment - 1)) == 0) {
-        pool->free[c] = head->next;
-        pool->class_allocations[c]++;
+        s->free = head->next;
+        s->allocations++;
         *out = head;
         return WR_OK;
     }
@@ -61,8 +55,8 @@ wr_status pool_allocate_slow(wr_pool_allocator *pool, unsigned c, size_t alignme
         p = memory_align_up((uintptr_t)pool->carve, alignment);
     }
     pool->carve = (char *)(p + size);
-    pool->class_allocations[c]++;
-    pool->class_carved[c]++;
+    s->allocations++;
+    s->carved++;
     *out = (void *)p;
     return WR_OK;
 }
@@ -87,7 +81,7 @@ static wr_status pool_op_deallocate(void *self, void *ptr, size_t bytes)
 void pool_init(wr_pool_allocator *pool, wr_memory_allocator *base, size_t chunk_bytes)
 {
     *pool = (wr_pool_allocator){0};
-    pool->base = base;
+    wr_memory_chunks_init(&pool->chunks, base);
     pool->chunk_bytes = chunk_bytes ? chunk_bytes : WR_POOL_ALLOCATOR_DEFAULT_CHUNK_BYTES;
     static const wr_memory_allocator_ops ops = {pool_op_allocate, pool_op_deallocate, NULL};
     memory_allocator_init_embedded(&pool->handle, &ops, pool, "pool");
@@ -95,18 +89,10 @@ void pool_init(wr_pool_allocator *pool, wr_memory_allocator *base, size_t chunk_
 
 void pool_release_chunks(wr_pool_allocator *pool)
 {
-    pool_chunk *chunk = pool->chunks;
-    while (chunk) {
-        pool_chunk *next = chunk->next;
-        pool->base->ops.deallocate(pool->base->self, chunk, chunk->bytes);
-        chunk = next;
-    }
-    pool->chunks = NULL;
-    pool->chunk_count = 0;
-    pool->bytes_reserved = 0;
+    wr_memory_chunks_release(&pool->chunks);
     pool->carve = pool->carve_end = NULL;
     for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c)
-        pool->free[c] = NULL;
+        pool->fast.classes[c].free = NULL;
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -130,11 +116,17 @@ wr_status wr_pool_allocator_create(wr_memory_allocator *base, size_t chunk_bytes
     return WR_OK;
 }
 
+static size_t class_in_use(const wr_pool_allocator *pool, unsigned c)
+{
+    const wr_pool_allocator_class_state *s = &pool->fast.classes[c];
+    return (size_t)(s->allocations - s->deallocations);
+}
+
 static size_t blocks_in_use(const wr_pool_allocator *pool)
 {
     size_t n = 0;
     for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c)
-        n += (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
+        n += class_in_use(pool, c);
     return n;
 }
 
@@ -142,7 +134,7 @@ static size_t bytes_in_use(const wr_pool_allocator *pool)
 {
     size_t n = 0;
     for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c)
-        n += (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]) * pool_class_size[c];
+        n += class_in_use(pool, c) * pool_class_size[c];
     return n;
 }
 
@@ -210,20 +202,21 @@ wr_status wr_pool_allocator_get_stats(const wr_pool_allocator *pool, wr_pool_all
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
     *out = (wr_pool_allocator_stats){0};
     out->bytes_in_use = bytes_in_use(pool);
-    out->bytes_reserved = pool->bytes_reserved;
-    out->chunks = pool->chunk_count;
-    out->base_requests = pool->base_requests;
+    out->bytes_reserved = pool->chunks.bytes;
+    out->chunks = pool->chunks.count;
+    out->base_requests = pool->chunks.taken;
     for (unsigned c = 0; c < WR_POOL_ALLOCATOR_CLASS_COUNT; ++c) {
+        const wr_pool_allocator_class_state *state = &pool->fast.classes[c];
         wr_pool_allocator_class_stats *s = &out->classes[c];
         s->block_bytes = pool_class_size[c];
-        s->blocks_in_use = (size_t)(pool->class_allocations[c] - pool->class_deallocations[c]);
-        s->peak_blocks_in_use = pool->class_carved[c];
-        s->allocations = pool->class_allocations[c];
-        for (const pool_free_block *b = pool->free[c]; b; b = b->next)
+        s->blocks_in_use = class_in_use(pool, c);
+        s->peak_blocks_in_use = (size_t)state->carved;
+        s->allocations = state->allocations;
+        for (const wr_pool_allocator_block *b = state->free; b; b = b->next)
             s->free_blocks++;
-        out->bytes_carved += pool->class_carved[c] * pool_class_size[c];
-        out->allocations += pool->class_allocations[c];
-        out->deallocations += pool->class_deallocations[c];
+        out->bytes_carved += (size_t)state->carved * pool_class_size[c];
+        out->allocations += state->allocations;
+        out->deallocations += state->deallocations;
     }
     return WR_OK;
 }
@@ -235,8 +228,7 @@ wr_status wr_pool_allocator_visit_chunks(const wr_pool_allocator *pool, wr_pool_
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "pool is NULL");
     if (!visitor)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "visitor is NULL");
-    for (const pool_chunk *chunk = pool->chunks; chunk; chunk = chunk->next)
-        visitor(chunk, chunk->bytes, context);
+    wr_memory_chunks_visit(&pool->chunks, visitor, context);
     return WR_OK;
 }
 

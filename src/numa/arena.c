@@ -4,12 +4,16 @@
  * address-ordered, coalescing list whose nodes live in the free memory itself. Blocks are cut from the END of a
  * free block so that the list header stays on the page already touched: pages a world has not used yet stay
  * untouched (and, under first touch, unplaced) until that world's worker writes them. Blocks larger than half a
- * chunk are taken from the source directly and returned to it when freed. */
+ * chunk are taken from the source directly and returned to it when freed. Chunks and those dedicated blocks are
+ * held in two wr_memory_chunk_lists with their headers kept apart (malloc'd), so no page of theirs is written
+ * by the bookkeeping; the bytes in use are a wr_memory_counter, as in every allocator. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/status_internal.h"
+#include "memory/chunk_list.h"
+#include "memory/memory_counter.h"
 #include "numa/numa_internal.h"
 
 typedef struct free_block {
@@ -17,50 +21,21 @@ typedef struct free_block {
     struct free_block *next;
 } free_block;
 
-typedef struct source_block {
-    void *ptr;
-    size_t bytes;
-    bool dedicated;
-} source_block;
-
 struct wr_numa_arena {
     wr_memory_allocator *source;
     wr_memory_allocator *handle;
     size_t chunk_bytes;
     free_block *free_list;       /* address order */
-    source_block *blocks;        /* chunks and dedicated blocks held from the source */
-    size_t block_count;
-    size_t block_capacity;
-    wr_numa_arena_stats stats;
+    wr_memory_chunk_list chunks; /* chunks of chunk_bytes held from the source */
+    wr_memory_chunk_list dedicated; /* blocks larger than half a chunk, held from the source one by one */
+    wr_memory_counter in_use;    /* page-rounded bytes handed out */
+    size_t bytes_free;           /* bytes of the chunks not handed out */
+    uint64_t requests;           /* allocate calls */
 };
 
 static size_t page_round(size_t bytes)
 {
     return (bytes + WR_NUMA_ARENA_PAGE_BYTES - 1) / WR_NUMA_ARENA_PAGE_BYTES * WR_NUMA_ARENA_PAGE_BYTES;
-}
-
-static bool remember_block(wr_numa_arena *a, void *ptr, size_t bytes, bool dedicated)
-{
-    if (a->block_count == a->block_capacity) {
-        size_t capacity = a->block_capacity ? a->block_capacity * 2 : 16;
-        source_block *grown = realloc(a->blocks, capacity * sizeof *grown);
-        if (!grown)
-            return false;
-        a->blocks = grown;
-        a->block_capacity = capacity;
-    }
-    a->blocks[a->block_count++] = (source_block){.ptr = ptr, .bytes = bytes, .dedicated = dedicated};
-    return true;
-}
-
-static void forget_block(wr_numa_arena *a, void *ptr)
-{
-    for (size_t i = 0; i < a->block_count; ++i) {
-        if (a->blocks[i].ptr == ptr) {
-            a->blocks[i] = a->blocks[--a->block_count];
-            return;
-        }
-    }
 }
 
 /* Insert [p, p + len) into the address-ordered list, merging with its neighbours. */
@@ -110,44 +85,23 @@ static void *free_list_take(wr_numa_arena *a, size_t len)
 
 static wr_status add_chunk(wr_numa_arena *a)
 {
-    void *chunk = NULL;
-    wr_status s = wr_memory_allocator_allocate_aligned(a->source, a->chunk_bytes, WR_NUMA_ARENA_PAGE_BYTES, &chunk);
+    wr_memory_chunk *chunk;
+    wr_status s = wr_memory_chunks_take_apart(&a->chunks, a->chunk_bytes, WR_NUMA_ARENA_PAGE_BYTES, &chunk);
     if (s != WR_OK)
         return s;
-    a->stats.source_requests++;
-    if (!remember_block(a, chunk, a->chunk_bytes, false)) {
-        wr_memory_allocator_deallocate(a->source, chunk, a->chunk_bytes);
-        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena block table");
-    }
-    a->stats.chunks++;
-    a->stats.bytes_reserved += a->chunk_bytes;
-    a->stats.bytes_free += a->chunk_bytes;
-    free_list_insert(a, chunk, a->chunk_bytes);
+    a->bytes_free += a->chunk_bytes;
+    free_list_insert(a, chunk->memory, a->chunk_bytes);
     return WR_OK;
-}
-
-static void note_in_use(wr_numa_arena *a, size_t len)
-{
-    a->stats.bytes_in_use += len;
-    if (a->stats.bytes_in_use > a->stats.peak_bytes_in_use)
-        a->stats.peak_bytes_in_use = a->stats.bytes_in_use;
 }
 
 static wr_status allocate_dedicated(wr_numa_arena *a, size_t len, void **out)
 {
-    void *p = NULL;
-    wr_status s = wr_memory_allocator_allocate_aligned(a->source, len, WR_NUMA_ARENA_PAGE_BYTES, &p);
+    wr_memory_chunk *block;
+    wr_status s = wr_memory_chunks_take_apart(&a->dedicated, len, WR_NUMA_ARENA_PAGE_BYTES, &block);
     if (s != WR_OK)
         return s;
-    a->stats.source_requests++;
-    if (!remember_block(a, p, len, true)) {
-        wr_memory_allocator_deallocate(a->source, p, len);
-        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena block table");
-    }
-    a->stats.dedicated_blocks++;
-    a->stats.bytes_reserved += len;
-    note_in_use(a, len);
-    *out = p;
+    wr_memory_counter_add(&a->in_use, len);
+    *out = block->memory;
     return WR_OK;
 }
 
@@ -157,7 +111,7 @@ static wr_status arena_allocate(void *self, size_t bytes, size_t alignment, void
     (void)alignment; /* every block is page-aligned: at least WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT */
     if (bytes > WR_MEMORY_ALLOCATOR_MAX_BYTES - WR_NUMA_ARENA_PAGE_BYTES)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "size %zu too large", bytes);
-    a->stats.requests++;
+    a->requests++;
     size_t len = page_round(bytes);
     if (len > a->chunk_bytes / 2)
         return allocate_dedicated(a, len, out);
@@ -168,8 +122,8 @@ static wr_status arena_allocate(void *self, size_t bytes, size_t alignment, void
             return s;
         p = free_list_take(a, len);
     }
-    a->stats.bytes_free -= len;
-    note_in_use(a, len);
+    a->bytes_free -= len;
+    wr_memory_counter_add(&a->in_use, len);
     *out = p;
     return WR_OK;
 }
@@ -178,20 +132,20 @@ static wr_status arena_deallocate(void *self, void *ptr, size_t bytes)
 {
     wr_numa_arena *a = self;
     size_t len = page_round(bytes);
-    if (len > a->stats.bytes_in_use)
-        return WR_FAIL(WR_ERR_CORRUPTION, "freeing %zu bytes but only %zu are in use", len, a->stats.bytes_in_use);
+    if (len > a->in_use.bytes)
+        return WR_FAIL(WR_ERR_CORRUPTION, "freeing %zu bytes but only %zu are in use", len, a->in_use.bytes);
     if (len > a->chunk_bytes / 2) {
-        wr_status s = wr_memory_allocator_deallocate(a->source, ptr, len);
+        wr_memory_chunk *block = wr_memory_chunks_find(&a->dedicated, ptr);
+        if (!block || block->bytes != len)
+            return WR_FAIL(WR_ERR_CORRUPTION, "%p (%zu bytes) is not a large block of this arena", ptr, bytes);
+        wr_status s = wr_memory_chunks_give_back(&a->dedicated, block);
         if (s != WR_OK)
             return s;
-        forget_block(a, ptr);
-        a->stats.dedicated_blocks--;
-        a->stats.bytes_reserved -= len;
     } else {
         free_list_insert(a, ptr, len);
-        a->stats.bytes_free += len;
+        a->bytes_free += len;
     }
-    a->stats.bytes_in_use -= len;
+    wr_memory_counter_remove(&a->in_use, len);
     return WR_OK;
 }
 
@@ -209,7 +163,8 @@ wr_status wr_numa_arena_create(wr_memory_allocator *source, size_t chunk_bytes, 
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "arena");
     a->source = source;
     a->chunk_bytes = chunk_bytes;
-    a->stats.chunk_bytes = chunk_bytes;
+    wr_memory_chunks_init(&a->chunks, source);
+    wr_memory_chunks_init(&a->dedicated, source);
     char name[64];
     snprintf(name, sizeof name, "arena(%s)", wr_memory_allocator_name(source));
     static const wr_memory_allocator_ops ops = {.allocate = arena_allocate, .deallocate = arena_deallocate};
@@ -226,11 +181,10 @@ wr_status wr_numa_arena_destroy(wr_numa_arena *arena)
 {
     if (!arena)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena is NULL");
-    size_t leaked = arena->stats.bytes_in_use;
-    for (size_t i = 0; i < arena->block_count; ++i)
-        wr_memory_allocator_deallocate(arena->source, arena->blocks[i].ptr, arena->blocks[i].bytes);
+    size_t leaked = arena->in_use.bytes;
+    wr_memory_chunks_release(&arena->chunks);
+    wr_memory_chunks_release(&arena->dedicated);
     wr_memory_allocator_destroy(arena->handle);
-    free(arena->blocks);
     free(arena);
     if (leaked)
         return WR_FAIL(WR_ERR_LEAK, "%zu bytes were still in use", leaked);
@@ -246,6 +200,17 @@ wr_status wr_numa_arena_get_stats(const wr_numa_arena *arena, wr_numa_arena_stat
 {
     if (!arena || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena or out is NULL");
-    *out = arena->stats;
+    const wr_memory_chunk_list *chunks = &arena->chunks, *dedicated = &arena->dedicated;
+    *out = (wr_numa_arena_stats){
+        .chunk_bytes = arena->chunk_bytes,
+        .bytes_reserved = chunks->bytes + dedicated->bytes,
+        .bytes_in_use = arena->in_use.bytes,
+        .peak_bytes_in_use = arena->in_use.peak_bytes,
+        .bytes_free = arena->bytes_free,
+        .requests = arena->requests,
+        .source_requests = chunks->taken + dedicated->taken,
+        .chunks = chunks->count,
+        .dedicated_blocks = dedicated->count,
+    };
     return WR_OK;
 }
