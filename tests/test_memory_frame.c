@@ -1,5 +1,5 @@
 /* wr_frame_allocator: alignment, growth then consolidation, zero manager requests in steady state, O(1) reset,
- * mark/rewind, budget refusal, use as a wr_memory_allocator, bad input. */
+ * mark/rewind, budget refusal, use as a wr_memory_allocator, the inline fast path, bad input. */
 #include "test_support.h"
 #include "test_memory_common.h"
 
@@ -338,6 +338,61 @@ static void test_consolidation_refused_falls_back(void **state)
     assert_wr_ok(wr_memory_allocator_destroy(sb.heap));
 }
 
+/* A fixed-seed sequence of sizes and alignments (0, 1..64: chunk data is 64-aligned, so the padding does not
+ * depend on where a chunk lies) over several frames; `use_inline` sends every other allocation through
+ * wr_frame_allocator_allocate_inline. Returns the marks after each allocation. */
+static void run_frames(wr_frame_allocator *frame, int use_inline, size_t *marks, int count)
+{
+    static const size_t alignments[] = {0, 1, 2, 8, 16, 32, 64, 0, 32};
+    enum { PER_FRAME = 150 };
+    void *blocks[PER_FRAME];
+    size_t bytes[PER_FRAME];
+    test_rng rng;
+    test_rng_seed(&rng, 5);
+    for (int n = 0; n < count;) {
+        int i;
+        for (i = 0; i < PER_FRAME && n < count; ++i, ++n) {
+            bytes[i] = 1 + (size_t)(test_rng_next(&rng) % 3000);
+            size_t alignment = alignments[test_rng_next(&rng) % 9];
+            if (use_inline && n % 2 == 0)
+                assert_wr_ok(wr_frame_allocator_allocate_inline(frame, bytes[i], alignment, &blocks[i]));
+            else
+                assert_wr_ok(wr_frame_allocator_allocate(frame, bytes[i], alignment, &blocks[i]));
+            assert_int_equal((uintptr_t)blocks[i] % (alignment ? alignment : WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT), 0);
+            fill(blocks[i], bytes[i], (uint64_t)i);
+            marks[n] = wr_frame_allocator_mark(frame);
+        }
+        for (int k = 0; k < i; ++k)
+            check(blocks[k], bytes[k], (uint64_t)k);
+        assert_wr_ok(wr_frame_allocator_reset(frame));
+    }
+}
+
+/* The inline path bumps exactly as the call does: the same positions after every allocation (growth and
+ * consolidation included), the same statistics, and every block intact. */
+static void test_inline_path_matches_the_call(void **state)
+{
+    fixture *f = *state;
+    enum { COUNT = 600 };
+    static size_t inline_marks[COUNT], call_marks[COUNT];
+    wr_frame_allocator *reference;
+    assert_wr_ok(wr_frame_allocator_create(f->manager, 4096, WR_MEMORY_TAG_SOLVER, &reference));
+    run_frames(f->frame, 1, inline_marks, COUNT);
+    run_frames(reference, 0, call_marks, COUNT);
+    assert_memory_equal(inline_marks, call_marks, sizeof inline_marks);
+    wr_frame_allocator_stats a = stats_of(f->frame), b = stats_of(reference);
+    assert_int_equal(a.allocations, COUNT);
+    assert_true(a.growths >= 2); /* the sequence outgrew the 4 KiB buffer: the inline path went to the call */
+    assert_memory_equal(&a, &b, sizeof a);
+    assert_wr_ok(wr_frame_allocator_destroy(reference));
+    for (size_t alignment = 1; alignment <= 4096; alignment *= 2) { /* larger alignments, inline too */
+        void *p;
+        assert_wr_ok(wr_frame_allocator_allocate_inline(f->frame, 3, alignment, &p));
+        assert_int_equal((uintptr_t)p % alignment, 0);
+    }
+    assert_wr_ok(wr_frame_allocator_reset(f->frame));
+}
+
 static void test_bad_input(void **state)
 {
     fixture *f = *state;
@@ -363,6 +418,18 @@ static void test_bad_input(void **state)
     expect_failure(wr_frame_allocator_allocate(f->frame, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT, "size overflow");
     expect_failure(wr_frame_allocator_allocate(f->frame, 8, 6, &p), WR_ERR_INVALID_ARGUMENT, "not a power of two");
     expect_failure(wr_frame_allocator_allocate(f->frame, 8, 8192, &p), WR_ERR_INVALID_ARGUMENT, "above the page size");
+    /* The inline path checks as much, with the same statuses and messages (it hands bad input to the call). */
+    expect_failure(wr_frame_allocator_allocate_inline(NULL, 8, 0, &p), WR_ERR_INVALID_ARGUMENT, "frame is NULL");
+    expect_failure(wr_frame_allocator_allocate_inline(f->frame, 8, 0, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    expect_failure(wr_frame_allocator_allocate_inline(f->frame, 0, 0, &p), WR_ERR_INVALID_ARGUMENT, "bytes is 0");
+    expect_failure(wr_frame_allocator_allocate_inline(f->frame, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT,
+                   "size overflow");
+    expect_failure(wr_frame_allocator_allocate_inline(f->frame, WR_MEMORY_ALLOCATOR_MAX_BYTES + 1, 0, &p),
+                   WR_ERR_INVALID_ARGUMENT, "size overflow");
+    expect_failure(wr_frame_allocator_allocate_inline(f->frame, 8, 6, &p), WR_ERR_INVALID_ARGUMENT,
+                   "not a power of two");
+    expect_failure(wr_frame_allocator_allocate_inline(f->frame, 8, 8192, &p), WR_ERR_INVALID_ARGUMENT,
+                   "above the page size");
     assert_ptr_equal(p, (void *)0x1);
     wr_memory_allocator *a = wr_frame_allocator_as_allocator(f->frame);
     expect_failure(wr_memory_allocator_allocate(a, 0, &p), WR_ERR_INVALID_ARGUMENT, "bytes is 0");
@@ -393,6 +460,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rewound_scopes_reach_steady_state, setup, teardown),
         cmocka_unit_test(test_budget_refusal_changes_nothing),
         cmocka_unit_test(test_consolidation_refused_falls_back),
+        cmocka_unit_test_setup_teardown(test_inline_path_matches_the_call, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

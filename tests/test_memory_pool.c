@@ -1,4 +1,5 @@
-/* wr_pool_allocator: size classes, alignment, reuse, chunk accounting, statistics and argument checks. */
+/* wr_pool_allocator: size classes, alignment, reuse, chunk accounting, statistics, the inline fast path and argument
+ * checks. */
 #include "test_support.h"
 #include "test_memory_common.h"
 
@@ -212,6 +213,73 @@ static void test_base_refusal_changes_nothing(void **state)
     assert_wr_ok(wr_memory_allocator_destroy(refusing));
 }
 
+/* One fixed-seed sequence of allocations (1..1024 bytes, alignments 0..64) and frees in a shuffled order: on pool
+ * `a` every other call goes through the inline functions, on pool `b` every call is out of line. The blocks hold
+ * their patterns, and the two pools end with the same statistics (same carving, same reuse, same counters). */
+static void run_mixed_sequence(wr_pool_allocator *pool, int use_inline)
+{
+    enum { N = 600 };
+    static const size_t alignments[] = {0, 1, 8, 16, 32, 64};
+    void *blocks[N];
+    size_t bytes[N];
+    test_rng rng;
+    test_rng_seed(&rng, 11);
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < N; ++i) {
+            bytes[i] = 1 + (size_t)(test_rng_next(&rng) % WR_POOL_ALLOCATOR_MAX_BLOCK);
+            size_t alignment = alignments[test_rng_next(&rng) % 6];
+            if (use_inline && i % 2 == 0)
+                assert_wr_ok(wr_pool_allocator_allocate_inline(pool, bytes[i], alignment, &blocks[i]));
+            else
+                assert_wr_ok(wr_pool_allocator_allocate(pool, bytes[i], alignment, &blocks[i]));
+            assert_int_equal((uintptr_t)blocks[i] % (alignment ? alignment : 16), 0);
+            fill(blocks[i], bytes[i], (uint64_t)i);
+        }
+        for (int i = 0; i < N; ++i)
+            check(blocks[i], bytes[i], (uint64_t)i);
+        for (int k = 0; k < N; ++k) {
+            int i = (int)((size_t)k * 7 % N); /* 7 and 600 are coprime: every block once, out of order */
+            if (use_inline && k % 3 != 0)
+                assert_wr_ok(wr_pool_allocator_deallocate_inline(pool, blocks[i], bytes[i]));
+            else
+                assert_wr_ok(wr_pool_allocator_deallocate(pool, blocks[i], bytes[i]));
+        }
+    }
+}
+
+static void test_inline_path_matches_the_call(void **state)
+{
+    fixture *f = *state;
+    wr_pool_allocator *reference;
+    assert_wr_ok(wr_pool_allocator_create(f->counting, 0, &reference));
+    run_mixed_sequence(f->pool, 1);
+    run_mixed_sequence(reference, 0);
+    wr_pool_allocator_stats a, b;
+    assert_wr_ok(wr_pool_allocator_get_stats(f->pool, &a));
+    assert_wr_ok(wr_pool_allocator_get_stats(reference, &b));
+    assert_int_equal(a.allocations, 3 * 600);
+    assert_int_equal(a.deallocations, 3 * 600);
+    assert_int_equal(a.bytes_in_use, 0);
+    assert_true(a.chunks >= 2);
+    assert_memory_equal(&a, &b, sizeof a);
+
+    /* The inline pop takes the block the call just pushed (and the other way round): one list per class. */
+    void *p, *q;
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 100, 0, &p));
+    assert_wr_ok(wr_pool_allocator_deallocate(f->pool, p, 100));
+    assert_wr_ok(wr_pool_allocator_allocate_inline(f->pool, 112, 0, &q)); /* 100 and 112 are both class 128 */
+    assert_ptr_equal(q, p);
+    assert_wr_ok(wr_pool_allocator_deallocate_inline(f->pool, q, 112));
+    assert_wr_ok(wr_pool_allocator_allocate(f->pool, 97, 0, &p));
+    assert_ptr_equal(p, q);
+    assert_wr_ok(wr_pool_allocator_deallocate(f->pool, p, 97));
+    /* An alignment above 16 is served by the call, correctly aligned. */
+    assert_wr_ok(wr_pool_allocator_allocate_inline(f->pool, 24, 4096, &p));
+    assert_int_equal((uintptr_t)p % 4096, 0);
+    assert_wr_ok(wr_pool_allocator_deallocate_inline(f->pool, p, 24));
+    assert_wr_ok(wr_pool_allocator_destroy(reference));
+}
+
 static void test_bad_input(void **state)
 {
     fixture *f = *state;
@@ -237,7 +305,27 @@ static void test_bad_input(void **state)
     expect_failure(wr_pool_allocator_allocate(f->pool, 8, 8192, &p), WR_ERR_INVALID_ARGUMENT, "above the page size");
     expect_failure(wr_memory_allocator_allocate(wr_pool_allocator_as_allocator(f->pool), 2000, &p),
                    WR_ERR_INVALID_ARGUMENT, "at most 1024 bytes");
+    /* The inline path checks as much, with the same statuses and messages (it hands bad input to the call). */
+    expect_failure(wr_pool_allocator_allocate_inline(NULL, 8, 0, &p), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, 8, 0, NULL), WR_ERR_INVALID_ARGUMENT, "out is NULL");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, 0, 0, &p), WR_ERR_INVALID_ARGUMENT, "bytes is 0");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, 1025, 0, &p), WR_ERR_INVALID_ARGUMENT,
+                   "at most 1024 bytes");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT,
+                   "size overflow");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, 8, 3, &p), WR_ERR_INVALID_ARGUMENT,
+                   "not a power of two");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, 8, 48, &p), WR_ERR_INVALID_ARGUMENT,
+                   "not a power of two");
+    expect_failure(wr_pool_allocator_allocate_inline(f->pool, 8, 8192, &p), WR_ERR_INVALID_ARGUMENT,
+                   "above the page size");
     assert_ptr_equal(p, (void *)0x1);
+    expect_failure(wr_pool_allocator_deallocate_inline(NULL, live, 40), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
+    expect_failure(wr_pool_allocator_deallocate_inline(f->pool, NULL, 40), WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
+    expect_failure(wr_pool_allocator_deallocate_inline(f->pool, live, 0), WR_ERR_INVALID_ARGUMENT, "bytes 0");
+    expect_failure(wr_pool_allocator_deallocate_inline(f->pool, live, SIZE_MAX), WR_ERR_INVALID_ARGUMENT, "bytes");
+    expect_failure(wr_pool_allocator_deallocate_inline(f->pool, (char *)live + 8, 40), WR_ERR_CORRUPTION,
+                   "not 16-byte");
     expect_failure(wr_pool_allocator_deallocate(NULL, live, 40), WR_ERR_INVALID_ARGUMENT, "pool is NULL");
     expect_failure(wr_pool_allocator_deallocate(f->pool, NULL, 40), WR_ERR_INVALID_ARGUMENT, "ptr is NULL");
     expect_failure(wr_pool_allocator_deallocate(f->pool, live, 0), WR_ERR_INVALID_ARGUMENT, "bytes 0");
@@ -270,6 +358,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fast_path_makes_no_heap_calls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leak_reported_chunks_returned, setup, teardown),
         cmocka_unit_test(test_base_refusal_changes_nothing),
+        cmocka_unit_test_setup_teardown(test_inline_path_matches_the_call, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
