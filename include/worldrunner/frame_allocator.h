@@ -76,17 +76,16 @@ static inline wr_status wr_frame_allocator_allocate_inline(wr_frame_allocator *f
                                                            void **out)
 {
     size_t a = alignment ? alignment : WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
-    if (frame && out && bytes - 1 < WR_MEMORY_ALLOCATOR_MAX_BYTES && (a & (a - 1)) == 0 &&
-        a <= WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT) {
+    if (frame && out && (a & (a - 1)) == 0 && a <= WR_MEMORY_ALLOCATOR_MAX_ALIGNMENT) {
         wr_frame_allocator_cursor *c = (wr_frame_allocator_cursor *)(void *)frame;
-        uintptr_t next = (uintptr_t)c->next;
-        size_t pad = (size_t)(-next & (a - 1));
-        /* pad < 4096 and bytes <= SIZE_MAX / 4: the sum cannot wrap; an empty cursor (NULL, NULL) has no room */
-        if (pad + bytes <= (size_t)((uintptr_t)c->end - next)) {
-            char *p = c->next + pad;
-            c->next = p + bytes;
+        uintptr_t p = ((uintptr_t)c->next + (a - 1)) & ~(uintptr_t)(a - 1);
+        uintptr_t end = (uintptr_t)c->end;
+        /* bytes - 1 < room: bytes is not 0, fits, and is at most WR_MEMORY_ALLOCATOR_MAX_BYTES (no chunk is larger);
+         * p <= end first, so that p + bytes never wraps. An empty cursor (NULL, NULL) has no room. */
+        if (p <= end && bytes - 1 < end - p) {
+            c->next = (char *)(p + bytes);
             c->allocations++;
-            *out = p;
+            *out = (void *)p;
             return WR_OK;
         }
     }

@@ -57,7 +57,8 @@ static void enter_chunk(wr_frame_allocator *frame, wr_memory_chunk *chunk, size_
 }
 
 /* Ask the manager for a chunk with `capacity` data bytes, linked after `after` (NULL: first). Nothing changes on
- * failure; refusals are counted by the manager (budget_refusals), not here. */
+ * failure; refusals are counted by the manager (budget_refusals), not here. The manager refuses more than
+ * WR_MEMORY_ALLOCATOR_MAX_BYTES, so no chunk has more room than that: the inline fast path relies on it. */
 static wr_status new_chunk(wr_frame_allocator *frame, size_t capacity, wr_memory_chunk *after, wr_memory_chunk **out)
 {
     capacity = (size_t)memory_align_up(capacity, FRAME_CHUNK_ALIGNMENT);
@@ -148,13 +149,13 @@ wr_status wr_frame_allocator_allocate(wr_frame_allocator *frame, size_t bytes, s
         alignment = WR_FRAME_ALLOCATOR_DEFAULT_ALIGNMENT;
     if (!frame || !out || !memory_request_ok(bytes, alignment))
         return allocate_refused(frame, bytes, alignment, out);
-    uintptr_t next = (uintptr_t)frame->cursor.next;
-    size_t pad = (size_t)(-next & (alignment - 1));
-    if (pad + bytes > (size_t)((uintptr_t)frame->cursor.end - next))
+    uintptr_t p = memory_align_up((uintptr_t)frame->cursor.next, alignment);
+    uintptr_t end = (uintptr_t)frame->cursor.end;
+    if (p > end || bytes > end - p) /* two tests, so that p + bytes never wraps */
         return allocate_slow(frame, bytes, alignment, out);
-    frame->cursor.next = (char *)(next + pad + bytes);
+    frame->cursor.next = (char *)(p + bytes);
     frame->cursor.allocations++;
-    *out = (void *)(next + pad);
+    *out = (void *)p;
     return WR_OK;
 }
 
