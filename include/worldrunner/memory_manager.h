@@ -57,7 +57,7 @@ typedef struct wr_memory_manager_stats {
     size_t bytes_reserved;       /* bytes held from the base allocator (chunks) */
     size_t peak_bytes_reserved;
     size_t chunks;               /* chunks held from the base allocator */
-    uint64_t base_requests;      /* allocate calls made to the base since creation */
+    uint64_t base_requests;      /* chunks obtained from the base since creation (pool and free list) */
     uint64_t allocations;
     uint64_t deallocations;
     uint64_t pool_allocations;   /* of which served by the pool */
