@@ -10,6 +10,7 @@ static void test_names(void **state)
     (void)state;
     assert_string_equal(wr_status_name(WR_OK), "WR_OK");
     assert_string_equal(wr_status_name(WR_ERR_BUDGET), "WR_ERR_BUDGET");
+    assert_string_equal(wr_status_name(WR_ERR_PARSE), "WR_ERR_PARSE");
     assert_string_equal(wr_status_name((wr_status)999), "WR_ERR_UNKNOWN");
 }
 

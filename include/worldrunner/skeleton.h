@@ -69,6 +69,8 @@ typedef struct wr_joint_desc {
     double stiffness;          /* spring: revolute/prismatic tau -= stiffness * (q - rest_position); ball
                                 * tau -= stiffness * theta * axis toward the identity rotation; free: none */
     double rest_position;      /* revolute/prismatic only */
+    double armature;           /* rotor inertia (kg m^2 or kg), >= 0, added to the mass-matrix diagonal of each of
+                                * the joint's dofs (MuJoCo's armature): M_ii += armature */
     /* Per dof (first nv entries used). Position limits apply to revolute/prismatic dofs; all limits are stored for
      * the constraint solver; effort limits clamp joint-force commands now. Defaults: unlimited (+-INFINITY). */
     double position_lower[WR_SKELETON_MAX_JOINT_DOFS];
@@ -169,6 +171,12 @@ wr_status wr_skeleton_clear_forces(wr_skeleton *s);
 wr_status wr_skeleton_body_pose(wr_skeleton *s, int body, double position[3], double rotation[9]);
 /* Change the damping (>= 0) of body `body`'s joint; allowed at any time (also in a world, between steps). */
 wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping);
+/* Actuators (motors of a skeleton instantiated from a model, see worldrunner/model.h; a skeleton built by hand
+ * has none): each applies gear * clamp(ctrl, ctrl range) (force-range clamped) to its joint's dof in every step.
+ * Controls are kept until changed; count must equal wr_skeleton_actuator_count(). Set refuses NaN/Inf. */
+int wr_skeleton_actuator_count(const wr_skeleton *s);
+wr_status wr_skeleton_set_controls(wr_skeleton *s, const double *ctrl, size_t count);
+wr_status wr_skeleton_get_controls(const wr_skeleton *s, double *ctrl, size_t count);
 /* Gravity used by the dynamics queries of a skeleton outside a world (a world sets its own). */
 wr_status wr_skeleton_set_gravity(wr_skeleton *s, const double gravity[3]);
 

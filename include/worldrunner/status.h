@@ -23,7 +23,9 @@ typedef enum wr_status {
     WR_ERR_CORRUPTION = 8,       /* a debug check failed: double free, size mismatch, foreign pointer */
     WR_ERR_LEAK = 9,             /* memory still allocated when its allocator was destroyed */
     WR_ERR_SYSTEM = 10,          /* an operating-system call failed (errno is in the message) */
-    WR_ERR_INVALID_STATE = 11    /* the object is not in a state where this call is allowed */
+    WR_ERR_INVALID_STATE = 11,   /* the object is not in a state where this call is allowed */
+    WR_ERR_PARSE = 12            /* a model file or string is malformed: XML syntax, unknown element or attribute,
+                                  * missing attribute, bad number (the message names the file, line and element) */
 } wr_status;
 
 /* Short constant name of a status, e.g. "WR_ERR_BUDGET". Never NULL. */

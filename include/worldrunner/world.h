@@ -68,6 +68,11 @@ wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count);
 wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count);
 /* Joint-force commands, kept until changed, clamped to effort limits when stepping. */
 wr_status wr_world_set_joint_forces(wr_world *w, const double *tau, size_t count);
+/* Controls of every actuator (skeletons instantiated from a model), in skeleton order; `count` must equal
+ * wr_world_control_count(). Kept until changed; each step applies gear * clamp(ctrl) as joint force. */
+size_t wr_world_control_count(const wr_world *w);
+wr_status wr_world_set_controls(wr_world *w, const double *ctrl, size_t count);
+wr_status wr_world_get_controls(const wr_world *w, double *ctrl, size_t count);
 /* External force through the COM and torque, world coordinates, on body `body` of skeleton `skeleton_index`. */
 wr_status wr_world_apply_body_wrench(wr_world *w, int skeleton_index, int body, const double force[3],
                                   const double torque[3]);

@@ -110,11 +110,9 @@ wr_status wr_collision_set_shape_filter(wr_skeleton *s, int shape, uint32_t grou
     wr_status st = check_shape(s, shape);
     if (st != WR_OK)
         return st;
-    /* The shape array belongs to the skeleton (writable memory); dynamics hands it out read-only because only the
-     * filter bits are collision's to change. */
-    dyn_shape *ds = (dyn_shape *)dyn_skeleton_shape(s, shape);
-    ds->group = group;
-    ds->mask = mask;
+    /* dynamics changes the bits (copying a model's shared shape table first) */
+    if ((st = dyn_skeleton_set_shape_filter(s, shape, group, mask)) != WR_OK)
+        return st;
     wr_collision_stage *stage = wr_world_collision_stage(dyn_skeleton_world(s));
     if (stage)
         wr_collision_invalidate(stage); /* the cold-path facts (can any pair collide?) are derived again */

@@ -73,10 +73,7 @@ static int pair_allowed(const detect_ctx *c, int skel_a, int body_a, int static_
     const wr_collision_settings *st = c->settings;
     if (body_a == body_b || !st->self_collision)
         return 0;
-    if (st->adjacent_collision)
-        return 1;
-    const wr_skeleton *s = c->in->skeletons[skel_a];
-    return dyn_body_parent(s, body_a) != body_b && dyn_body_parent(s, body_b) != body_a;
+    return !dyn_bodies_filtered(c->in->skeletons[skel_a], body_a, body_b, !st->adjacent_collision);
 }
 
 static int pair_filter(void *context, uint32_t a, uint32_t b)

@@ -21,6 +21,7 @@ const char *wr_status_name(wr_status status)
     case WR_ERR_LEAK: return "WR_ERR_LEAK";
     case WR_ERR_SYSTEM: return "WR_ERR_SYSTEM";
     case WR_ERR_INVALID_STATE: return "WR_ERR_INVALID_STATE";
+    case WR_ERR_PARSE: return "WR_ERR_PARSE";
     }
     return "WR_ERR_UNKNOWN";
 }

@@ -118,6 +118,7 @@ static void root_mass_matrix(const body_node *b, double *m)
         sv6 f = si_mul(&b->I, b->S[k]);
         for (int l = 0; l < b->nv; l++)
             m[k * b->nv + l] = sv_dot(b->S[l], f);
+        m[k * b->nv + k] += b->armature;
     }
 }
 
@@ -156,11 +157,12 @@ static void aba_free_body(wr_skeleton *s, double dt)
     if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
         wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
         f = sv_sub(f, external_force_body(b, wk));
-    const double implicit = dt * b->damping;
+    /* identity_s: d is I itself, and armature belongs on the joint-space diagonal like implicit damping */
+    const double diag = dt * b->damping + (identity_s ? b->armature : 0.0);
     const double *tau = s->tau + b->v_offset;
     double *qdd = s->qdd + b->v_offset;
     for (int k = 0; k < 6; k++) {
-        d[k * 7] += implicit;
+        d[k * 7] += diag;
         qdd[k] = tau[k] - (identity_s ? sv_get(f, k) : sv_dot(b->S[k], f));
     }
     if (!wr_spd_solve_small(d, 6, qdd)) /* only with a non-finite state: let the step's check fail */
@@ -226,8 +228,9 @@ void dyn_aba(wr_skeleton *s, double dt)
         const int nd = b->nv;
         const double *tau = s->tau + b->v_offset;
         /* implicit damping: the damping force of the new velocity, -d (v + dt qdd), moves d dt to the left side,
-         * a joint-space term on the diagonal like rotor inertia (MuJoCo's Euler does the same) */
-        const double implicit = dt * b->damping;
+         * a joint-space term on the diagonal like the rotor inertia (armature) beside it (MuJoCo's Euler does the
+         * same) */
+        const double implicit = dt * b->damping + b->armature;
         sv6 pa = wk->pw;
         if (nd == 1) {
             const sv6 u = ai_mul(&wk->IAw, wk->Sw[0]);
@@ -323,7 +326,7 @@ void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out)
         const body_node *b = &s->bodies[i];
         const body_work *wk = &s->work[i];
         for (int k = 0; k < b->nv; k++)
-            tau_out[b->v_offset + k] = sv_dot(b->S[k], wk->pA);
+            tau_out[b->v_offset + k] = sv_dot(b->S[k], wk->pA) + b->armature * qdd[b->v_offset + k];
         if (b->parent >= 0) {
             body_work *pw = &s->work[b->parent];
             pw->pA = sv_add(pw->pA, sx_force_inv(&wk->X, wk->pA));
@@ -355,6 +358,7 @@ void dyn_crba(wr_skeleton *s)
             sv6 f = si_mul(&s->work[i].IA, b->S[k]);
             for (int l = 0; l < b->nv; l++)
                 m[row * nv + b->v_offset + l] = sv_dot(b->S[l], f);
+            m[row * nv + row] += b->armature;
             int j = i;
             while (s->bodies[j].parent >= 0) {
                 f = sx_force_inv(&s->work[j].X, f);
@@ -457,6 +461,20 @@ vec3 dyn_point_velocity(const wr_skeleton *s, int body, vec3 point)
 
 /* ---- passive forces, commands, integration --------------------------------------------------------------- */
 
+/* Motors: gear * clamp(ctrl) (then the force range) on their dofs, as MuJoCo's actuator/motor. */
+static void actuator_forces(wr_skeleton *s)
+{
+    for (int a = 0; a < s->actuator_count; a++) {
+        const dyn_actuator *u = &s->actuators[a];
+        double c = s->ctrl[a];
+        if (u->ctrl_limited)
+            c = c < u->ctrl_lower ? u->ctrl_lower : (c > u->ctrl_upper ? u->ctrl_upper : c);
+        if (u->force_limited)
+            c = c < u->force_lower ? u->force_lower : (c > u->force_upper ? u->force_upper : c);
+        s->tau[u->dof] += u->gear * c;
+    }
+}
+
 void dyn_passive_and_commands(wr_skeleton *s)
 {
     for (int i = 0; i < s->body_count; i++) {
@@ -484,6 +502,8 @@ void dyn_passive_and_commands(wr_skeleton *s)
             s->tau[o + 2] -= b->stiffness * rv.z;
         }
     }
+    if (s->actuator_count)
+        actuator_forces(s);
 }
 
 void dyn_integrate_positions(wr_skeleton *s, double dt)
@@ -530,8 +550,11 @@ double dyn_kinetic_energy(const wr_skeleton *s)
 {
     double e = 0;
     for (int i = 0; i < s->body_count; i++) {
+        const body_node *b = &s->bodies[i];
         const sv6 v = s->work[i].vel;
-        e += 0.5 * sv_dot(v, si_mul(&s->bodies[i].I, v));
+        e += 0.5 * sv_dot(v, si_mul(&b->I, v));
+        for (int k = 0; k < b->nv && b->armature != 0; k++) /* the rotor's energy: 1/2 v^T M v includes it */
+            e += 0.5 * b->armature * s->v[b->v_offset + k] * s->v[b->v_offset + k];
     }
     return e;
 }

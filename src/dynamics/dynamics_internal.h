@@ -74,6 +74,10 @@ vec3 dyn_body_com_world(const wr_skeleton *s, int body);
 int dyn_body_dof_offset(const wr_skeleton *s, int body);/* local index of the first dof of the body's joint */
 int dyn_body_dof_count(const wr_skeleton *s, int body);
 int dyn_body_first_shape(const wr_skeleton *s, int body); /* -1 if none; follow dyn_shape.next_on_body */
+/* 1 if bodies a and b of `s` must not collide by the weld filter: they are one rigid piece (welded together), or,
+ * with `filter_parent`, one piece hangs from the other (for a skeleton built by hand: b is a's parent or a is b's,
+ * the two bodies of one joint). Static bodies (the world's piece) are never filtered here. */
+int dyn_bodies_filtered(const wr_skeleton *s, int a, int b, int filter_parent);
 /* World-frame angular velocity and linear velocity of the body-frame origin, from the current velocities. */
 void dyn_body_velocity(const wr_skeleton *s, int body, vec3 *angular, vec3 *linear);
 /* World-frame velocity of a world point moving with body `body`. */
@@ -83,6 +87,10 @@ vec3 dyn_point_velocity(const wr_skeleton *s, int body, vec3 point_world);
 
 int dyn_skeleton_shape_count(const wr_skeleton *s);
 const dyn_shape *dyn_skeleton_shape(const wr_skeleton *s, int index);
+/* Change the filter bits of a shape (copying a borrowed shape table first: a model's shapes are shared); the caller
+ * invalidates what collision derived from them. WR_ERR_BUDGET / WR_ERR_OUT_OF_MEMORY from the copy leave
+ * everything unchanged. */
+wr_status dyn_skeleton_set_shape_filter(wr_skeleton *s, int shape, uint32_t group, uint32_t mask);
 transform dyn_shape_world_transform(const wr_skeleton *s, int index);
 
 /* --- Jacobians, mass matrix, limits ------------------------------------------------------------------------ */

@@ -326,7 +326,7 @@ static void sym3_eigenvalues(mat3 a, double ev[3])
     ev[1] = 3.0 * q - e1 - e3;
 }
 
-static wr_status check_inertia(const double in[9], mat3 *out)
+static wr_status check_inertia(const double in[9], int allow_singular, mat3 *out)
 {
     if (!wr_all_finite(in, 9))
         return WR_FAIL(WR_ERR_NON_FINITE, "inertia has a NaN or infinite entry");
@@ -341,9 +341,9 @@ static wr_status check_inertia(const double in[9], mat3 *out)
     m = m3_symmetrize(m);
     double ev[3];
     sym3_eigenvalues(m, ev);
-    if (!(ev[0] > tol))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "inertia is not positive definite (eigenvalues %g %g %g)", ev[0],
-                       ev[1], ev[2]);
+    if (allow_singular ? !(ev[0] >= -tol) : !(ev[0] > tol))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "inertia is not positive %s (eigenvalues %g %g %g)",
+                       allow_singular ? "semi-definite" : "definite", ev[0], ev[1], ev[2]);
     if (ev[0] + ev[1] < ev[2] - tol)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT,
                        "inertia violates the triangle inequality (principal moments %g + %g < %g)", ev[0], ev[1],
@@ -371,21 +371,22 @@ static int is_identity_rot(mat3 r)
     return memcmp(&r, &i, sizeof r) == 0;
 }
 
-/* Fill a body slot from a description (everything checked). */
-static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_node *b)
+wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv_so_far, const wr_body_desc *d,
+                             unsigned flags, body_node *b)
 {
+    const int massless_ok = (flags & SKELETON_BODY_ALLOW_MASSLESS) != 0;
     if ((unsigned)d->joint.type >= WR_JOINT_TYPE_COUNT)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown joint type %d", (int)d->joint.type);
-    if (d->parent < -1 || d->parent >= s->body_count)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "parent index %d out of range [-1, %d)", d->parent, s->body_count);
+    if (d->parent < -1 || d->parent >= count)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "parent index %d out of range [-1, %d)", d->parent, count);
     if (!isfinite(d->mass))
         return WR_FAIL(WR_ERR_NON_FINITE, "mass is not finite");
-    if (!(d->mass > 0))
+    if (massless_ok ? !(d->mass >= 0) : !(d->mass > 0))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "mass must be > 0 (got %g)", d->mass);
     if (!wr_all_finite(d->com, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "centre of mass is not finite");
     memset(b, 0, sizeof *b);
-    wr_status st = check_inertia(d->inertia, &b->inertia);
+    wr_status st = check_inertia(d->inertia, massless_ok, &b->inertia);
     if (st != WR_OK)
         return st;
     const wr_joint_desc *j = &d->joint;
@@ -393,10 +394,11 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
     if ((st = check_pose("joint parent_pose", &j->parent_pose, &b->parent_pose)) != WR_OK ||
         (st = check_pose("joint child_pose", &j->child_pose, &b->child_pose)) != WR_OK)
         return st;
-    if (!wr_all_finite(j->axis, 3) || !isfinite(j->damping) || !isfinite(j->stiffness) || !isfinite(j->rest_position))
-        return WR_FAIL(WR_ERR_NON_FINITE, "joint axis, damping, stiffness or rest position is not finite");
-    if (j->damping < 0 || j->stiffness < 0)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "joint damping and stiffness must be >= 0");
+    if (!wr_all_finite(j->axis, 3) || !isfinite(j->damping) || !isfinite(j->stiffness) || !isfinite(j->rest_position) ||
+        !isfinite(j->armature))
+        return WR_FAIL(WR_ERR_NON_FINITE, "joint axis, damping, stiffness, rest position or armature is not finite");
+    if (j->damping < 0 || j->stiffness < 0 || j->armature < 0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "joint damping, stiffness and armature must be >= 0");
     vec3 axis = v3_from(j->axis);
     if ((type == WR_JOINT_REVOLUTE || type == WR_JOINT_PRISMATIC) && !(v3_norm(axis) > 1e-12))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s joint needs a non-zero axis", joint_name(type));
@@ -416,9 +418,11 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
     b->type = (int32_t)type;
     b->nq = joint_nq(type);
     b->nv = nv;
-    b->q_offset = s->nq;
-    b->v_offset = s->nv;
+    b->q_offset = nq;
+    b->v_offset = nv_so_far;
     b->first_shape = -1;
+    b->weld_group = count;
+    b->weld_parent = d->parent;
     copy_name(b->name, d->name);
     b->child_inv = tf_inverse(b->child_pose);
     b->axis = v3_normalize(axis);
@@ -428,6 +432,7 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
             outer.m[r][c] = v3_get(b->axis, r) * v3_get(b->axis, c);
     b->axis_outer = outer;
     b->damping = j->damping;
+    b->armature = nv > 0 ? j->armature : 0.0;
     b->stiffness = (nv == 1 || type == WR_JOINT_BALL) ? j->stiffness : 0.0;
     b->rest_position = j->rest_position;
     for (int k = 0; k < WR_SKELETON_MAX_JOINT_DOFS; k++) {
@@ -465,7 +470,7 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
         b->flags |= BODY_FLAG_TC_IDENTITY;
     if (is_identity_rot(b->parent_pose.rot))
         b->flags |= BODY_FLAG_TP_ROT_IDENTITY;
-    if (type == WR_JOINT_WELD && (d->parent < 0 || (s->bodies[d->parent].flags & BODY_FLAG_STATIC)))
+    if (type == WR_JOINT_WELD && (d->parent < 0 || (bodies[d->parent].flags & BODY_FLAG_STATIC)))
         b->flags |= BODY_FLAG_STATIC;
     b->mass = d->mass;
     b->com = v3_from(d->com);
@@ -478,17 +483,18 @@ static wr_status make_body(const wr_skeleton *s, const wr_body_desc *d, body_nod
 
 /* ---- state block ------------------------------------------------------------------------------------------- */
 
-size_t skeleton_state_bytes(int body_count, int nq, int nv) /* capacities */
+size_t skeleton_state_bytes(int body_count, int nq, int nv, int nu) /* capacities */
 {
     size_t d = sizeof(double);
     size_t bytes = align_up((size_t)nq * d, STATE_ALIGN);
     bytes += 5 * align_up((size_t)nv * d, STATE_ALIGN);                /* v, tau_cmd, tau, qdd, tmp */
+    bytes += align_up((size_t)nu * d, STATE_ALIGN);                    /* ctrl */
     bytes += 2 * align_up((size_t)nv * (size_t)nv * d, STATE_ALIGN);    /* mass, chol */
     bytes += (size_t)body_count * sizeof(body_work);
     return bytes;
 }
 
-void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, int nv)
+void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, int nv, int nu)
 {
     char *p = block;
     size_t d = sizeof(double);
@@ -499,6 +505,8 @@ void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, i
         *vecs[k] = (double *)p;
         p += align_up((size_t)nv * d, STATE_ALIGN);
     }
+    s->ctrl = (double *)p;
+    p += align_up((size_t)nu * d, STATE_ALIGN);
     s->mass = (double *)p;
     p += align_up((size_t)nv * (size_t)nv * d, STATE_ALIGN);
     s->chol = (double *)p;
@@ -510,7 +518,7 @@ void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, i
 void skeleton_bind(wr_skeleton *s)
 {
     if (s->state)
-        skeleton_carve_state(s, s->state, s->state_bodies, s->state_nq, s->state_nv);
+        skeleton_carve_state(s, s->state, s->state_bodies, s->state_nq, s->state_nv, s->state_nu);
 }
 
 void skeleton_invalidate(wr_skeleton *s)
@@ -519,8 +527,7 @@ void skeleton_invalidate(wr_skeleton *s)
     s->factor_valid = 0;
 }
 
-/* Initial joint position: zero, identity quaternions. */
-static void init_joint_q(const body_node *b, double *q)
+void skeleton_init_joint_q(const body_node *b, double *q)
 {
     for (int k = 0; k < b->nq; k++)
         q[k] = 0.0;
@@ -564,8 +571,12 @@ void skeleton_free(wr_skeleton *s)
 {
     wr_memory_manager *m = s->manager;
     int owns = s->owns_manager;
-    sk_free(m, s->bodies, (size_t)s->body_capacity * sizeof(body_node), alignof(body_node));
-    sk_free(m, s->shapes, (size_t)s->shape_capacity * sizeof(dyn_shape), alignof(dyn_shape));
+    if (!s->bodies_borrowed)
+        sk_free(m, s->bodies, (size_t)s->body_capacity * sizeof(body_node), alignof(body_node));
+    if (!s->shapes_borrowed)
+        sk_free(m, s->shapes, (size_t)s->shape_capacity * sizeof(dyn_shape), alignof(dyn_shape));
+    if (s->lender)
+        atomic_fetch_sub_explicit(&s->lender->borrowers, 1, memory_order_acq_rel);
     sk_free(m, s->state, s->state_bytes, STATE_ALIGN);
     sk_free(m, s, sizeof(wr_skeleton), alignof(wr_skeleton));
     if (owns)
@@ -590,8 +601,11 @@ wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *ou
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and body must not be NULL");
     if (s->world)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add bodies before wr_world_add_skeleton", s->name);
+    if (s->lender)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "skeleton '%s' is an instance of a model: its bodies are the model's",
+                       s->name);
     body_node node;
-    wr_status st = make_body(s, desc, &node);
+    wr_status st = skeleton_make_body(s->bodies, s->body_count, s->nq, s->nv, desc, 0, &node);
     if (st != WR_OK)
         return st;
     /* allocate everything first */
@@ -613,7 +627,7 @@ wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *ou
         cb = n > cb ? (2 * cb > n ? 2 * cb : (n > 4 ? n : 4)) : cb;
         cq = nq > cq ? (2 * cq > nq ? 2 * cq : (nq > 8 ? nq : 8)) : cq;
         cv = nv > cv ? (2 * cv > nv ? 2 * cv : (nv > 8 ? nv : 8)) : cv;
-        state_bytes = skeleton_state_bytes(cb, cq, cv);
+        state_bytes = skeleton_state_bytes(cb, cq, cv, 0);
         if ((st = sk_alloc(s->manager, state_bytes, STATE_ALIGN, &state)) != WR_OK) {
             if (bodies != s->bodies)
                 sk_free(s->manager, bodies, (size_t)capacity * sizeof(body_node), alignof(body_node));
@@ -632,7 +646,7 @@ wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *ou
     s->bodies[s->body_count] = node;
     if (state != s->state) {
         wr_skeleton fresh = *s;
-        skeleton_carve_state(&fresh, state, cb, cq, cv);
+        skeleton_carve_state(&fresh, state, cb, cq, cv, 0);
         if (s->state) {
             memcpy(fresh.q, s->q, (size_t)s->nq * sizeof(double));
             memcpy(fresh.v, s->v, (size_t)s->nv * sizeof(double));
@@ -654,7 +668,7 @@ wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *ou
     s->nq = nq;
     s->nv = nv;
     skeleton_bind(s);
-    init_joint_q(&node, s->q + node.q_offset);
+    skeleton_init_joint_q(&node, s->q + node.q_offset);
     for (int k = 0; k < node.nv; k++)
         s->v[node.v_offset + k] = s->tau_cmd[node.v_offset + k] = 0.0;
     memset(&s->work[n - 1], 0, sizeof(body_work));
@@ -670,6 +684,9 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and shape must not be NULL");
     if (s->world)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add shapes before wr_world_add_skeleton", s->name);
+    if (s->lender)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "skeleton '%s' is an instance of a model: its shapes are the model's",
+                       s->name);
     if (body < 0 || body >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
     if ((unsigned)d->type >= WR_SHAPE_TYPE_COUNT)
@@ -730,8 +747,9 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
 wr_skeleton *skeleton_move(wr_skeleton *s, wr_memory_manager *m, wr_status *status)
 {
     void *header = NULL, *bodies = NULL, *shapes = NULL, *state = NULL;
-    size_t body_bytes = (size_t)s->body_count * sizeof(body_node);
-    size_t shape_bytes = (size_t)s->shape_count * sizeof(dyn_shape);
+    /* borrowed tables stay where they are: only what the skeleton owns moves */
+    size_t body_bytes = s->bodies_borrowed ? 0 : (size_t)s->body_count * sizeof(body_node);
+    size_t shape_bytes = s->shapes_borrowed ? 0 : (size_t)s->shape_count * sizeof(dyn_shape);
     wr_status st = sk_alloc(m, sizeof(wr_skeleton), alignof(wr_skeleton), &header);
     if (st == WR_OK && body_bytes)
         st = sk_alloc(m, body_bytes, alignof(body_node), &bodies);
@@ -752,10 +770,14 @@ wr_skeleton *skeleton_move(wr_skeleton *s, wr_memory_manager *m, wr_status *stat
     *t = *s;
     t->manager = m;
     t->owns_manager = 0;
-    t->bodies = bodies;
-    t->body_capacity = s->body_count;
-    t->shapes = shapes;
-    t->shape_capacity = s->shape_count;
+    if (!s->bodies_borrowed) {
+        t->bodies = bodies;
+        t->body_capacity = s->body_count;
+    }
+    if (!s->shapes_borrowed) {
+        t->shapes = shapes;
+        t->shape_capacity = s->shape_count;
+    }
     t->state = state;
     if (body_bytes)
         memcpy(bodies, s->bodies, body_bytes);
@@ -764,6 +786,7 @@ wr_skeleton *skeleton_move(wr_skeleton *s, wr_memory_manager *m, wr_status *stat
     if (s->state_bytes)
         memcpy(state, s->state, s->state_bytes);
     skeleton_bind(t);
+    s->lender = NULL; /* the borrow passes to t; tables s owned are freed, borrowed ones stay */
     skeleton_free(s);
     *status = WR_OK;
     return t;
@@ -791,8 +814,8 @@ size_t wr_skeleton_memory_bytes(const wr_skeleton *s)
 {
     if (!s)
         return 0;
-    return sizeof(wr_skeleton) + (size_t)s->body_capacity * sizeof(body_node) +
-           (size_t)s->shape_capacity * sizeof(dyn_shape) + s->state_bytes;
+    return sizeof(wr_skeleton) + (s->bodies_borrowed ? 0 : (size_t)s->body_capacity * sizeof(body_node)) +
+           (s->shapes_borrowed ? 0 : (size_t)s->shape_capacity * sizeof(dyn_shape)) + s->state_bytes;
 }
 
 int wr_skeleton_find_body(const wr_skeleton *s, const char *name)
@@ -961,6 +984,11 @@ wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping
         return WR_FAIL(WR_ERR_NON_FINITE, "damping is not finite");
     if (damping < 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "damping must be >= 0 (got %g)", damping);
+    if (s->bodies[body].damping == damping)
+        return WR_OK;
+    wr_status st = skeleton_own_bodies(s); /* a model's table is shared: change a copy */
+    if (st != WR_OK)
+        return st;
     s->bodies[body].damping = damping;
     return WR_OK;
 }

@@ -5,14 +5,22 @@
  *   - bodies: the body_node_pool, one contiguous 32-byte-aligned array of fixed-size body_node slots (capacity doubles
  *     while building); topology, joint and inertia data inline, constant quantities precomputed;
  *   - shapes: one contiguous array of dyn_shape, linked per body by index;
- *   - state: one block holding q, v, commands and every per-step scratch array (body_work, mass matrix), rebuilt
- *     when a body is added, reused by every step.
+ *   - state: one block holding q, v, commands, controls and every per-step scratch array (body_work, mass matrix),
+ *     rebuilt when a body is added, reused by every step.
  * Nothing refers to anything by pointer except the header's pointers to its blocks, so moving a skeleton is copying
  * the blocks and re-deriving those pointers.
+ *
+ * Borrowed tables. A skeleton instantiated from a wr_model (src/model/) does not own its bodies, shapes and
+ * actuators: they point into the model's read-only block, shared by every world made from that model, and only the
+ * header and the state block come from the world's manager. Calls that would write a borrowed table (joint damping,
+ * shape filters) first copy it into the skeleton's manager (copy on write, skeleton_own_bodies/_shapes), so one world
+ * never changes another's model. The lender counts its borrowers (skeleton_lender) and refuses to be destroyed while
+ * any skeleton uses it.
  */
 #ifndef WR_DYNAMICS_SKELETON_IMPL_H
 #define WR_DYNAMICS_SKELETON_IMPL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +41,10 @@ typedef struct body_node {
     int32_t q_offset, v_offset;      /* into the skeleton's q and v arrays */
     int32_t first_shape;             /* -1 if none */
     uint32_t flags;                  /* BODY_FLAG_* */
+    /* Collision filter (MuJoCo's weld filter): bodies with the same weld_group are one rigid piece and never collide;
+     * a piece does not collide with the piece it hangs from (weld_parent) unless adjacent collisions are on. Built
+     * by hand: weld_group = own index, weld_parent = parent index (the two bodies of a joint). -1: the world. */
+    int32_t weld_group, weld_parent;
     char name[WR_SKELETON_NAME_MAX];
     /* joint */
     transform parent_pose;           /* joint frame in the parent body frame */
@@ -41,6 +53,7 @@ typedef struct body_node {
     vec3 axis;                       /* unit, joint frame */
     mat3 axis_outer;                 /* axis axis^T (Rodrigues) */
     double damping, stiffness, rest_position;
+    double armature;                 /* rotor inertia on every dof's mass-matrix diagonal (kg m^2 or kg) */
     double lower[WR_SKELETON_MAX_JOINT_DOFS], upper[WR_SKELETON_MAX_JOINT_DOFS];
     double velocity_limit[WR_SKELETON_MAX_JOINT_DOFS], effort_limit[WR_SKELETON_MAX_JOINT_DOFS];
     sv6 S[WR_SKELETON_MAX_JOINT_DOFS];  /* motion subspace in the body frame (constant) */
@@ -71,6 +84,37 @@ typedef struct body_work {
     ainertia IAw;                    /* articulated inertia */
 } body_work;
 
+/* A motor (MuJoCo's actuator/motor on a joint): generalized force gear * clamp(ctrl, ctrl range), clamped to the
+ * force range, on one dof. Read-only (borrowed from a model). */
+typedef struct dyn_actuator {
+    int32_t dof;                     /* local dof index in the skeleton */
+    int32_t ctrl_limited;            /* 1: clamp the control to [ctrl_lower, ctrl_upper] */
+    int32_t force_limited;           /* 1: clamp the force (before the gear) to [force_lower, force_upper] */
+    int32_t reserved;
+    double gear;                     /* force -> generalized force (N m per unit or N per unit) */
+    double ctrl_lower, ctrl_upper;
+    double force_lower, force_upper;
+} dyn_actuator;
+
+/* The owner of borrowed tables counts the skeletons that borrow them (atomic: worlds on different threads). */
+typedef struct skeleton_lender {
+    atomic_long borrowers;
+} skeleton_lender;
+
+/* What a skeleton borrows from a model: its tables, sizes and initial positions. */
+typedef struct skeleton_borrow {
+    const char *name;
+    const body_node *bodies;
+    int body_count;
+    const dyn_shape *shapes;
+    int shape_count;
+    const dyn_actuator *actuators;
+    int actuator_count;
+    int nq, nv;
+    const double *q0;                /* nq initial positions */
+    skeleton_lender *lender;
+} skeleton_borrow;
+
 struct wr_skeleton {
     wr_memory_manager *manager;
     int owns_manager;                /* created a default manager in wr_skeleton_create(NULL) */
@@ -83,15 +127,21 @@ struct wr_skeleton {
     int nq, nv;
     body_node *bodies;
     dyn_shape *shapes;
+    int bodies_borrowed;             /* 1: bodies point into a lender's read-only table (not freed, copied on write) */
+    int shapes_borrowed;             /* 1: likewise for shapes */
+    const dyn_actuator *actuators;   /* borrowed, actuator_count entries (NULL for a skeleton built by hand) */
+    int actuator_count;
+    skeleton_lender *lender;         /* of the borrowed tables, NULL if none */
     void *state;                     /* the state block */
     size_t state_bytes;
-    int state_bodies, state_nq, state_nv; /* capacities the state block is carved for */
+    int state_bodies, state_nq, state_nv, state_nu; /* capacities the state block is carved for */
     double *q;                       /* nq */
     double *v;                       /* nv */
     double *tau_cmd;                 /* nv, joint force commands */
     double *tau;                     /* nv, total generalized force of the step */
     double *qdd;                     /* nv */
     double *tmp;                     /* nv */
+    double *ctrl;                    /* actuator_count controls (kept until changed) */
     double *mass;                    /* nv * nv, M */
     double *chol;                    /* nv * nv, lower Cholesky factor of M */
     body_work *work;                 /* body_count */
@@ -102,8 +152,24 @@ struct wr_skeleton {
 };
 
 /* Bytes of the state block for the given capacities, and carving it (arrays sized by the capacities). */
-size_t skeleton_state_bytes(int body_count, int nq, int nv);
-void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, int nv);
+size_t skeleton_state_bytes(int body_count, int nq, int nv, int nu);
+void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, int nv, int nu);
+/* Fill body slot `count` of a body array whose first `count` slots are `bodies` (nq, nv positions and dofs so far)
+ * from a description, checking everything. With SKELETON_BODY_ALLOW_MASSLESS the mass may be 0 and the inertia
+ * positive semi-definite (the model compiler's internal bodies of a multi-joint MJCF body, and static bodies
+ * without geometry); the caller then guarantees that every dof moves some inertia. */
+#define SKELETON_BODY_ALLOW_MASSLESS 1u
+wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv, const wr_body_desc *d,
+                             unsigned flags, body_node *out);
+/* Initial joint position of a body: zero, identity quaternions. */
+void skeleton_init_joint_q(const body_node *b, double *q);
+/* Create a skeleton on `manager` that borrows a model's tables (bodies, shapes, actuators); only the header and the
+ * state block come from the manager. Positions start at b->q0, velocities, commands and controls at zero. */
+wr_status skeleton_create_borrowed(wr_memory_manager *manager, const skeleton_borrow *b, wr_skeleton **out);
+/* Copy on write: give `s` its own copy of its bodies / shapes (no-op if it owns them already). On failure
+ * (budget, out of memory) nothing changed. */
+wr_status skeleton_own_bodies(wr_skeleton *s);
+wr_status skeleton_own_shapes(wr_skeleton *s);
 /* Recompute every pointer of a header from its blocks (after copying). */
 void skeleton_bind(wr_skeleton *s);
 void skeleton_invalidate(wr_skeleton *s);
