@@ -10,8 +10,12 @@ WR_DEB_PACKAGES=(
   # library: topology and pinning (hwloc), node-bound memory and page-placement queries (libnuma); libudev-dev
   # because hwloc's pkg-config file lists -ludev for static links (`pkg-config --static worldrunner`)
   libhwloc-dev libnuma-dev libudev-dev
+  # models: libxml2 reads MJCF and URDF files (src/model/: line numbers per node, a well-kept and fuzzed parser)
+  libxml2-dev
   # tests: CMocka; lstopo and numactl to inspect the machine when a NUMA test fails
   libcmocka-dev hwloc numactl
+  # tests against MuJoCo 2.2.2 itself (tests/model_mujoco, linked into that test only) on its own sample models
+  libmujoco-dev libmujoco-samples
   # NUMA lab (tests/numa_lab): a 2- and 4-node virtual machine under qemu (TCG) with a busybox initramfs
   qemu-system-x86 busybox-static cpio xz-utils
   # plots of tools/numastat and the benchmarks

@@ -12,5 +12,6 @@
 #include "worldrunner/numa.h"
 #include "worldrunner/world_runner.h"
 #include "worldrunner/collision.h"
+#include "worldrunner/model.h"
 
 #endif

@@ -678,17 +678,10 @@ wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *ou
     return WR_OK;
 }
 
-wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d, int *out_index)
+wr_status skeleton_make_shape(const body_node *bodies, int count, int body, const wr_shape_desc *d, dyn_shape *out)
 {
-    if (!s || !d)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and shape must not be NULL");
-    if (s->world)
-        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add shapes before wr_world_add_skeleton", s->name);
-    if (s->lender)
-        return WR_FAIL(WR_ERR_INVALID_STATE, "skeleton '%s' is an instance of a model: its shapes are the model's",
-                       s->name);
-    if (body < 0 || body >= s->body_count)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
+    if (body < 0 || body >= count)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, count);
     if ((unsigned)d->type >= WR_SHAPE_TYPE_COUNT)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown shape type %d", (int)d->type);
     if (!wr_all_finite(d->size, 3) || !isfinite(d->friction) || !isfinite(d->restitution))
@@ -699,11 +692,36 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
             return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "shape size[%d] must be > 0 (got %g)", k, d->size[k]);
     if (d->friction < 0 || d->restitution < 0 || d->restitution > 1)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "friction must be >= 0 and restitution in [0, 1]");
-    if (d->type == WR_SHAPE_PLANE && !(s->bodies[body].flags & BODY_FLAG_STATIC))
+    if (d->type == WR_SHAPE_PLANE && !(bodies[body].flags & BODY_FLAG_STATIC))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "a plane can only be attached to a static (world-welded) body");
     dyn_shape sh;
     memset(&sh, 0, sizeof sh);
     wr_status st = check_pose("shape pose", &d->pose, &sh.local);
+    if (st != WR_OK)
+        return st;
+    sh.type = d->type;
+    sh.body = body;
+    memcpy(sh.size, d->size, sizeof sh.size);
+    sh.friction = d->friction;
+    sh.restitution = d->restitution;
+    sh.group = d->collision_group;
+    sh.mask = d->collision_mask;
+    sh.next_on_body = -1;
+    *out = sh;
+    return WR_OK;
+}
+
+wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d, int *out_index)
+{
+    if (!s || !d)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and shape must not be NULL");
+    if (s->world)
+        return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is in a world: add shapes before wr_world_add_skeleton", s->name);
+    if (s->lender)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "skeleton '%s' is an instance of a model: its shapes are the model's",
+                       s->name);
+    dyn_shape sh;
+    wr_status st = skeleton_make_shape(s->bodies, s->body_count, body, d, &sh);
     if (st != WR_OK)
         return st;
     if (s->shape_count == s->shape_capacity) {
@@ -717,15 +735,7 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
         s->shapes = mem;
         s->shape_capacity = capacity;
     }
-    sh.type = d->type;
-    sh.body = body;
-    memcpy(sh.size, d->size, sizeof sh.size);
-    sh.friction = d->friction;
-    sh.restitution = d->restitution;
-    sh.group = d->collision_group;
-    sh.mask = d->collision_mask;
     /* append to the end of the body's list so shapes keep their insertion order */
-    sh.next_on_body = -1;
     int index = s->shape_count;
     s->shapes[index] = sh;
     if (s->bodies[body].first_shape < 0) {

@@ -161,6 +161,9 @@ void skeleton_carve_state(wr_skeleton *s, void *block, int body_count, int nq, i
 #define SKELETON_BODY_ALLOW_MASSLESS 1u
 wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv, const wr_body_desc *d,
                              unsigned flags, body_node *out);
+/* Fill a shape slot for body `body` of a body array of `count` bodies from a description, checking everything
+ * (next_on_body = -1: the caller links it). */
+wr_status skeleton_make_shape(const body_node *bodies, int count, int body, const wr_shape_desc *d, dyn_shape *out);
 /* Initial joint position of a body: zero, identity quaternions. */
 void skeleton_init_joint_q(const body_node *b, double *q);
 /* Create a skeleton on `manager` that borrows a model's tables (bodies, shapes, actuators); only the header and the
