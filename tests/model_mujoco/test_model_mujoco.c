@@ -19,6 +19,7 @@
 #include <mujoco/mujoco.h>
 
 #define MODELS WR_MUJOCO_MODELS
+#define OUR_MODELS WR_TEST_MODELS /* tests/model_mujoco/models */
 
 static char tmpdir[256];
 
@@ -84,7 +85,7 @@ static void prepare(const char *dir, const char *file, const char *include, int 
 {
     make_tmpdir();
     char src[512];
-    snprintf(src, sizeof src, "%s/%s/%s", MODELS, dir, file);
+    snprintf(src, sizeof src, "%s/%s", dir, file);
     char *text = read_text(src);
     if (pin) {
         char *t = replace_all(text, "<freejoint name=\"root\"/>", "");
@@ -107,7 +108,7 @@ static void prepare(const char *dir, const char *file, const char *include, int 
     free(text);
     if (include) {
         char isrc[512], idst[512];
-        snprintf(isrc, sizeof isrc, "%s/%s/%s", MODELS, dir, include);
+        snprintf(isrc, sizeof isrc, "%s/%s", dir, include);
         snprintf(idst, sizeof idst, "%s/%s", tmpdir, include);
         char *inc = read_text(isrc);
         if (pin) {
@@ -158,7 +159,7 @@ static double max_abs(const double *a, int n)
 static void compare_compiled(const char *dir, const char *file)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s/%s", MODELS, dir, file);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     mjModel *mm = mj_load(path);
     wr_model *wm = wr_load(path);
     assert_int_equal(wr_model_body_count(wm), mm->nbody);
@@ -167,7 +168,7 @@ static void compare_compiled(const char *dir, const char *file)
     assert_int_equal((int)wr_model_dof_count(wm), mm->nv);
     assert_int_equal(wr_model_actuator_count(wm), mm->nu);
     assert_true(wr_model_time_step(wm) == mm->opt.timestep);
-    double worst_mass = 0, worst_com = 0, worst_inertia = 0;
+    double worst_mass = 0, worst_com = 0, worst_inertia = 0, worst_moment = 0;
     for (int b = 0; b < mm->nbody; b++) {
         wr_model_body_info info;
         assert_wr_ok(wr_model_get_body(wm, b, &info));
@@ -190,8 +191,22 @@ static void compare_compiled(const char *dir, const char *file)
             for (int j = 0; j < 3; j++)
                 full[3 * i + j] = r[3 * i] * d[0] * r[3 * j] + r[3 * i + 1] * d[1] * r[3 * j + 1] +
                                   r[3 * i + 2] * d[2] * r[3 * j + 2];
-        if (m_mj > 0)
+        if (m_mj > 0) {
+            /* principal moments: well conditioned, to 1e-9 */
+            double ev[3], vec[9], quat[4], sorted_mj[3] = {d[0], d[1], d[2]};
+            mju_eig3(ev, vec, quat, info.inertia);
+            for (int i = 0; i < 3; i++)
+                for (int j = i + 1; j < 3; j++)
+                    if (sorted_mj[j] > sorted_mj[i]) {
+                        double t = sorted_mj[i];
+                        sorted_mj[i] = sorted_mj[j];
+                        sorted_mj[j] = t;
+                    }
+            worst_moment = fmax(worst_moment, max_abs_diff(ev, sorted_mj, 3) / max_abs(sorted_mj, 3));
+            /* the whole matrix: MuJoCo stores principal axes from its iterative mju_eig3, which stops at an
+             * off-diagonal of 1e-12 kg m^2 (about 1e-7 relative for a 3 g m^2 body given a fullinertia) */
             worst_inertia = fmax(worst_inertia, max_abs_diff(info.inertia, full, 9) / max_abs(full, 9));
+        }
         /* the body frame in its parent */
         assert_true(max_abs_diff(info.pos, mm->body_pos + 3 * b, 3) < 1e-12);
     }
@@ -220,12 +235,14 @@ static void compare_compiled(const char *dir, const char *file)
         assert_int_equal(mm->actuator_ctrllimited[k], info.ctrl_limited);
         assert_true(max_abs_diff(info.ctrl_range, mm->actuator_ctrlrange + 2 * k, 2) == 0);
     }
-    print_message("%s: %d bodies, nq %d, nv %d, %d motors; worst relative error: mass %.1e, COM %.1e, inertia "
-                  "%.1e; qpos0 %.1e\n",
-                  file, mm->nbody, mm->nq, mm->nv, mm->nu, worst_mass, worst_com, worst_inertia, worst_q0);
+    print_message("%s: %d bodies, nq %d, nv %d, %d motors; worst relative error: mass %.1e, COM %.1e, principal "
+                  "moments %.1e, inertia matrix %.1e; qpos0 %.1e\n",
+                  file, mm->nbody, mm->nq, mm->nv, mm->nu, worst_mass, worst_com, worst_moment, worst_inertia,
+                  worst_q0);
     assert_true(worst_mass < 1e-9);
     assert_true(worst_com < 1e-9);
-    assert_true(worst_inertia < 1e-9);
+    assert_true(worst_moment < 1e-9);
+    assert_true(worst_inertia < 1e-6);
     assert_true(worst_q0 < 1e-12);
     assert_wr_ok(wr_model_destroy(wm));
     mj_deleteModel(mm);
@@ -234,19 +251,29 @@ static void compare_compiled(const char *dir, const char *file)
 static void test_humanoid_compiled(void **state)
 {
     (void)state;
-    compare_compiled("humanoid", "humanoid.xml");
+    compare_compiled(MODELS "/humanoid", "humanoid.xml");
 }
 
 static void test_humanoid100_compiled(void **state)
 {
     (void)state;
-    compare_compiled("humanoid100", "humanoid100.xml");
+    compare_compiled(MODELS "/humanoid100", "humanoid100.xml");
 }
 
 static void test_22_humanoids_compiled(void **state)
 {
     (void)state;
-    compare_compiled("humanoid", "22_humanoids.xml");
+    compare_compiled(MODELS "/humanoid", "22_humanoids.xml");
+}
+
+/* Every feature the reader handles (tests/model_mujoco/models/features.xml): ref, springref, several joints per
+ * body at different anchors, slide and ball joints, every orientation form, fromto for capsule, cylinder and box,
+ * ellipsoids, explicit diagonal and full inertials, nested defaults with childclass and class, density and mass,
+ * geom groups outside the inertia group range, motors with force ranges, an included file. */
+static void test_features_compiled(void **state)
+{
+    (void)state;
+    compare_compiled(OUR_MODELS, "features.xml");
 }
 
 /* ---- trajectories without constraints ------------------------------------------------------------------------ */
@@ -316,13 +343,19 @@ static void compare_trajectory(const char *dir, const char *file, const char *in
 static void test_humanoid_trajectory(void **state)
 {
     (void)state;
-    compare_trajectory("humanoid", "humanoid.xml", NULL, 11);
+    compare_trajectory(MODELS "/humanoid", "humanoid.xml", NULL, 11);
+}
+
+static void test_features_trajectory(void **state)
+{
+    (void)state;
+    compare_trajectory(OUR_MODELS, "features.xml", "features_defaults.xml", 33);
 }
 
 static void test_22_humanoids_trajectory(void **state)
 {
     (void)state;
-    compare_trajectory("humanoid", "22_humanoids.xml", NULL, 22);
+    compare_trajectory(MODELS "/humanoid", "22_humanoids.xml", NULL, 22);
 }
 
 /* ---- contacts ------------------------------------------------------------------------------------------------ */
@@ -370,8 +403,10 @@ int main(void)
         cmocka_unit_test(test_humanoid_compiled),
         cmocka_unit_test(test_humanoid100_compiled),
         cmocka_unit_test(test_22_humanoids_compiled),
+        cmocka_unit_test(test_features_compiled),
         cmocka_unit_test(test_humanoid_trajectory),
         cmocka_unit_test(test_22_humanoids_trajectory),
+        cmocka_unit_test(test_features_trajectory),
         cmocka_unit_test(test_humanoid_falls_and_rests),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
