@@ -244,6 +244,11 @@ static wr_status body_inertia(compiler *c, int b)
     /* principal moments: bounds, balance, the physical checks */
     double v[9];
     sym3_eig(cb->inertia, cb->ev, v);
+    /* negative values are refused (MuJoCo would clamp them to boundinertia first, silently) */
+    if (cb->mass < 0 || cb->ev[0] < -1e-12 * (1 + fabs(cb->ev[2])))
+        return ir_fail(c->ir, WR_ERR_INVALID_ARGUMENT, ib->src, "body",
+                       "mass and inertia cannot be negative (mass %g, principal moments %g %g %g)", cb->mass, cb->ev[0],
+                       cb->ev[1], cb->ev[2]);
     int changed = 0;
     if (cb->mass < ir->bound_mass)
         cb->mass = ir->bound_mass;
@@ -252,10 +257,6 @@ static wr_status body_inertia(compiler *c, int b)
             cb->ev[k] = ir->bound_inertia;
             changed = 1;
         }
-    if (cb->mass < 0 || cb->ev[0] < -1e-12 * (1 + fabs(cb->ev[2])))
-        return ir_fail(c->ir, WR_ERR_INVALID_ARGUMENT, ib->src, "body",
-                       "mass and inertia cannot be negative (mass %g, principal moments %g %g %g)", cb->mass, cb->ev[0],
-                       cb->ev[1], cb->ev[2]);
     if (cb->ev[0] + cb->ev[1] < cb->ev[2] * (1 - 1e-12)) {
         if (!ir->balance_inertia)
             return ir_fail(c->ir, WR_ERR_INVALID_ARGUMENT, ib->src, "body",
