@@ -16,6 +16,8 @@ WR_DEB_PACKAGES=(
   libcmocka-dev hwloc numactl
   # tests against MuJoCo 2.2.2 itself (tests/model_mujoco, linked into that test only) on its own sample models
   libmujoco-dev libmujoco-samples
+  # real URDF robots for the URDF reader's tests (Barrett WAM, KUKA KR5, DRC-Hubo, Atlas in DART's data)
+  dart-doc
   # NUMA lab (tests/numa_lab): a 2- and 4-node virtual machine under qemu (TCG) with a busybox initramfs
   qemu-system-x86 busybox-static cpio xz-utils
   # plots of tools/numastat and the benchmarks
