@@ -1,15 +1,16 @@
 # check_layers.cmake -DWR_SOURCE_DIR=<src>: fail if a file of src/<folder>/ includes a header of a folder above it.
-# Top to bottom: runner, world, the stages (constraint over collision over dynamics), then math, core, memory and
+# Top to bottom: runner, model (MJCF/URDF files to skeletons in worlds), world, the stages (constraint over collision over dynamics), then math, core, memory and
 # numa, which include no layer above them. Files directly in src/ (the built-in scenes) are not checked.
 cmake_minimum_required(VERSION 3.25)
 
 set(WR_FORBIDDEN_runner "")
-set(WR_FORBIDDEN_world runner)
-set(WR_FORBIDDEN_constraint runner world)
-set(WR_FORBIDDEN_collision runner world constraint)
-set(WR_FORBIDDEN_dynamics runner world constraint collision)
+set(WR_FORBIDDEN_model runner)
+set(WR_FORBIDDEN_world runner model)
+set(WR_FORBIDDEN_constraint runner model world)
+set(WR_FORBIDDEN_collision runner model world constraint)
+set(WR_FORBIDDEN_dynamics runner model world constraint collision)
 foreach(low math core memory numa)
-  set(WR_FORBIDDEN_${low} runner world constraint collision dynamics)
+  set(WR_FORBIDDEN_${low} runner model world constraint collision dynamics)
 endforeach()
 
 file(GLOB_RECURSE files RELATIVE ${WR_SOURCE_DIR} ${WR_SOURCE_DIR}/*.c ${WR_SOURCE_DIR}/*.h)
