@@ -17,12 +17,15 @@
 extern "C" {
 #endif
 
-typedef enum peer_scene_kind { PEER_SCENE_CHAIN, PEER_SCENE_BOXES, PEER_SCENE_HUMANOID } peer_scene_kind;
+/* PEER_SCENE_MODEL: a MuJoCo sample model file ("mjcf:humanoid", "mjcf:humanoid100"), loaded as it is by every
+ * engine that reads MJCF, stepped at the file's own time step. */
+typedef enum peer_scene_kind { PEER_SCENE_CHAIN, PEER_SCENE_BOXES, PEER_SCENE_HUMANOID, PEER_SCENE_MODEL } peer_scene_kind;
 
 typedef struct peer_scene {
     peer_scene_kind kind;
     int count;              /* links of a chain, boxes of boxes:N; 0 for the humanoid */
     const char *name;       /* as given, e.g. "chain:16" */
+    const char *path;       /* PEER_SCENE_MODEL: the MJCF file (under $PEER_MUJOCO_MODELS, /usr/share/mujoco/model) */
 } peer_scene;
 
 typedef struct peer_engine {
@@ -43,11 +46,14 @@ typedef struct peer_engine {
     void (*thread_end)(void);
     /* Step `count` worlds `steps` steps each on `count` threads the engine's own way; returns the wall seconds, or
      * a negative value on failure, and the CPU seconds of each stepping thread in cpu_seconds[count] (negative =
-     * unknown). May be NULL: the harness then starts one pthread per world. */
+     * unknown); PEER_PARALLEL_UNSUPPORTED for a scene it cannot step its own way. May be NULL: the harness then
+     * starts one pthread per world. */
     double (*step_parallel)(void **worlds, int count, int steps, double *cpu_seconds);
 } peer_engine;
 
-/* Parse "chain:N", "boxes:N" or "humanoid"; returns 0 on success. */
+#define PEER_PARALLEL_UNSUPPORTED (-2.0)
+
+/* Parse "chain:N", "boxes:N", "humanoid", "mjcf:humanoid" or "mjcf:humanoid100"; returns 0 on success. */
 int peer_scene_parse(const char *name, peer_scene *out);
 
 /* Steps a scene is run before it is measured (its steady state). */

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,10 +160,37 @@ static mjModel *load_model(const char *xml)
 typedef struct mujoco_world {
     mjModel *model;
     mjData *data;
+    int shared;             /* the model is the sample file's, shared by every world */
 } mujoco_world;
+
+/* A sample model file: one mjModel for every world of it (as MuJoCo users share it), its own mjData per world. */
+static mjModel *shared_model = NULL;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *mujoco_create_file(const peer_scene *scene)
+{
+    pthread_mutex_lock(&shared_lock);
+    if (shared_model == NULL) {
+        char error[1000] = "";
+        shared_model = mj_loadXML(scene->path, NULL, error, sizeof error);
+        if (shared_model == NULL)
+            fprintf(stderr, "mujoco: %s: %s\n", scene->path, error);
+    }
+    pthread_mutex_unlock(&shared_lock);
+    mujoco_world *w = shared_model != NULL ? calloc(1, sizeof *w) : NULL;
+    if (w == NULL)
+        return NULL;
+    w->model = shared_model;
+    w->shared = 1;
+    w->data = mj_makeData(w->model);
+    mj_forward(w->model, w->data);
+    return w;
+}
 
 static void *mujoco_create(const peer_scene *scene)
 {
+    if (scene->kind == PEER_SCENE_MODEL)
+        return mujoco_create_file(scene);
     text t = {NULL, 0, 0};
     text_add(&t, "<mujoco model='%s'><compiler angle='radian'/>", scene->name);
     if (scene->kind == PEER_SCENE_BOXES) {
@@ -224,21 +252,24 @@ static double mujoco_probe(void *world, const peer_scene *scene)
         }
         return sum / (w->model->nbody - 1);
     }
+    if (scene->kind == PEER_SCENE_MODEL)
+        return d->qpos[2]; /* the torso's height */
     return d->xpos[3 * 1 + 2];
 }
 
 static size_t mujoco_reserved(void *world)
 {
     mujoco_world *w = world;
-    return sizeof(mjModel) + (size_t)w->model->nbuffer + sizeof(mjData) + (size_t)w->data->nbuffer +
-           (size_t)w->data->nstack * sizeof(mjtNum);
+    size_t data = sizeof(mjData) + (size_t)w->data->nbuffer + (size_t)w->data->nstack * sizeof(mjtNum);
+    return w->shared ? data : sizeof(mjModel) + (size_t)w->model->nbuffer + data; /* a shared model counts once */
 }
 
 static void mujoco_destroy(void *world)
 {
     mujoco_world *w = world;
     mj_deleteData(w->data);
-    mj_deleteModel(w->model);
+    if (!w->shared)
+        mj_deleteModel(w->model);
     free(w);
 }
 

@@ -8,12 +8,14 @@
 #define _GNU_SOURCE /* dlsym(RTLD_DEFAULT) */
 #include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "malloc_shim.h"
 #include "peer_harness.h"
+#include "worldrunner/model.h"
 #include "worldrunner/scene.h"
 #include "worldrunner/skeleton.h"
 #include "worldrunner/world.h"
@@ -33,11 +35,28 @@ static void report(const char *what, wr_status st)
     fprintf(stderr, "worldrunner: %s: %s: %s\n", what, wr_status_name(st), wr_last_error());
 }
 
+/* A sample model file: loaded once, every world made from it shares its tables (the model outlives the worlds:
+ * the process ends first). */
+static wr_model *shared_model = NULL;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static wr_status build(wr_world *w, const peer_scene *scene)
+{
+    if (scene->kind != PEER_SCENE_MODEL)
+        return wr_scene_build(w, scene->name);
+    wr_status st = WR_OK;
+    pthread_mutex_lock(&shared_lock);
+    if (shared_model == NULL)
+        st = wr_model_load_file(scene->path, NULL, &shared_model);
+    pthread_mutex_unlock(&shared_lock);
+    return st == WR_OK ? wr_world_add_model(w, shared_model, NULL, NULL) : st;
+}
+
 static void *wr_create(const peer_scene *scene)
 {
     wr_world *w = NULL;
     wr_status st = wr_world_create(NULL, &w);
-    if (st == WR_OK && (st = wr_scene_build(w, scene->name)) != WR_OK) {
+    if (st == WR_OK && (st = build(w, scene)) != WR_OK) {
         wr_world_destroy(w);
     }
     if (st != WR_OK) {
@@ -73,6 +92,11 @@ static double wr_probe(void *world_handle, const peer_scene *scene)
     const double origin[3] = {0, 0, 0};
     double sum = 0.0;
     int count = 0;
+    if (scene->kind == PEER_SCENE_MODEL) { /* the torso's height: the first free joint of the file */
+        double q[1024];
+        size_t nq = wr_world_position_count(w);
+        return nq >= 3 && nq <= 1024 && wr_world_get_positions(w, q, nq) == WR_OK ? q[2] : NAN;
+    }
     for (int i = 0; i < wr_world_skeleton_count(w); ++i) {
         wr_skeleton *s = wr_world_get_skeleton(w, i);
         const char *name = wr_skeleton_name(s);
@@ -131,6 +155,9 @@ static wr_status read_cpu(wr_world *w, int step, void *user)
 static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_seconds)
 {
     (void)worlds;
+    peer_scene parsed;
+    if (peer_scene_parse(current_scene, &parsed) == 0 && parsed.kind == PEER_SCENE_MODEL)
+        return PEER_PARALLEL_UNSUPPORTED; /* runner worlds from a model wait for the runner's build hook */
     cpu_probe probes[64];
     wr_world_runner_config config;
     wr_world_runner_config_init(&config);
@@ -187,6 +214,8 @@ static int count_runner(const char *scene_name)
     void *sym = dlsym(RTLD_DEFAULT, "malloc_shim_read");
     memcpy(&shim, &sym, sizeof shim);
     peer_scene scene;
+    if (peer_scene_parse(scene_name, &scene) == 0 && scene.kind == PEER_SCENE_MODEL)
+        return 0; /* runner worlds from a model wait for the runner's build hook */
     if (shim == NULL || peer_scene_parse(scene_name, &scene) != 0) {
         fprintf(stderr, "worldrunner: count-runner needs a scene and LD_PRELOAD=malloc_shim.so\n");
         return 2;

@@ -13,7 +13,7 @@ import sys
 
 ENGINES = [("worldrunner", "worldrunner"), ("mujoco", "MuJoCo"), ("dart", "DART"), ("dart-fcl", "DART (FCL)"),
            ("ode", "ODE")]
-SCENES = ["chain:16", "boxes:64", "humanoid"]
+SCENES = ["chain:16", "boxes:64", "humanoid", "mjcf:humanoid", "mjcf:humanoid100"]
 
 # Sanity tolerances (metres). chain:16: tip height after 0.5 s, against the reference engine (worldrunner when
 # built, else MuJoCo): the generalized-coordinate engines agree to 1e-6 m; ODE's maximal coordinates are 0.2 mm off
