@@ -350,7 +350,8 @@ void dyn_crba(wr_skeleton *s)
             pw->IA = si_add(pw->IA, si_to_parent(&s->work[i].X, &s->work[i].IA));
         }
     }
-    memset(m, 0, sizeof(double) * (size_t)nv * (size_t)nv);
+    if (nv) /* m is NULL on a skeleton without bodies */
+        memset(m, 0, sizeof(double) * (size_t)nv * (size_t)nv);
     for (int i = 0; i < n; i++) {
         const body_node *b = &s->bodies[i];
         for (int k = 0; k < b->nv; k++) {

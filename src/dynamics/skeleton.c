@@ -878,7 +878,8 @@ static wr_status check_positions(const wr_skeleton *s, const double *q)
 /* Copy positions (checked) and renormalize quaternions. */
 static void store_positions(wr_skeleton *s, const double *q)
 {
-    memcpy(s->q, q, (size_t)s->nq * sizeof(double));
+    if (s->nq)
+        memcpy(s->q, q, (size_t)s->nq * sizeof(double));
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
         if (b->type != WR_JOINT_BALL && b->type != WR_JOINT_FREE)

@@ -207,6 +207,11 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
     wr_skeleton *s = *sp;
     if (s->world)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is already in a world", s->name);
+    /* Refused rather than carried: a skeleton in a world can no longer gain bodies, so an empty one could never
+     * take part, and it is the only skeleton whose state arrays do not exist. */
+    if (s->body_count == 0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton '%s' has no body: add bodies before wr_world_add_skeleton",
+                       s->name);
     /* everything that can fail first; the move last, because it cannot be undone */
     wr_status st = WR_OK;
     wr_collision_stage *collision = w->collision;
@@ -292,10 +297,11 @@ wr_skeleton *wr_world_get_skeleton(const wr_world *w, int index)
 
 /* ---- the step ---------------------------------------------------------------------------------------------- */
 
+/* A world of static bodies only has no backup array (w->backup is NULL): nothing to copy then. */
 static void backup_state(wr_world *w)
 {
     double *p = w->backup;
-    for (int i = 0; i < w->skeleton_count; i++) {
+    for (int i = 0; p && i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
         memcpy(p, s->q, (size_t)s->nq * sizeof(double));
         p += s->nq;
@@ -309,10 +315,12 @@ static void restore_state(wr_world *w)
     const double *p = w->backup;
     for (int i = 0; i < w->skeleton_count; i++) {
         wr_skeleton *s = w->skeletons[i];
-        memcpy(s->q, p, (size_t)s->nq * sizeof(double));
-        p += s->nq;
-        memcpy(s->v, p, (size_t)s->nv * sizeof(double));
-        p += s->nv;
+        if (p) {
+            memcpy(s->q, p, (size_t)s->nq * sizeof(double));
+            p += s->nq;
+            memcpy(s->v, p, (size_t)s->nv * sizeof(double));
+            p += s->nv;
+        }
         skeleton_invalidate(s);
     }
 }

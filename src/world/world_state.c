@@ -63,9 +63,14 @@ static wr_status check_flat(const wr_world *w, const void *p, size_t count, size
     return WR_OK;
 }
 
+/* The loops below copy only when there is something to copy: with count 0 the buffer may be NULL, and even
+ * NULL + 0 is undefined. */
+
 wr_status wr_world_get_positions(const wr_world *w, double *q, size_t count)
 {
     wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
+    if (st != WR_OK || count == 0)
+        return st;
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
         memcpy(q + s->q_world_offset, s->q, (size_t)s->nq * sizeof(double));
@@ -76,6 +81,8 @@ wr_status wr_world_get_positions(const wr_world *w, double *q, size_t count)
 wr_status wr_world_set_positions(wr_world *w, const double *q, size_t count)
 {
     wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
+    if (st != WR_OK || count == 0)
+        return st;
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++)
         st = skeleton_check_positions(w->skeletons[i], q + w->skeletons[i]->q_world_offset);
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++)
@@ -86,6 +93,8 @@ wr_status wr_world_set_positions(wr_world *w, const double *q, size_t count)
 wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count)
 {
     wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
+    if (st != WR_OK || count == 0)
+        return st;
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
         memcpy(v + s->v_world_offset, s->v, (size_t)s->nv * sizeof(double));
@@ -96,6 +105,8 @@ wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count)
 wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 {
     wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
+    if (st != WR_OK || count == 0)
+        return st;
     if (st == WR_OK && !wr_all_finite(v, count))
         st = WR_FAIL(WR_ERR_NON_FINITE, "velocities contain NaN or infinity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
@@ -108,6 +119,8 @@ wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 wr_status wr_world_set_joint_forces(wr_world *w, const double *tau, size_t count)
 {
     wr_status st = check_flat(w, tau, count, w ? (size_t)w->nv : 0, "joint force");
+    if (st != WR_OK || count == 0)
+        return st;
     if (st == WR_OK && !wr_all_finite(tau, count))
         st = WR_FAIL(WR_ERR_NON_FINITE, "joint forces contain NaN or infinity");
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {

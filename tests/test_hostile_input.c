@@ -1,0 +1,131 @@
+/* A hostile caller: empty objects, NULL with zero length, lengths that wrap, unbounded counts and huge sizes at
+ * every public boundary (issue 15 and the sweep that followed it). Each call must return a clear status with a
+ * message, change nothing, and never hang, crash or trip ASan/UBSan; calls that are well-defined on an empty or
+ * zero-sized object must simply succeed. Run under the asan preset, this file is the regression test. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "test_support.h"
+#include "worldrunner/world_runner.h"
+
+static void expect(wr_status got, wr_status expected, const char *fragment)
+{
+    if (got != expected || !strstr(wr_last_error(), fragment))
+        print_error("got %s \"%s\", expected %s with \"%s\"\n", wr_status_name(got), wr_last_error(),
+                    wr_status_name(expected), fragment);
+    assert_int_equal(got, expected);
+    assert_non_null(strstr(wr_last_error(), fragment));
+}
+
+/* A skeleton of one body welded to the world: 0 positions, 0 dofs (a static ground). */
+static wr_skeleton *static_ground(wr_memory_manager *m)
+{
+    wr_skeleton *s = NULL;
+    assert_wr_ok(wr_skeleton_create(m, "ground", &s));
+    wr_body_desc b;
+    wr_body_desc_init(&b);
+    wr_joint_desc_init(&b.joint, WR_JOINT_WELD);
+    assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
+    wr_shape_desc plane;
+    wr_shape_desc_init(&plane, WR_SHAPE_PLANE);
+    assert_wr_ok(wr_skeleton_add_shape(s, 0, &plane, NULL));
+    return s;
+}
+
+/* ---- issue 15.1: a skeleton with no body ---------------------------------------------------------------------- */
+
+/* Refused: a skeleton in a world can no longer gain bodies, so an empty one could never do anything there. */
+static void empty_skeleton_is_refused_by_the_world(void **state)
+{
+    (void)state;
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_create(NULL, &w));
+    wr_memory_manager_stats before, after;
+    assert_wr_ok(wr_memory_manager_get_stats(wr_world_get_memory_manager(w), &before));
+    wr_skeleton *s = NULL;
+    assert_wr_ok(wr_skeleton_create(wr_world_get_memory_manager(w), "empty", &s));
+    wr_skeleton *kept = s;
+    expect(wr_world_add_skeleton(w, &s), WR_ERR_INVALID_ARGUMENT, "no body");
+    assert_ptr_equal(s, kept);
+    assert_int_equal(wr_world_skeleton_count(w), 0);
+    /* the empty skeleton itself is well-defined: every call on it works or is refused cleanly */
+    assert_wr_ok(wr_skeleton_get_positions(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_set_positions(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_get_velocities(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_set_velocities(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_set_joint_forces(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_clear_forces(s));
+    assert_wr_ok(wr_skeleton_mass_matrix(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_forward_dynamics(s, NULL, NULL, 0));
+    assert_wr_ok(wr_skeleton_inverse_dynamics(s, NULL, NULL, 0));
+    double e = -1, p[3], l[3];
+    assert_wr_ok(wr_skeleton_kinetic_energy(s, &e));
+    assert_true(e == 0.0);
+    assert_wr_ok(wr_skeleton_potential_energy(s, &e));
+    assert_true(e == 0.0);
+    assert_wr_ok(wr_skeleton_momentum(s, p, l));
+    double r[9];
+    expect(wr_skeleton_body_pose(s, 0, p, r), WR_ERR_INVALID_ARGUMENT, "out of range");
+    expect(wr_skeleton_apply_body_wrench(s, 0, p, l), WR_ERR_INVALID_ARGUMENT, "out of range");
+    assert_int_equal(wr_skeleton_find_body(s, ""), -1);
+    assert_wr_ok(wr_skeleton_destroy(s));
+    assert_wr_ok(wr_memory_manager_get_stats(wr_world_get_memory_manager(w), &after));
+    assert_int_equal(after.bytes_in_use, before.bytes_in_use);
+    /* and the world without skeletons works as well */
+    assert_wr_ok(wr_world_get_positions(w, NULL, 0));
+    assert_wr_ok(wr_world_set_positions(w, NULL, 0));
+    assert_wr_ok(wr_world_step(w, 3));
+    assert_true(wr_world_snapshot_size(w) > 0);
+    assert_wr_ok(wr_world_destroy(w));
+}
+
+/* ---- issue 15.2: NULL with zero length on 0-dof skeletons and worlds -------------------------------------------- */
+
+static void null_with_zero_length_on_a_static_ground(void **state)
+{
+    (void)state;
+    wr_skeleton *s = static_ground(NULL);
+    assert_int_equal(wr_skeleton_position_count(s), 0);
+    assert_wr_ok(wr_skeleton_set_positions(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_get_positions(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_set_velocities(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_get_velocities(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_set_joint_forces(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_mass_matrix(s, NULL, 0));
+    assert_wr_ok(wr_skeleton_forward_dynamics(s, NULL, NULL, 0));
+    assert_wr_ok(wr_skeleton_inverse_dynamics(s, NULL, NULL, 0));
+    double one = 0;
+    expect(wr_skeleton_set_positions(s, &one, 1), WR_ERR_INVALID_ARGUMENT, "count");
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_create(NULL, &w));
+    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_set_positions(w, NULL, 0));
+    assert_wr_ok(wr_world_get_positions(w, NULL, 0));
+    assert_wr_ok(wr_world_set_velocities(w, NULL, 0));
+    assert_wr_ok(wr_world_get_velocities(w, NULL, 0));
+    assert_wr_ok(wr_world_set_joint_forces(w, NULL, 0));
+    /* a world of only static bodies steps, saves and restores (no state to back up) */
+    assert_wr_ok(wr_world_step(w, 5));
+    unsigned char snap[256];
+    assert_true(wr_world_snapshot_size(w) <= sizeof snap);
+    assert_wr_ok(wr_world_save_snapshot(w, snap, sizeof snap));
+    assert_wr_ok(wr_world_step(w, 5));
+    assert_wr_ok(wr_world_restore_snapshot(w, snap, sizeof snap));
+    assert_int_equal(wr_world_step_count(w), 5);
+    size_t n = 99;
+    assert_wr_ok(wr_world_step(w, 1));
+    assert_wr_ok(wr_collision_get_contacts(w, NULL, 0, &n));
+    assert_int_equal(n, 0);
+    assert_wr_ok(wr_world_destroy(w));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(empty_skeleton_is_refused_by_the_world),
+        cmocka_unit_test(null_with_zero_length_on_a_static_ground),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
