@@ -121,11 +121,57 @@ static void null_with_zero_length_on_a_static_ground(void **state)
     assert_wr_ok(wr_world_destroy(w));
 }
 
+/* ---- issue 15.3: a synthetic topology too large to build ------------------------------------------------------ */
+
+static void huge_synthetic_topology_is_refused_at_once(void **state)
+{
+    (void)state;
+    const char *huge[] = {
+        "package:100000 core:100000 pu:1",            /* 10^10 PUs: hwloc would build them all */
+        "package:65536 core:65536",                   /* 2^32 */
+        "99999999999999999999 2",                     /* overflows any integer */
+        "package:2 [numa(memory=1GB)] core:100000 pu:100000",
+        "numa:1000 core:1000 pu:1000",
+        "package:2 core:2049 pu:1",                   /* one PU past the bound */
+    };
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; ++i) {
+        wr_numa_topology_config c;
+        wr_numa_topology_config_init(&c);
+        c.source = WR_NUMA_TOPOLOGY_SYNTHETIC;
+        c.description = huge[i];
+        wr_numa_topology *t = NULL;
+        expect(wr_numa_topology_create(&c, &t), WR_ERR_INVALID_ARGUMENT, "at most");
+        assert_null(t);
+        /* the runner takes the same road */
+        wr_world_runner_config rc;
+        wr_world_runner_config_init(&rc);
+        rc.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
+        rc.topology_description = huge[i];
+        wr_world_runner *r = NULL;
+        expect(wr_world_runner_create(&rc, &r), WR_ERR_INVALID_ARGUMENT, "at most");
+        assert_null(r);
+    }
+    /* at the bound it still builds */
+    char at_bound[64];
+    snprintf(at_bound, sizeof at_bound, "package:16 core:4 pu:%d", WR_NUMA_TOPOLOGY_MAX_PUS / 64);
+    const char *fine[] = {"package:2 [numa] core:2 pu:1", "package:2 numa:1 core:4 pu:1", "2 2", at_bound};
+    for (size_t i = 0; i < sizeof fine / sizeof fine[0]; ++i) {
+        wr_numa_topology_config c;
+        wr_numa_topology_config_init(&c);
+        c.source = WR_NUMA_TOPOLOGY_SYNTHETIC;
+        c.description = fine[i];
+        wr_numa_topology *t = NULL;
+        assert_wr_ok(wr_numa_topology_create(&c, &t));
+        assert_wr_ok(wr_numa_topology_destroy(t));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_skeleton_is_refused_by_the_world),
         cmocka_unit_test(null_with_zero_length_on_a_static_ground),
+        cmocka_unit_test(huge_synthetic_topology_is_refused_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,6 +40,12 @@ extern "C" {
 
 typedef struct wr_numa_topology wr_numa_topology;
 
+/* Largest synthetic or XML topology accepted, in PUs (hardware threads); today's largest single-system machines
+ * have fewer. A synthetic description asking for more (the product of its arities) is refused before hwloc builds
+ * anything (hwloc's synthetic build grows faster than linearly: 16384 PUs take minutes); an XML topology with more
+ * is refused once loaded (its file size bounds the loading). The running system is taken as it is. */
+#define WR_NUMA_TOPOLOGY_MAX_PUS 4096
+
 typedef enum wr_numa_topology_source {
     WR_NUMA_TOPOLOGY_SYSTEM = 0,    /* the running machine (honours HWLOC_SYNTHETIC / HWLOC_XMLFILE like any hwloc app) */
     WR_NUMA_TOPOLOGY_SYNTHETIC,     /* hwloc synthetic description, e.g. "package:2 numa:1 core:4 pu:1" */
@@ -81,7 +87,8 @@ typedef struct wr_numa_topology_config {
 } wr_numa_topology_config;
 
 void wr_numa_topology_config_init(wr_numa_topology_config *config);
-/* Load a topology; config NULL = the running system. */
+/* Load a topology; config NULL = the running system. A synthetic or XML topology of more than
+ * WR_NUMA_TOPOLOGY_MAX_PUS PUs (also a synthetic one given through HWLOC_SYNTHETIC): WR_ERR_INVALID_ARGUMENT. */
 wr_status wr_numa_topology_create(const wr_numa_topology_config *config, wr_numa_topology **out);
 wr_status wr_numa_topology_destroy(wr_numa_topology *topology);
 wr_status wr_numa_topology_get_info(const wr_numa_topology *topology, wr_numa_topology_info *out);

@@ -107,6 +107,10 @@ static wr_status fill_from_hw(wr_numa_topology *t)
     int cores = hwloc_get_nbobjs_by_type(hw, core_type);
     if (nodes < 1 || cores < 1)
         return WR_FAIL(WR_ERR_UNSUPPORTED, "topology has %d NUMA nodes and %d cores", nodes, cores);
+    int pus = hwloc_get_nbobjs_by_type(hw, HWLOC_OBJ_PU);
+    if (t->info.source == WR_NUMA_TOPOLOGY_XML && pus > WR_NUMA_TOPOLOGY_MAX_PUS)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the XML topology has %d PUs, more than supported (at most %d)", pus,
+                       WR_NUMA_TOPOLOGY_MAX_PUS);
     t->nodes = calloc((size_t)nodes, sizeof *t->nodes);
     t->node_sets = calloc((size_t)nodes, sizeof *t->node_sets);
     t->cores = calloc((size_t)cores, sizeof *t->cores);
@@ -199,6 +203,57 @@ static wr_status build(wr_numa_topology *t, const wr_numa_topology_config *confi
 
 #endif
 
+/* ---- size bound ---------------------------------------------------------------------------------------------- */
+
+/* hwloc builds every object of a synthetic description, so "package:100000 core:100000 pu:1" would take hours:
+ * the product of the arities (the PU count) is checked first. Memory children in brackets ("[numa]") hang one
+ * object per parent and attributes in parentheses ("(memory=1GB)") count nothing; a level is "type:N" or "N".
+ * Whatever else the description holds is left for hwloc to judge. Saturates instead of overflowing. */
+static uint64_t synthetic_pu_count(const char *d)
+{
+    const uint64_t cap = (uint64_t)WR_NUMA_TOPOLOGY_MAX_PUS + 1;
+    uint64_t pus = 1;
+    int round = 0, square = 0;
+    for (const char *p = d; *p; ++p) {
+        char c = *p;
+        round += c == '(' ? 1 : (c == ')' && round > 0 ? -1 : 0);
+        square += c == '[' ? 1 : (c == ']' && square > 0 ? -1 : 0);
+        bool starts_arity = (c == ':' && p[1] >= '0' && p[1] <= '9') ||
+                            (c >= '0' && c <= '9' && (p == d || p[-1] == ' ' || p[-1] == '\t'));
+        if (round || square || c == '[' || c == '(' || !starts_arity)
+            continue;
+        if (c == ':')
+            ++p;
+        uint64_t arity = 0;
+        for (; *p >= '0' && *p <= '9'; ++p)
+            arity = arity >= cap ? cap : arity * 10 + (uint64_t)(*p - '0');
+        pus = arity && pus > cap / arity ? cap : pus * arity;
+        if (pus > cap)
+            pus = cap;
+        --p;
+    }
+    return pus;
+}
+
+static wr_status check_synthetic_size(const char *description, const char *origin)
+{
+    if (synthetic_pu_count(description) > WR_NUMA_TOPOLOGY_MAX_PUS)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT,
+                       "%s synthetic topology \"%.80s\" has more PUs than supported (at most %d)", origin,
+                       description, WR_NUMA_TOPOLOGY_MAX_PUS);
+    return WR_OK;
+}
+
+static wr_status check_size(const wr_numa_topology_config *config)
+{
+    if (config->source == WR_NUMA_TOPOLOGY_SYNTHETIC)
+        return check_synthetic_size(config->description, "the");
+    const char *env = getenv("HWLOC_SYNTHETIC"); /* hwloc reads it for a system topology */
+    if (config->source == WR_NUMA_TOPOLOGY_SYSTEM && env && env[0])
+        return check_synthetic_size(env, "HWLOC_SYNTHETIC's");
+    return WR_OK;
+}
+
 /* move_pages answers for a page we own only on a NUMA kernel. */
 static bool kernel_answers_page_queries(void)
 {
@@ -221,11 +276,14 @@ wr_status wr_numa_topology_create(const wr_numa_topology_config *config, wr_numa
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown topology source %d", (int)config->source);
     if (config->source != WR_NUMA_TOPOLOGY_SYSTEM && (!config->description || !config->description[0]))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "synthetic/XML topology needs a description");
+    wr_status s = check_size(config);
+    if (s != WR_OK)
+        return s;
     wr_numa_topology *t = calloc(1, sizeof *t);
     if (!t)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "topology");
     t->info.source = config->source;
-    wr_status s = build(t, config);
+    s = build(t, config);
     if (s != WR_OK) {
         release_hw(t);
         free(t->cores);
