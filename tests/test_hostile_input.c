@@ -166,12 +166,84 @@ static void huge_synthetic_topology_is_refused_at_once(void **state)
     }
 }
 
+/* ---- issue 15.4: byte lengths that wrap, absurd chunk sizes ---------------------------------------------------- */
+
+static void page_queries_refuse_ranges_that_wrap(void **state)
+{
+    (void)state;
+    static int probe[16];
+    int nodes[4];
+    size_t pages = 7, by_node[WR_NUMA_MAX_NODES] = {0}, unplaced = 0;
+    expect(wr_numa_pages_query(probe, SIZE_MAX, nodes, 4, &pages), WR_ERR_INVALID_ARGUMENT, "range");
+    expect(wr_numa_pages_query(probe, SIZE_MAX - (uintptr_t)probe + 1, nodes, 4, &pages), WR_ERR_INVALID_ARGUMENT,
+           "range");
+    expect(wr_numa_pages_query((const void *)(uintptr_t)(SIZE_MAX - 100), 200, nodes, 4, &pages),
+           WR_ERR_INVALID_ARGUMENT, "range");
+    expect(wr_numa_pages_query(probe, WR_NUMA_PAGES_MAX_BYTES + 1, nodes, 4, &pages), WR_ERR_INVALID_ARGUMENT,
+           "at most");
+    assert_int_equal(pages, 7);
+    expect(wr_numa_pages_count_by_node(probe, SIZE_MAX, by_node, &unplaced), WR_ERR_INVALID_ARGUMENT, "range");
+    expect(wr_numa_pages_count_by_node(probe, WR_NUMA_PAGES_MAX_BYTES + 1, by_node, &unplaced),
+           WR_ERR_INVALID_ARGUMENT, "at most");
+    for (int n = 0; n < WR_NUMA_MAX_NODES; ++n)
+        assert_int_equal(by_node[n], 0);
+    assert_int_equal(unplaced, 0);
+    /* a normal range still answers (or says the kernel cannot) */
+    wr_status s = wr_numa_pages_query(probe, sizeof probe, nodes, 4, &pages);
+    assert_true(s == WR_OK || s == WR_ERR_UNSUPPORTED);
+    if (s == WR_OK)
+        assert_true(pages >= 1 && pages <= 2);
+}
+
+static void runner_refuses_absurd_chunk_sizes(void **state)
+{
+    (void)state;
+    struct {
+        size_t arena, pool, free_list;
+    } bad[] = {
+        {0, 0, SIZE_MAX},
+        {0, SIZE_MAX, 0},
+        {SIZE_MAX - 4095, 0, 0},                            /* a multiple of the page size */
+        {0, 0, WR_WORLD_RUNNER_MAX_CHUNK_BYTES + 1},
+        {(size_t)WR_WORLD_RUNNER_MAX_CHUNK_BYTES + 4096, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        wr_world_runner_config c;
+        wr_world_runner_config_init(&c);
+        c.workers = 1;
+        c.arena_chunk_bytes = bad[i].arena;
+        c.world_pool_chunk_bytes = bad[i].pool;
+        c.world_free_list_chunk_bytes = bad[i].free_list;
+        wr_world_runner *r = NULL;
+        expect(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT, "chunk");
+        assert_null(r);
+    }
+    /* the largest accepted sizes still give a working runner (chunks are only reserved when used) */
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
+    c.workers = 1;
+    c.memory_policy = WR_NUMA_MEMORY_DEFAULT;
+    c.world_pool_chunk_bytes = 4096;
+    c.world_free_list_chunk_bytes = 4096;
+    wr_world_runner *r = NULL;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
+    wc.scene = "pendulum";
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
+    assert_wr_ok(wr_world_runner_step_all(r, 2));
+    assert_wr_ok(wr_world_runner_destroy(r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_skeleton_is_refused_by_the_world),
         cmocka_unit_test(null_with_zero_length_on_a_static_ground),
         cmocka_unit_test(huge_synthetic_topology_is_refused_at_once),
+        cmocka_unit_test(page_queries_refuse_ranges_that_wrap),
+        cmocka_unit_test(runner_refuses_absurd_chunk_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

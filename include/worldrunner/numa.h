@@ -219,6 +219,10 @@ wr_status wr_numa_arena_get_stats(const wr_numa_arena *arena, wr_numa_arena_stat
  * Page placement queries (syscalls: cold path)
  * ------------------------------------------------------------------------------------------------------------- */
 
+/* Longest range a page query covers (1 TiB, 2^28 pages of 4 KiB: far more than any arena maps); a longer range, or
+ * one that wraps past the end of the address space, is refused with WR_ERR_INVALID_ARGUMENT. */
+#define WR_NUMA_PAGES_MAX_BYTES ((size_t)1 << 40)
+
 /* Size of the pages the queries report on (the system page size). */
 size_t wr_numa_pages_size(void);
 /* For each page overlapping [addr, addr + bytes): the OS node holding it, or -1 if it is not backed yet (never

@@ -62,6 +62,20 @@ static wr_status walk_pages(const void *addr, size_t bytes, page_visitor visit, 
     return WR_OK;
 }
 
+/* A range is refused before any page is visited if its end does not fit the address space (it would wrap to a
+ * short range elsewhere) or it is longer than WR_NUMA_PAGES_MAX_BYTES (a query would run for minutes). */
+static wr_status check_range(const void *addr, size_t bytes)
+{
+    size_t page = wr_numa_pages_size();
+    if ((uintptr_t)addr > UINTPTR_MAX - bytes || (uintptr_t)addr + bytes > UINTPTR_MAX - (page - 1))
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "range %p + %zu bytes wraps past the end of the address space", addr,
+                       bytes);
+    if (bytes > WR_NUMA_PAGES_MAX_BYTES)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "range of %zu bytes: a query covers at most %zu", bytes,
+                       (size_t)WR_NUMA_PAGES_MAX_BYTES);
+    return WR_OK;
+}
+
 typedef struct fill_context {
     int *nodes;
     size_t capacity;
@@ -78,6 +92,9 @@ wr_status wr_numa_pages_query(const void *addr, size_t bytes, int *nodes, size_t
 {
     if (!addr || bytes == 0 || !pages || (capacity > 0 && !nodes))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "addr, bytes, pages or nodes missing");
+    wr_status s = check_range(addr, bytes);
+    if (s != WR_OK)
+        return s;
     fill_context c = {.nodes = nodes, .capacity = capacity};
     return walk_pages(addr, bytes, fill_visit, &c, pages);
 }
@@ -103,6 +120,17 @@ wr_status wr_numa_pages_count_by_node(const void *addr, size_t bytes, size_t byt
 {
     if (!addr || bytes == 0 || !bytes_by_node || !unplaced_bytes)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "addr, bytes, bytes_by_node or unplaced_bytes missing");
-    count_context c = {.bytes_by_node = bytes_by_node, .unplaced = unplaced_bytes, .page = wr_numa_pages_size()};
-    return walk_pages(addr, bytes, count_visit, &c, NULL);
+    wr_status s = check_range(addr, bytes);
+    if (s != WR_OK)
+        return s;
+    /* counted apart and added only on success, so a query that fails half-way changes nothing */
+    size_t by_node[WR_NUMA_MAX_NODES] = {0}, unplaced = 0;
+    count_context c = {.bytes_by_node = by_node, .unplaced = &unplaced, .page = wr_numa_pages_size()};
+    s = walk_pages(addr, bytes, count_visit, &c, NULL);
+    if (s != WR_OK)
+        return s;
+    for (int n = 0; n < WR_NUMA_MAX_NODES; ++n)
+        bytes_by_node[n] += by_node[n];
+    *unplaced_bytes += unplaced;
+    return WR_OK;
 }
