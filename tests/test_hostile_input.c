@@ -236,6 +236,48 @@ static void runner_refuses_absurd_chunk_sizes(void **state)
     assert_wr_ok(wr_world_runner_destroy(r));
 }
 
+/* ---- issue 15.5: unbounded worker counts ---------------------------------------------------------------------- */
+
+static void runner_refuses_unbounded_worker_counts(void **state)
+{
+    (void)state;
+    wr_numa_topology *t = NULL;
+    assert_wr_ok(wr_numa_topology_create(NULL, &t));
+    wr_numa_topology_info info;
+    assert_wr_ok(wr_numa_topology_get_info(t, &info));
+    assert_wr_ok(wr_numa_topology_destroy(t));
+    int per_cores = WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE * info.allowed_core_count;
+    int limit = per_cores < WR_WORLD_RUNNER_MAX_WORKERS ? per_cores : WR_WORLD_RUNNER_MAX_WORKERS;
+    const int bad[] = {100000, WR_WORLD_RUNNER_MAX_WORKERS + 1, limit + 1, 2147483647};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; ++i) {
+        for (int backend = 0; backend < 2; ++backend) {
+            wr_world_runner_config c;
+            wr_world_runner_config_init(&c);
+            c.workers = bad[i];
+            c.placement = WR_NUMA_PLACEMENT_NONE;
+            c.backend = backend ? WR_WORLD_RUNNER_BACKEND_OPENMP : WR_WORLD_RUNNER_BACKEND_PTHREADS;
+            if (backend && !wr_world_runner_has_openmp())
+                continue;
+            wr_world_runner *r = NULL;
+            expect(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT, "workers");
+            assert_null(r);
+        }
+    }
+    /* the same bound on a synthetic topology, whose allowed cores are its own */
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
+    c.topology_source = WR_NUMA_TOPOLOGY_SYNTHETIC;
+    c.topology_description = "package:1 core:2 pu:1";
+    c.placement = WR_NUMA_PLACEMENT_NONE;
+    c.workers = 2 * WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE + 1;
+    wr_world_runner *r = NULL;
+    expect(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT, "workers");
+    /* ... and at the bound it starts (kept small: a few threads) */
+    c.workers = 2 * 2;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    assert_wr_ok(wr_world_runner_destroy(r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +286,7 @@ int main(void)
         cmocka_unit_test(huge_synthetic_topology_is_refused_at_once),
         cmocka_unit_test(page_queries_refuse_ranges_that_wrap),
         cmocka_unit_test(runner_refuses_absurd_chunk_sizes),
+        cmocka_unit_test(runner_refuses_unbounded_worker_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

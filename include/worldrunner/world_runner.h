@@ -44,17 +44,25 @@ extern "C" {
 
 typedef struct wr_world_runner wr_world_runner;
 
+/* Bounds wr_world_runner_create checks before it starts anything (WR_ERR_INVALID_ARGUMENT beyond them). */
+#define WR_WORLD_RUNNER_MAX_WORKERS 1024          /* workers of one runner, whatever the machine */
+#define WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE 8    /* placement none: at most this many workers per allowed core */
+#define WR_WORLD_RUNNER_MAX_CHUNK_BYTES ((size_t)1 << 30) /* arena and world chunk sizes: 0 or 4096 B .. 1 GiB */
+
 typedef enum wr_world_runner_backend {
     WR_WORLD_RUNNER_BACKEND_PTHREADS = 0, /* our own workers and fork/join */
     WR_WORLD_RUNNER_BACKEND_OPENMP        /* a driver thread runs an OpenMP parallel region per tick */
 } wr_world_runner_backend;
 
 typedef struct wr_world_runner_config {
-    int workers;                       /* 0 = one per allowed core */
+    int workers;                       /* 0 = one per allowed core; at most WR_WORLD_RUNNER_MAX_WORKERS and (placement
+                                          none) WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE per allowed core */
     wr_world_runner_backend backend;
     wr_numa_placement placement;          /* default COMPACT */
     wr_numa_memory_policy memory_policy;  /* default LOCAL */
-    size_t arena_chunk_bytes;          /* chunk each worker arena takes from its node allocator; 0 = 1 MiB */
+    /* chunk sizes: 0 (the default) or 4096 .. WR_WORLD_RUNNER_MAX_CHUNK_BYTES */
+    size_t arena_chunk_bytes;          /* chunk each worker arena takes from its node allocator (a multiple of
+                                          4096); 0 = 1 MiB */
     size_t world_pool_chunk_bytes;     /* pool chunk of each world's memory manager; 0 = 4 KiB */
     size_t world_free_list_chunk_bytes;/* minimum free-list chunk of each world's manager; 0 = 48 KiB */
     wr_numa_topology_source topology_source; /* default SYSTEM */
@@ -74,8 +82,9 @@ typedef struct wr_world_runner_config {
 
 /* Defaults: every allowed core, pthreads, compact, local, system topology. */
 void wr_world_runner_config_init(wr_world_runner_config *config);
-/* Create the runner and start its workers. COMPACT/SCATTER with more workers than allowed cores:
- * WR_ERR_INVALID_ARGUMENT. The OpenMP backend in a build without OpenMP: WR_ERR_UNSUPPORTED. */
+/* Create the runner and start its workers. COMPACT/SCATTER with more workers than allowed cores, or a worker count
+ * or chunk size beyond the bounds above: WR_ERR_INVALID_ARGUMENT, before any thread starts. The OpenMP backend in a
+ * build without OpenMP: WR_ERR_UNSUPPORTED. */
 wr_status wr_world_runner_create(const wr_world_runner_config *config, wr_world_runner **out);
 /* Destroy every world (on its worker), stop the workers, free the arenas. WR_ERR_BUSY during a step. */
 wr_status wr_world_runner_destroy(wr_world_runner *runner);

@@ -395,12 +395,35 @@ static wr_status check_config(const wr_world_runner_config *c)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown backend %d", (int)c->backend);
     if (c->backend == WR_WORLD_RUNNER_BACKEND_OPENMP && !wr_world_runner_has_openmp())
         return WR_FAIL(WR_ERR_UNSUPPORTED, "the OpenMP backend is not in this build");
+    if (c->workers > WR_WORLD_RUNNER_MAX_WORKERS)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%d workers asked: a runner has at most %d", c->workers,
+                       WR_WORLD_RUNNER_MAX_WORKERS);
     if (c->arena_chunk_bytes % WR_NUMA_ARENA_PAGE_BYTES != 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena_chunk_bytes %zu is not a multiple of %u",
                        c->arena_chunk_bytes, WR_NUMA_ARENA_PAGE_BYTES);
-    if ((c->world_pool_chunk_bytes && c->world_pool_chunk_bytes < 4096) ||
-        (c->world_free_list_chunk_bytes && c->world_free_list_chunk_bytes < 4096))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world chunk sizes must be 0 or >= 4096");
+    const size_t chunks[3] = {c->arena_chunk_bytes, c->world_pool_chunk_bytes, c->world_free_list_chunk_bytes};
+    for (int i = 0; i < 3; ++i) {
+        if (chunks[i] && (chunks[i] < 4096 || chunks[i] > WR_WORLD_RUNNER_MAX_CHUNK_BYTES))
+            return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s chunk size %zu: must be 0 or 4096..%zu",
+                           i == 0 ? "arena" : (i == 1 ? "world pool" : "world free-list"), chunks[i],
+                           (size_t)WR_WORLD_RUNNER_MAX_CHUNK_BYTES);
+    }
+    return WR_OK;
+}
+
+/* Oversubscription is allowed (placement none) but bounded: thousands of threads on a few cores help nobody,
+ * and each costs a stack. Checked once the allowed cores are known, before any thread or arena exists. */
+static wr_status check_worker_count(const wr_world_runner *r)
+{
+    int cores = r->topology_info.allowed_core_count > 0 ? r->topology_info.allowed_core_count : 1;
+    long long limit = (long long)WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE * cores;
+    if (limit > WR_WORLD_RUNNER_MAX_WORKERS)
+        limit = WR_WORLD_RUNNER_MAX_WORKERS;
+    if (r->config.workers > limit)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT,
+                       "%d workers asked: at most %lld here (%d per allowed core, %d allowed cores, cap %d)",
+                       r->config.workers, limit, WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE, cores,
+                       WR_WORLD_RUNNER_MAX_WORKERS);
     return WR_OK;
 }
 
@@ -589,6 +612,8 @@ wr_status wr_world_runner_create(const wr_world_runner_config *config, wr_world_
     r->id = atomic_fetch_add(&next_id, 1);
     atomic_init(&r->state, RUNNER_IDLE);
     s = load_topology(r, config);
+    if (s == WR_OK)
+        s = check_worker_count(r);
     if (s == WR_OK)
         s = plan_workers(r);
     if (s == WR_OK)
