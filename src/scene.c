@@ -12,7 +12,7 @@
 #include "worldrunner/scene.h"
 #include "worldrunner/skeleton.h"
 
-#define SCENE_MAX_COUNT 10000
+#define SCENE_MAX_COUNT WR_SCENE_MAX_COUNT
 
 /* ---- helpers ----------------------------------------------------------------------------------------------- */
 

@@ -278,6 +278,295 @@ static void runner_refuses_unbounded_worker_counts(void **state)
     assert_wr_ok(wr_world_runner_destroy(r));
 }
 
+/* ---- the sweep: the same classes across the public API ------------------------------------------------------ */
+
+static wr_status fail_allocate(void *self, size_t bytes, size_t alignment, void **out)
+{
+    (void)self, (void)bytes, (void)alignment, (void)out;
+    return WR_ERR_OUT_OF_MEMORY;
+}
+
+static wr_status ignore_deallocate(void *self, void *ptr, size_t bytes)
+{
+    (void)self, (void)ptr, (void)bytes;
+    return WR_OK;
+}
+
+static void sweep_allocators(void **state)
+{
+    (void)state;
+    wr_memory_allocator *heap = NULL, *a = NULL;
+    assert_wr_ok(wr_memory_allocator_create_heap(&heap));
+    void *p = (void *)1;
+    expect(wr_memory_allocator_allocate_aligned(heap, 0, 16, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_allocator_allocate_aligned(heap, SIZE_MAX, 16, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_allocator_allocate_aligned(heap, WR_MEMORY_ALLOCATOR_MAX_BYTES + 1, 16, &p),
+           WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_allocator_allocate_aligned(heap, 64, 8192, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_allocator_allocate_aligned(heap, 64, 3, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_allocator_deallocate(heap, NULL, 16), WR_ERR_INVALID_ARGUMENT, "");
+    assert_ptr_equal(p, (void *)1);
+    wr_memory_allocator_ops no_allocate = {NULL, ignore_deallocate, NULL};
+    expect(wr_memory_allocator_create_custom(&no_allocate, NULL, "x", &a), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_allocator_create_custom(NULL, NULL, "x", &a), WR_ERR_INVALID_ARGUMENT, "");
+    wr_memory_allocator_ops failing = {fail_allocate, ignore_deallocate, NULL};
+    assert_wr_ok(wr_memory_allocator_create_custom(&failing, NULL, NULL, &a));
+    assert_non_null(wr_memory_allocator_name(a));
+    /* pool, free list and manager over an allocator that always fails: clean refusals */
+    wr_pool_allocator *pool = NULL;
+    expect(wr_pool_allocator_create(a, SIZE_MAX, &pool), WR_ERR_INVALID_ARGUMENT, "chunk_bytes");
+    assert_wr_ok(wr_pool_allocator_create(a, 0, &pool));
+    expect(wr_pool_allocator_allocate(pool, 0, 0, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_pool_allocator_allocate(pool, 1025, 0, &p), WR_ERR_INVALID_ARGUMENT, "");
+    assert_int_equal(wr_pool_allocator_allocate(pool, 64, 0, &p), WR_ERR_OUT_OF_MEMORY);
+    assert_wr_ok(wr_pool_allocator_destroy(pool));
+    wr_free_list_allocator *fl = NULL;
+    expect(wr_free_list_allocator_create(a, SIZE_MAX, &fl), WR_ERR_INVALID_ARGUMENT, "chunk_bytes");
+    assert_wr_ok(wr_free_list_allocator_create(a, 0, &fl));
+    expect(wr_free_list_allocator_allocate(fl, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT, "");
+    assert_int_equal(wr_free_list_allocator_allocate(fl, 1u << 20, 0, &p), WR_ERR_OUT_OF_MEMORY);
+    assert_wr_ok(wr_free_list_allocator_destroy(fl));
+    wr_memory_manager_config mc;
+    wr_memory_manager_config_init(&mc);
+    mc.base = a;
+    wr_memory_manager *m = NULL;
+    assert_wr_ok(wr_memory_manager_create(&mc, &m));
+    expect(wr_memory_manager_allocate(m, SIZE_MAX, 0, WR_MEMORY_TAG_USER, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_memory_manager_allocate(m, 64, 0, (wr_memory_tag)99, &p), WR_ERR_INVALID_ARGUMENT, "");
+    assert_int_equal(wr_memory_manager_allocate(m, 64, 0, WR_MEMORY_TAG_USER, &p), WR_ERR_OUT_OF_MEMORY);
+    assert_int_equal(wr_memory_manager_allocate(m, 1u << 20, 0, WR_MEMORY_TAG_USER, &p), WR_ERR_OUT_OF_MEMORY);
+    expect(wr_memory_manager_visit_chunks(m, NULL, NULL), WR_ERR_INVALID_ARGUMENT, "visitor");
+    wr_frame_allocator *frame = NULL;
+    expect(wr_frame_allocator_create(m, SIZE_MAX, WR_MEMORY_TAG_SOLVER, &frame), WR_ERR_INVALID_ARGUMENT, "");
+    assert_int_equal(wr_frame_allocator_create(m, 0, WR_MEMORY_TAG_SOLVER, &frame), WR_ERR_OUT_OF_MEMORY);
+    assert_null(frame);
+    wr_memory_manager_stats ms;
+    assert_wr_ok(wr_memory_manager_get_stats(m, &ms));
+    assert_int_equal(ms.bytes_in_use, 0);
+    assert_wr_ok(wr_memory_manager_destroy(m));
+    /* a frame allocator with room, asked for absurd sizes and marks */
+    assert_wr_ok(wr_memory_manager_create(NULL, &m));
+    assert_wr_ok(wr_frame_allocator_create(m, 0, WR_MEMORY_TAG_SOLVER, &frame));
+    expect(wr_frame_allocator_allocate(frame, SIZE_MAX, 0, &p), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_frame_allocator_allocate(frame, 0, 0, &p), WR_ERR_INVALID_ARGUMENT, "");
+    assert_wr_ok(wr_frame_allocator_allocate(frame, 100, 0, &p));
+    expect(wr_frame_allocator_rewind(frame, SIZE_MAX), WR_ERR_INVALID_ARGUMENT, "");
+    assert_int_equal(wr_frame_allocator_mark(frame), 100);
+    assert_wr_ok(wr_frame_allocator_destroy(frame));
+    assert_wr_ok(wr_memory_manager_destroy(m));
+    assert_wr_ok(wr_memory_allocator_destroy(a));
+    assert_wr_ok(wr_memory_allocator_destroy(heap));
+    assert_string_equal(wr_status_name((wr_status)12345), wr_status_name((wr_status)-7));
+    assert_non_null(wr_memory_tag_name((wr_memory_tag)-1));
+}
+
+static void sweep_world_and_skeleton(void **state)
+{
+    (void)state;
+    wr_world *w = NULL;
+    wr_world_config c;
+    wr_world_config_init(&c);
+    c.time_step = 1e-320; /* denormal: > 0 and finite */
+    assert_wr_ok(wr_world_create(&c, &w));
+    assert_wr_ok(wr_world_destroy(w));
+    assert_wr_ok(wr_world_create(NULL, &w));
+    assert_wr_ok(wr_scene_build(w, "chain:3"));
+    const uint64_t h = wr_world_state_hash(w);
+    double q[9] = {0};
+    expect(wr_world_get_positions(w, NULL, 3), WR_ERR_INVALID_ARGUMENT, "NULL");
+    expect(wr_world_get_positions(w, q, SIZE_MAX), WR_ERR_INVALID_ARGUMENT, "count");
+    expect(wr_world_set_velocities(w, q, SIZE_MAX), WR_ERR_INVALID_ARGUMENT, "count");
+    expect(wr_world_apply_body_wrench(w, -1, 0, q, q), WR_ERR_INVALID_ARGUMENT, "skeleton index");
+    expect(wr_world_apply_body_wrench(w, 0, 2147483647, q, q), WR_ERR_INVALID_ARGUMENT, "body index");
+    expect(wr_world_apply_body_wrench(w, 0, 0, NULL, q), WR_ERR_INVALID_ARGUMENT, "NULL");
+    assert_null(wr_world_get_skeleton(w, -1));
+    assert_null(wr_world_get_skeleton(w, 2147483647));
+    wr_skeleton *s = wr_world_get_skeleton(w, 0);
+    expect(wr_skeleton_mass_matrix(s, q, SIZE_MAX), WR_ERR_INVALID_ARGUMENT, "count");
+    expect(wr_skeleton_forward_dynamics(s, q, NULL, 3), WR_ERR_INVALID_ARGUMENT, "NULL");
+    expect(wr_skeleton_inverse_dynamics(s, q, NULL, 3), WR_ERR_INVALID_ARGUMENT, "NULL");
+    expect(wr_skeleton_body_pose(s, -1, q, q), WR_ERR_INVALID_ARGUMENT, "body index");
+    expect(wr_skeleton_set_joint_damping(s, 3, 0.1), WR_ERR_INVALID_ARGUMENT, "body index");
+    assert_int_equal(wr_skeleton_find_body(s, NULL), -1);
+    /* snapshots: short, lying and corrupt buffers */
+    unsigned char buf[4096];
+    size_t need = wr_world_snapshot_size(w);
+    assert_true(need <= sizeof buf);
+    expect(wr_world_save_snapshot(w, buf, need - 1), WR_ERR_INVALID_ARGUMENT, "needed");
+    expect(wr_world_save_snapshot(w, NULL, 0), WR_ERR_INVALID_ARGUMENT, "NULL");
+    assert_wr_ok(wr_world_save_snapshot(w, buf, need));
+    expect(wr_world_restore_snapshot(w, buf, 3), WR_ERR_INVALID_ARGUMENT, "too small");
+    expect(wr_world_restore_snapshot(w, buf, need - 1), WR_ERR_INVALID_ARGUMENT, "shorter");
+    unsigned char bad[4096];
+    memcpy(bad, buf, need);
+    uint32_t huge = 0xffffffffu; /* cache_count at offset 40 of the header: claims 4 billion entries */
+    memcpy(bad + 40, &huge, sizeof huge);
+    assert_int_not_equal(wr_world_restore_snapshot(w, bad, need), WR_OK);
+    assert_int_equal(wr_world_state_hash(w), h);
+    wr_world_snapshot *snap = NULL;
+    expect(wr_world_snapshot_create(w, NULL), WR_ERR_INVALID_ARGUMENT, "NULL");
+    assert_wr_ok(wr_world_snapshot_create(w, &snap));
+    wr_world *other = NULL;
+    assert_wr_ok(wr_world_create(NULL, &other));
+    expect(wr_world_snapshot_restore(other, snap), WR_ERR_INVALID_ARGUMENT, "another world");
+    expect(wr_world_snapshot_destroy(other, snap), WR_ERR_INVALID_ARGUMENT, "another world");
+    assert_wr_ok(wr_world_destroy(other));
+    assert_wr_ok(wr_world_snapshot_destroy(w, snap));
+    /* collision API */
+    size_t n = 0;
+    expect(wr_collision_get_contacts(w, NULL, 5, &n), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_collision_set_shape_filter(s, -1, 1, 1), WR_ERR_NOT_FOUND, "shape -1");
+    expect(wr_collision_set_shape_filter(s, 2147483647, 1, 1), WR_ERR_NOT_FOUND, "shape 2147483647");
+    wr_collision_settings cs;
+    assert_wr_ok(wr_collision_get_settings(w, &cs));
+    cs.max_iterations = 2147483647;
+    expect(wr_collision_set_settings(w, &cs), WR_ERR_INVALID_ARGUMENT, "");
+    assert_wr_ok(wr_collision_get_settings(w, &cs));
+    cs.tolerance = NAN;
+    expect(wr_collision_set_settings(w, &cs), WR_ERR_NON_FINITE, "tolerance");
+    assert_int_equal(wr_world_state_hash(w), h);
+    assert_wr_ok(wr_world_destroy(w));
+}
+
+/* A skeleton has at most WR_SKELETON_MAX_BODIES bodies and WR_SKELETON_MAX_DOFS dofs (dense nv x nv matrices). */
+static void sweep_skeleton_size_bound(void **state)
+{
+    (void)state;
+    wr_skeleton *s = NULL;
+    assert_wr_ok(wr_skeleton_create(NULL, "long", &s));
+    wr_body_desc b;
+    wr_body_desc_init(&b);
+    wr_joint_desc_init(&b.joint, WR_JOINT_WELD); /* no dofs: the body bound alone */
+    for (int i = 0; i < WR_SKELETON_MAX_BODIES; ++i)
+        assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
+    const size_t bytes = wr_skeleton_memory_bytes(s);
+    expect(wr_skeleton_add_body(s, &b, NULL), WR_ERR_INVALID_ARGUMENT, "at most");
+    assert_int_equal(wr_skeleton_body_count(s), WR_SKELETON_MAX_BODIES);
+    assert_int_equal(wr_skeleton_memory_bytes(s), bytes);
+    assert_wr_ok(wr_skeleton_destroy(s));
+    /* the dof bound: free joints, 6 dofs each */
+    assert_wr_ok(wr_skeleton_create(NULL, "free", &s));
+    wr_body_desc_init(&b);
+    int added = 0;
+    while (wr_skeleton_add_body(s, &b, NULL) == WR_OK)
+        ++added;
+    assert_int_equal(added, WR_SKELETON_MAX_DOFS / 6);
+    assert_non_null(strstr(wr_last_error(), "dofs"));
+    assert_wr_ok(wr_skeleton_destroy(s));
+}
+
+static void sweep_scene_names(void **state)
+{
+    (void)state;
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_create(NULL, &w));
+    char name[64];
+    snprintf(name, sizeof name, "chain:%d", WR_SCENE_MAX_COUNT + 1);
+    expect(wr_scene_build(w, name), WR_ERR_INVALID_ARGUMENT, "scene");
+    snprintf(name, sizeof name, "boxes:%d", WR_SCENE_MAX_COUNT + 1);
+    expect(wr_scene_build(w, name), WR_ERR_INVALID_ARGUMENT, "scene");
+    const char *odd[] = {"chain:+3", "chain:0x10", "chain:3 ", "chain:\t3", "boxes:-0", "chain:00000000000000000000003",
+                         "humanoid\n", "pendulum:1", "chain:4294967297", "boxes:18446744073709551617"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; ++i) {
+        wr_status st = wr_scene_build(w, odd[i]);
+        if (st == WR_OK)
+            continue; /* a leading-zero count is a count */
+        assert_int_equal(st, WR_ERR_INVALID_ARGUMENT);
+    }
+    assert_true(wr_world_skeleton_count(w) <= 1);
+    assert_wr_ok(wr_world_destroy(w));
+    /* the largest scenes a name can ask for stay modest: a chain's joint-space matrices are dense (nv x nv) */
+    snprintf(name, sizeof name, "chain:%d", WR_SCENE_MAX_COUNT);
+    assert_wr_ok(wr_world_create(NULL, &w));
+    assert_wr_ok(wr_scene_build(w, name));
+    wr_memory_manager_stats ms;
+    assert_wr_ok(wr_memory_manager_get_stats(wr_world_get_memory_manager(w), &ms));
+    print_message("%s reserves %.1f MiB\n", name, ms.bytes_reserved / 1048576.0);
+    assert_true(ms.bytes_reserved < ((size_t)64 << 20));
+    assert_wr_ok(wr_world_destroy(w));
+}
+
+static void sweep_numa_and_runner(void **state)
+{
+    (void)state;
+    wr_numa_topology *t = NULL;
+    assert_wr_ok(wr_numa_topology_create(NULL, &t));
+    wr_numa_worker_plan plan[4];
+    expect(wr_numa_plan_workers(t, WR_NUMA_PLACEMENT_NONE, WR_NUMA_MEMORY_LOCAL, 0, plan), WR_ERR_INVALID_ARGUMENT,
+           "workers");
+    expect(wr_numa_plan_workers(t, (wr_numa_placement)7, WR_NUMA_MEMORY_LOCAL, 1, plan), WR_ERR_INVALID_ARGUMENT,
+           "placement");
+    expect(wr_numa_plan_workers(t, WR_NUMA_PLACEMENT_NONE, (wr_numa_memory_policy)-1, 1, plan),
+           WR_ERR_INVALID_ARGUMENT, "policy");
+    assert_int_equal(wr_numa_plan_resolve_workers(t, -5), 0);
+    wr_numa_core_info ci;
+    expect(wr_numa_topology_core(t, -1, &ci), WR_ERR_NOT_FOUND, "core");
+    expect(wr_numa_topology_core(t, 2147483647, &ci), WR_ERR_NOT_FOUND, "core");
+    wr_numa_node_info ni;
+    expect(wr_numa_topology_node(t, 2147483647, &ni), WR_ERR_NOT_FOUND, "node");
+    assert_int_equal(wr_numa_topology_node_from_os_index(t, -1), -1);
+    wr_numa_binding b;
+    expect(wr_numa_topology_pin_current_thread(t, -1, &b), WR_ERR_NOT_FOUND, "core");
+    wr_numa_node_allocator *na = NULL;
+    assert_int_not_equal(wr_numa_node_allocator_create(t, WR_NUMA_BIND_NODE, 2147483647, &na), WR_OK);
+    assert_int_not_equal(wr_numa_node_allocator_create(t, (wr_numa_bind_mode)9, 0, &na), WR_OK);
+    assert_null(na);
+    wr_numa_arena *arena = NULL;
+    wr_memory_allocator *heap = NULL;
+    assert_wr_ok(wr_memory_allocator_create_heap(&heap));
+    expect(wr_numa_arena_create(heap, 1000, &arena), WR_ERR_INVALID_ARGUMENT, "");
+    expect(wr_numa_arena_create(NULL, 0, &arena), WR_ERR_INVALID_ARGUMENT, "");
+    assert_null(arena);
+    assert_wr_ok(wr_memory_allocator_destroy(heap));
+    assert_wr_ok(wr_numa_topology_destroy(t));
+    /* runner: spin counts, world configs */
+    wr_world_runner_config c;
+    wr_world_runner_config_init(&c);
+    c.workers = 1;
+    c.spin_iterations = 0xffffffffu;
+    wr_world_runner *r = NULL;
+    expect(wr_world_runner_create(&c, &r), WR_ERR_INVALID_ARGUMENT, "spin");
+    c.spin_iterations = 0;
+    c.memory_policy = (wr_numa_memory_policy)77;
+    assert_int_not_equal(wr_world_runner_create(&c, &r), WR_OK);
+    c.memory_policy = WR_NUMA_MEMORY_DEFAULT;
+    c.placement = (wr_numa_placement)-3;
+    assert_int_not_equal(wr_world_runner_create(&c, &r), WR_OK);
+    c.placement = WR_NUMA_PLACEMENT_COMPACT;
+    c.topology_source = (wr_numa_topology_source)5;
+    assert_int_not_equal(wr_world_runner_create(&c, &r), WR_OK);
+    c.topology_source = WR_NUMA_TOPOLOGY_XML;
+    c.topology_description = NULL;
+    assert_int_not_equal(wr_world_runner_create(&c, &r), WR_OK);
+    assert_null(r);
+    c.topology_source = WR_NUMA_TOPOLOGY_SYSTEM;
+    assert_wr_ok(wr_world_runner_create(&c, &r));
+    wr_world_runner_world_config wc;
+    wr_world_runner_world_config_init(&wc);
+    wr_world *w = NULL;
+    wc.cost = NAN;
+    expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_NON_FINITE, "cost");
+    wc.cost = INFINITY;
+    expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_NON_FINITE, "cost");
+    wc.cost = -INFINITY;
+    expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_NON_FINITE, "cost");
+    wc.cost = 0;
+    wc.worker = 2147483647;
+    expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT, "worker");
+    wc.worker = -1;
+    wc.scene = "chain:99999999";
+    expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT, "scene");
+    assert_int_equal(wr_world_runner_world_count(r), 0);
+    wr_world *none = NULL;
+    expect(wr_world_runner_world_at(r, SIZE_MAX, &none), WR_ERR_NOT_FOUND, "");
+    wr_world_runner_worker_stats ws;
+    assert_int_not_equal(wr_world_runner_get_worker_stats(r, -1, &ws), WR_OK);
+    assert_int_not_equal(wr_world_runner_get_worker_stats(r, 2147483647, &ws), WR_OK);
+    expect(wr_world_runner_step_all(r, 0), WR_ERR_INVALID_ARGUMENT, "steps");
+    expect(wr_world_runner_step_wait(r), WR_ERR_INVALID_STATE, "");
+    assert_wr_ok(wr_world_runner_destroy(r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +576,11 @@ int main(void)
         cmocka_unit_test(page_queries_refuse_ranges_that_wrap),
         cmocka_unit_test(runner_refuses_absurd_chunk_sizes),
         cmocka_unit_test(runner_refuses_unbounded_worker_counts),
+        cmocka_unit_test(sweep_allocators),
+        cmocka_unit_test(sweep_world_and_skeleton),
+        cmocka_unit_test(sweep_skeleton_size_bound),
+        cmocka_unit_test(sweep_scene_names),
+        cmocka_unit_test(sweep_numa_and_runner),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,10 @@
 extern "C" {
 #endif
 
+/* Largest N of "chain:N" and "boxes:N": a name never asks for more than a few tens of MiB (a chain's joint-space
+ * matrices are dense, nv x nv: chain:1024 reserves about 30 MiB). */
+#define WR_SCENE_MAX_COUNT 1024
+
 /* Add the skeletons of scene `name` to `w`. Unknown or malformed name: WR_ERR_INVALID_ARGUMENT, world unchanged. */
 wr_status wr_scene_build(wr_world *w, const char *name);
 /* A rough cost of stepping the scene once (for load balancing): DOFs + shapes. 0 for an unknown name. */

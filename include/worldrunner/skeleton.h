@@ -35,6 +35,10 @@ extern "C" {
 
 #define WR_SKELETON_MAX_JOINT_DOFS 6
 #define WR_SKELETON_NAME_MAX 32 /* names longer than 31 characters are cut */
+/* Largest skeleton: bodies, and dofs (nv). The joint-space matrices are dense (nv x nv doubles: 128 MiB each at
+ * 4096 dofs), and these bounds keep every index product within an int. Past them wr_skeleton_add_body refuses. */
+#define WR_SKELETON_MAX_BODIES 4096
+#define WR_SKELETON_MAX_DOFS 4096
 
 typedef enum wr_joint_type {
     WR_JOINT_WELD = 0,
@@ -133,7 +137,8 @@ wr_status wr_mass_properties_add(wr_mass_properties *acc, const wr_mass_properti
 wr_status wr_skeleton_create(wr_memory_manager *manager, const char *name, wr_skeleton **out);
 /* Destroy a skeleton that is not in a world (WR_ERR_BUSY otherwise: use wr_world_remove_skeleton). */
 wr_status wr_skeleton_destroy(wr_skeleton *s);
-/* Append a body and its joint; *out_index (may be NULL) receives its index. WR_ERR_BUSY while in a world. */
+/* Append a body and its joint; *out_index (may be NULL) receives its index. WR_ERR_BUSY while in a world;
+ * WR_ERR_INVALID_ARGUMENT past WR_SKELETON_MAX_BODIES bodies or WR_SKELETON_MAX_DOFS dofs. */
 wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *body, int *out_index);
 /* Attach a shape to body `body`; *out_index (may be NULL) receives its index among the skeleton's shapes. */
 wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *shape, int *out_index);

@@ -48,6 +48,7 @@ typedef struct wr_world_runner wr_world_runner;
 #define WR_WORLD_RUNNER_MAX_WORKERS 1024          /* workers of one runner, whatever the machine */
 #define WR_WORLD_RUNNER_MAX_WORKERS_PER_CORE 8    /* placement none: at most this many workers per allowed core */
 #define WR_WORLD_RUNNER_MAX_CHUNK_BYTES ((size_t)1 << 30) /* arena and world chunk sizes: 0 or 4096 B .. 1 GiB */
+#define WR_WORLD_RUNNER_MAX_SPIN_ITERATIONS 1000000u /* spin_iterations: a few ms of pause before sleeping */
 
 typedef enum wr_world_runner_backend {
     WR_WORLD_RUNNER_BACKEND_PTHREADS = 0, /* our own workers and fork/join */
@@ -70,7 +71,8 @@ typedef struct wr_world_runner_config {
     const wr_numa_topology *topology;     /* borrowed topology; overrides the two fields above when set */
     wr_memory_allocator *base;            /* optional, thread-safe: base of every world's manager instead of the
                                           arenas (tests, custom allocators); memory_policy is then not applied */
-    unsigned spin_iterations;          /* pause-loop iterations before a waiting thread sleeps; 0 = default */
+    unsigned spin_iterations;          /* pause-loop iterations before a waiting thread sleeps; 0 = default;
+                                          at most WR_WORLD_RUNNER_MAX_SPIN_ITERATIONS */
     bool host_as_worker;               /* the creating thread is worker 0 in synchronous step_all: it is pinned to
                                           worker 0's core (wr_world_runner_destroy, from the same thread, restores its
                                           CPU mask) and steps worker 0's worlds itself instead of waking a thread:

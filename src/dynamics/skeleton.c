@@ -610,6 +610,9 @@ wr_status wr_skeleton_add_body(wr_skeleton *s, const wr_body_desc *desc, int *ou
         return st;
     /* allocate everything first */
     const int n = s->body_count + 1, nq = s->nq + node.nq, nv = s->nv + node.nv;
+    if (n > WR_SKELETON_MAX_BODIES || nv > WR_SKELETON_MAX_DOFS)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton '%s' would have %d bodies and %d dofs: at most %d and %d",
+                       s->name, n, nv, WR_SKELETON_MAX_BODIES, WR_SKELETON_MAX_DOFS);
     body_node *bodies = s->bodies;
     int capacity = s->body_capacity;
     if (n > capacity) {

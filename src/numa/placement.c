@@ -49,7 +49,7 @@ static int nth_allowed_core(const wr_numa_topology *t, int k)
 
 /* Scatter: worker i goes to node i % nodes (nodes with allowed cores only), on that node's next unused core; a
  * node that runs out passes its turn to the next one that still has cores. */
-static bool plan_scatter(const wr_numa_topology *t, int workers, int *cores)
+static bool plan_scatter(const wr_numa_topology *t, int workers, wr_numa_worker_plan *plan)
 {
     bool *used = calloc((size_t)t->info.core_count, sizeof *used);
     if (!used)
@@ -68,7 +68,7 @@ static bool plan_scatter(const wr_numa_topology *t, int workers, int *cores)
         }
         assert(chosen >= 0); /* workers <= allowed cores was checked */
         used[chosen] = true;
-        cores[w] = chosen;
+        plan[w].core = chosen;
         node = (node + 1) % t->info.node_count;
     }
     free(used);
@@ -107,28 +107,23 @@ wr_status wr_numa_plan_workers(const wr_numa_topology *topology, wr_numa_placeme
                        "%d pinned workers asked but this process may use only %d cores (placement %s); use fewer "
                        "workers or placement none",
                        workers, allowed, wr_numa_placement_name(placement));
-    int *cores = malloc((size_t)workers * sizeof *cores);
-    if (!cores)
-        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan scratch");
+    /* The cores go straight into the caller's plan (no scratch sized by `workers`: any count NONE accepts costs
+     * nothing here); scatter's only scratch is one flag per core, taken before anything is written. */
     if (placement == WR_NUMA_PLACEMENT_SCATTER) {
-        if (!plan_scatter(topology, workers, cores)) {
-            free(cores);
+        if (!plan_scatter(topology, workers, plan))
             return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan scratch");
-        }
     } else {
         for (int w = 0; w < workers; ++w)
-            cores[w] = allowed > 0 ? nth_allowed_core(topology, w % allowed) : w % topology->info.core_count;
+            plan[w].core = allowed > 0 ? nth_allowed_core(topology, w % allowed) : w % topology->info.core_count;
     }
     for (int w = 0; w < workers; ++w) {
-        const numa_core_entry *c = &topology->cores[cores[w]];
         wr_numa_worker_plan *p = &plan[w];
-        p->core = cores[w];
+        const numa_core_entry *c = &topology->cores[p->core];
         p->cpu_os_index = c->cpu_os_index;
         p->node = c->node;
         p->node_os_index = topology->nodes[c->node].os_index;
         p->pin = placement != WR_NUMA_PLACEMENT_NONE;
         plan_memory(topology, policy, p);
     }
-    free(cores);
     return WR_OK;
 }

@@ -5,6 +5,7 @@
  * the entry tables between jobs. So an arena is used by one thread only (no lock), first-touch pages are touched by
  * the worker that will step them, and the fork/join's release/acquire hands each job and its results over. */
 #define _GNU_SOURCE
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -398,6 +399,9 @@ static wr_status check_config(const wr_world_runner_config *c)
     if (c->workers > WR_WORLD_RUNNER_MAX_WORKERS)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%d workers asked: a runner has at most %d", c->workers,
                        WR_WORLD_RUNNER_MAX_WORKERS);
+    if (c->spin_iterations > WR_WORLD_RUNNER_MAX_SPIN_ITERATIONS)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "spin_iterations %u: at most %u (a waiting thread would spin for "
+                       "seconds)", c->spin_iterations, WR_WORLD_RUNNER_MAX_SPIN_ITERATIONS);
     if (c->arena_chunk_bytes % WR_NUMA_ARENA_PAGE_BYTES != 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "arena_chunk_bytes %zu is not a multiple of %u",
                        c->arena_chunk_bytes, WR_NUMA_ARENA_PAGE_BYTES);
@@ -719,8 +723,10 @@ static wr_status check_world_config(const wr_world_runner *r, const wr_world_run
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "worker %d not in -1..%d", c->worker, r->worker_count - 1);
     if (c->world && c->world->memory)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world config's memory must be NULL: the runner builds the manager");
-    if (c->cost != c->cost || c->cost > 1e300)
+    if (!isfinite(c->cost))
         return WR_FAIL(WR_ERR_NON_FINITE, "cost is not finite");
+    if (c->cost > 1e300) /* summed per worker: keep the sums finite */
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "cost %g is above 1e300", c->cost);
     if (c->scene && wr_scene_cost_estimate(c->scene) <= 0.0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown scene \"%s\"", c->scene);
     return WR_OK;
