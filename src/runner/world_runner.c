@@ -348,21 +348,25 @@ static wr_status start_threads(wr_world_runner *r)
     fork_join_init(&r->fj0, host_mode ? 1u : 0u, worker_spin, host_spin);
     for (int k = 0; k < r->worker_count; ++k) {
         worker_start *start = malloc(sizeof *start);
-        if (!start)
-            return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "worker start");
-        *start = (worker_start){.runner = r, .index = k};
-        if (pthread_create(&r->workers[k].thread, NULL, pthread_worker_main, start) != 0) {
-            free(start);
-            /* The workers already started are the participants of the EXIT job. */
-            if (host_mode) {
-                r->fj0.participants = k > 0 ? 1u : 0u;
-                r->fj.participants = k > 1 ? (uint32_t)(k - 1) : 0u;
-            } else {
-                r->fj.participants = (uint32_t)k;
+        const bool have_memory = start != NULL;
+        if (start) {
+            *start = (worker_start){.runner = r, .index = k};
+            if (pthread_create(&r->workers[k].thread, NULL, pthread_worker_main, start) == 0) {
+                r->workers[k].thread_started = true;
+                continue;
             }
-            return WR_FAIL(WR_ERR_SYSTEM, "cannot start worker thread %d", k);
+            free(start);
         }
-        r->workers[k].thread_started = true;
+        /* The workers already started are the participants of the EXIT job (the join would wait for the others
+         * forever). */
+        if (host_mode) {
+            r->fj0.participants = k > 0 ? 1u : 0u;
+            r->fj.participants = k > 1 ? (uint32_t)(k - 1) : 0u;
+        } else {
+            r->fj.participants = (uint32_t)k;
+        }
+        return have_memory ? WR_FAIL(WR_ERR_SYSTEM, "cannot start worker thread %d", k)
+                           : WR_FAIL(WR_ERR_OUT_OF_MEMORY, "no memory to start worker thread %d", k);
     }
     return WR_OK;
 }
@@ -520,11 +524,13 @@ static void free_runner(wr_world_runner *r)
 
 static wr_status plan_workers(wr_world_runner *r)
 {
-    r->worker_count = wr_numa_plan_resolve_workers(r->topology, r->config.workers);
-    r->workers = aligned_alloc(64, (size_t)r->worker_count * sizeof *r->workers);
+    /* worker_count only once the table exists: the cleanup of a failed create walks workers[0..worker_count) */
+    int count = wr_numa_plan_resolve_workers(r->topology, r->config.workers);
+    r->workers = aligned_alloc(64, (size_t)count * sizeof *r->workers);
     if (!r->workers)
-        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "%d workers", r->worker_count);
-    memset(r->workers, 0, (size_t)r->worker_count * sizeof *r->workers);
+        return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "%d workers", count);
+    memset(r->workers, 0, (size_t)count * sizeof *r->workers);
+    r->worker_count = count;
     wr_numa_worker_plan *plan = malloc((size_t)r->worker_count * sizeof *plan);
     if (!plan)
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "plan");
