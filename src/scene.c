@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/status_internal.h"
+#include "world/world_build.h"
 #include "worldrunner/scene.h"
 #include "worldrunner/skeleton.h"
 
@@ -394,6 +395,7 @@ wr_status wr_scene_build(wr_world *w, const char *name)
     if (!w || !name)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and name must not be NULL");
     const int before = wr_world_skeleton_count(w);
+    const bool had_stages = wr_world_has_contact_stages(w);
     wr_status st;
     int n;
     if (strcmp(name, "pendulum") == 0)
@@ -414,6 +416,8 @@ wr_status wr_scene_build(wr_world *w, const char *name)
         /* keep the failing call's message: removing cannot fail here */
         while (wr_world_skeleton_count(w) > before)
             wr_world_remove_skeleton(w, wr_world_get_skeleton(w, wr_world_skeleton_count(w) - 1));
+        if (!had_stages) /* the first skeleton created them: the world is as before the call */
+            wr_world_drop_contact_stages(w);
     }
     return st;
 }

@@ -36,6 +36,7 @@
 #include "core/status_internal.h"
 #include "core/util.h"
 #include "dynamics/dynamics_stage.h"
+#include "world/world_build.h"
 #include "world/world_internal.h"
 #include "worldrunner/collision.h"
 
@@ -125,7 +126,9 @@ static void world_free_arrays(wr_world *w)
     if (w->backup)
         wr_memory_manager_deallocate(w->manager, w->backup, w->backup_doubles * sizeof(double), 0, W_TAG);
     w->skeletons = NULL;
+    w->skeleton_capacity = 0;
     w->backup = NULL;
+    w->backup_doubles = 0;
 }
 
 wr_status wr_world_destroy(wr_world *w)
@@ -283,7 +286,21 @@ wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s)
     s->world = NULL;
     skeleton_free(s);
     world_relayout(w);
+    if (w->skeleton_count == 0)
+        world_free_arrays(w); /* an empty world holds nothing but its contact stages: as before its first skeleton */
     return WR_OK;
+}
+
+bool wr_world_has_contact_stages(const wr_world *w) { return w && w->solver; }
+
+void wr_world_drop_contact_stages(wr_world *w)
+{
+    if (!w || w->skeleton_count || !w->solver)
+        return;
+    destroy_contact_stages(w->collision, w->solver, w->frame);
+    w->collision = NULL;
+    w->solver = NULL;
+    w->frame = NULL;
 }
 
 int wr_world_skeleton_count(const wr_world *w) { return w ? w->skeleton_count : 0; }
