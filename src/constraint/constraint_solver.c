@@ -236,6 +236,8 @@ uint32_t constraint_solver_cache_count(const constraint_solver *solver)
     return solver->cache_count;
 }
 
+uint64_t constraint_solver_cache_key(const constraint_solver *solver) { return solver->cache_layout; }
+
 uint32_t constraint_solver_cache_capacity(const constraint_solver *solver)
 {
     return solver->cache_capacity;
@@ -388,7 +390,7 @@ static wr_status gather(step_ctx *c)
             memcpy(c->v + c->dof_offset[i], dyn_skeleton_velocities(sk), (size_t)nv * sizeof(double));
     }
     update_limit_facts(c);
-    c->solver->step_layout = c->view->layout;
+    c->solver->step_layout = c->view->warm_start_key;
     return WR_OK;
 }
 

@@ -31,7 +31,10 @@ typedef struct wr_constraint_view {
     double dt;                     /* time step (s), > 0 */
     const wr_collision_settings *settings;
     wr_collision_stats *stats;     /* warm_started, limit_rows, rows, islands, iterations, residual, cache figures */
-    uint64_t layout;               /* the world's layout key: a warm-start cache made under another is not used */
+    uint64_t layout;               /* the world's layout key (facts derived from the skeletons) */
+    uint64_t warm_start_key;       /* the layout key and every skeleton's state epoch: a warm-start cache made
+                                    * under another key (skeletons added or removed, q or v set from outside since)
+                                    * is not used, its impulses belong to another state */
 } wr_constraint_view;
 
 /* Create over the world's manager; `stats` receives the cache figures (cache_capacity). */
@@ -52,9 +55,10 @@ void constraint_solver_commit(constraint_solver *solver, wr_collision_stats *sta
 /* Warm-start cache for world snapshots. Entries are stored packed (key, then 3 impulses: 32 bytes each) at any
  * alignment. Save writes cache_count entries; load checks (load_check, nothing changed) then replaces the cache
  * without allocating: it fails when the cache's capacity is below `count`. `layout` is the layout identity the
- * cache was made under (a cache of another layout is not used by the next step). */
+ * cache was made under (a cache made under another key is not used by the next step). */
 #define CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES 32u
 uint32_t constraint_solver_cache_count(const constraint_solver *solver);
+uint64_t constraint_solver_cache_key(const constraint_solver *solver);      /* its warm_start_key */
 uint32_t constraint_solver_cache_capacity(const constraint_solver *solver); /* entries held without growing */
 void constraint_solver_cache_save(const constraint_solver *solver, void *dst, uint64_t *layout);
 wr_status constraint_solver_cache_load_check(const constraint_solver *solver, const void *src, uint32_t count);

@@ -881,6 +881,7 @@ static wr_status check_positions(const wr_skeleton *s, const double *q)
 /* Copy positions (checked) and renormalize quaternions. */
 static void store_positions(wr_skeleton *s, const double *q)
 {
+    s->state_epoch++;
     if (s->nq)
         memcpy(s->q, q, (size_t)s->nq * sizeof(double));
     for (int i = 0; i < s->body_count; i++) {
@@ -926,6 +927,7 @@ wr_status wr_skeleton_set_velocities(wr_skeleton *s, const double *v, size_t cou
         return st;
     if (!wr_all_finite(v, count))
         return WR_FAIL(WR_ERR_NON_FINITE, "velocities of skeleton '%s' contain NaN or infinity", s->name);
+    s->state_epoch++;
     if (count)
         memcpy(s->v, v, count * sizeof(double));
     return WR_OK;

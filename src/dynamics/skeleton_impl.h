@@ -149,6 +149,8 @@ struct wr_skeleton {
     int fk_valid;                    /* work[].pose is that of the current q */
     int factor_valid;                /* mass/chol are those of the current q */
     int chol_of_mass;                /* chol is the factor of mass as it stands (mass written since: 0) */
+    uint32_t state_epoch;            /* bumped when q or v is set from outside (the state API): the world's
+                                      * warm start, made for the state before, is not used after it */
 };
 
 /* Bytes of the state block for the given capacities, and carving it (arrays sized by the capacities). */

@@ -365,6 +365,14 @@ static void end_contact_stages(wr_world *w)
     }
 }
 
+uint64_t wr_world_warm_start_key(const wr_world *w)
+{
+    uint64_t h = w->layout;
+    for (int i = 0; i < w->skeleton_count; i++)
+        h = wr_fnv1a(h, &w->skeletons[i]->state_epoch, sizeof w->skeletons[i]->state_epoch);
+    return h;
+}
+
 /* Stages 2 and 3 (the world has contact stages once it had a skeleton). */
 static wr_status contact_stages(wr_world *w, double dt)
 {
@@ -372,7 +380,7 @@ static wr_status contact_stages(wr_world *w, double dt)
     const wr_collision_input in = {w->skeletons, w->skeleton_count, w->frame, w->layout};
     const wr_constraint_view view = {w->skeletons, w->skeleton_count, w->nv,        &cs->contacts,
                                      w->frame,     dt,                &cs->settings, &cs->stats,
-                                     w->layout};
+                                     w->layout,    wr_world_warm_start_key(w)};
     wr_status st = begin_contact_stages(w);
     if (st != WR_OK)
         return st;

@@ -37,4 +37,8 @@ struct wr_world {
     uint64_t layout;
 };
 
+/* The key the warm-start cache must have been made under to be used (wr_constraint_view.warm_start_key): the layout
+ * key chained with every skeleton's state epoch. O(skeletons), no allocation. */
+uint64_t wr_world_warm_start_key(const wr_world *w);
+
 #endif

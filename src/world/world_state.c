@@ -112,6 +112,7 @@ wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
         wr_skeleton *s = w->skeletons[i];
         memcpy(s->v, v + s->v_world_offset, (size_t)s->nv * sizeof(double));
+        s->state_epoch++;
     }
     return st;
 }
@@ -158,9 +159,13 @@ static size_t snapshot_bytes(const wr_world *w, uint32_t cache_entries)
            (size_t)cache_entries * CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES;
 }
 
+/* The entries a snapshot holds: the warm-start cache if the next step would use it, else none (made for another
+ * state: q or v were set since, or the skeletons changed). */
 static uint32_t cache_entries(const wr_world *w)
 {
-    return w->solver ? constraint_solver_cache_count(w->solver) : 0;
+    if (!w->solver || constraint_solver_cache_key(w->solver) != wr_world_warm_start_key(w))
+        return 0;
+    return constraint_solver_cache_count(w->solver);
 }
 
 size_t wr_world_snapshot_size(const wr_world *w)
@@ -185,7 +190,7 @@ wr_status wr_world_save_snapshot(const wr_world *w, void *buffer, size_t bytes)
         memcpy(p + (size_t)s->q_world_offset * sizeof(double), s->q, (size_t)s->nq * sizeof(double));
         memcpy(p + (size_t)(w->nq + s->v_world_offset) * sizeof(double), s->v, (size_t)s->nv * sizeof(double));
     }
-    if (w->solver)
+    if (h.cache_count)
         constraint_solver_cache_save(w->solver, p + (size_t)(w->nq + w->nv) * sizeof(double), &h.cache_layout);
     memcpy(buffer, &h, sizeof h);
     return WR_OK;
@@ -228,7 +233,9 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
         skeleton_invalidate(s);
     }
     if (w->solver) {
-        constraint_solver_cache_load(w->solver, cache, h.cache_count, h.cache_layout);
+        /* a snapshot holds a cache only if it was valid for its state, which is the world's state now (restored
+         * without touching the skeletons' state epochs): valid under the world's key of now */
+        constraint_solver_cache_load(w->solver, cache, h.cache_count, wr_world_warm_start_key(w));
         wr_collision_forget_contacts(w->collision); /* they no longer describe the world */
     }
     w->time = h.time;
