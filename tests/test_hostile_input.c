@@ -2,16 +2,21 @@
  * every public boundary (issue 15 and the sweep that followed it). Each call must return a clear status with a
  * message, change nothing, and never hang, crash or trip ASan/UBSan; calls that are well-defined on an empty or
  * zero-sized object must simply succeed. Run under the asan preset, this file is the regression test. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test_support.h"
 #include "worldrunner/world_runner.h"
 
+static int g_refusals; /* hostile calls refused with the expected status and message */
+
 static void expect(wr_status got, wr_status expected, const char *fragment)
 {
+    g_refusals++;
     if (got != expected || !strstr(wr_last_error(), fragment))
         print_error("got %s \"%s\", expected %s with \"%s\"\n", wr_status_name(got), wr_last_error(),
                     wr_status_name(expected), fragment);
@@ -151,6 +156,12 @@ static void huge_synthetic_topology_is_refused_at_once(void **state)
         expect(wr_world_runner_create(&rc, &r), WR_ERR_INVALID_ARGUMENT, "at most");
         assert_null(r);
     }
+    /* a system topology that hwloc would build from HWLOC_SYNTHETIC takes the same check */
+    assert_int_equal(setenv("HWLOC_SYNTHETIC", huge[0], 1), 0);
+    wr_numa_topology *t = NULL;
+    expect(wr_numa_topology_create(NULL, &t), WR_ERR_INVALID_ARGUMENT, "HWLOC_SYNTHETIC");
+    assert_null(t);
+    assert_int_equal(unsetenv("HWLOC_SYNTHETIC"), 0);
     /* at the bound it still builds */
     char at_bound[64];
     snprintf(at_bound, sizeof at_bound, "package:16 core:4 pu:%d", WR_NUMA_TOPOLOGY_MAX_PUS / 64);
@@ -567,6 +578,14 @@ static void sweep_numa_and_runner(void **state)
     assert_wr_ok(wr_world_runner_destroy(r));
 }
 
+static void summary(void **state)
+{
+    (void)state;
+    printf("hostile input: %d hostile calls refused with the expected status and message (and the well-defined "
+           "zero-length calls succeeded)\n", g_refusals);
+    fflush(stdout);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +600,7 @@ int main(void)
         cmocka_unit_test(sweep_skeleton_size_bound),
         cmocka_unit_test(sweep_scene_names),
         cmocka_unit_test(sweep_numa_and_runner),
+        cmocka_unit_test(summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
