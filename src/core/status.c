@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 static _Thread_local char last_error[512];
+static _Thread_local unsigned long fail_count;
 
 const char *wr_status_name(wr_status status)
 {
@@ -30,8 +31,11 @@ const char *wr_last_error(void) { return last_error; }
 
 void wr_clear_error(void) { last_error[0] = '\0'; }
 
+unsigned long wr_fail_count(void) { return fail_count; }
+
 wr_status wr_fail(wr_status status, const char *function, const char *format, ...)
 {
+    fail_count++;
     int n = snprintf(last_error, sizeof last_error, "%s: ", function);
     if (n < 0 || (size_t)n >= sizeof last_error)
         n = 0;

@@ -13,4 +13,8 @@ wr_status wr_fail(wr_status status, const char *function, const char *format, ..
 
 #define WR_FAIL(status, ...) wr_fail((status), __func__, __VA_ARGS__)
 
+/* How many times wr_fail ran on this thread: whether a callee left a message of its own, without clearing the
+ * caller's (a cleanup after a failure must not erase the failure's message). */
+unsigned long wr_fail_count(void);
+
 #endif

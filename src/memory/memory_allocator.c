@@ -60,10 +60,11 @@ wr_status memory_base_allocate(wr_memory_allocator *allocator, size_t bytes, siz
 {
     if (allocator->kind != MEMORY_ALLOCATOR_KIND_CUSTOM)
         return allocator->ops.allocate(allocator->self, bytes, alignment, out);
-    /* User operations may fail without a message: give the failure one. */
-    wr_clear_error();
+    /* User operations may fail without a message: give the failure one. (Counted, not cleared: clearing the
+     * message here erased the one of a failure being cleaned up, e.g. a model whose block was refused.) */
+    const unsigned long fails = wr_fail_count();
     wr_status status = allocator->ops.allocate(allocator->self, bytes, alignment, out);
-    if (status != WR_OK && wr_last_error()[0] == '\0')
+    if (status != WR_OK && wr_fail_count() == fails)
         return WR_FAIL(status, "allocator '%s' refused %zu bytes (alignment %zu)", allocator->name, bytes, alignment);
     return status;
 }
@@ -98,9 +99,9 @@ wr_status wr_memory_allocator_deallocate(wr_memory_allocator *allocator, void *p
         return memory_fail_request(__func__, bytes, 1);
     if (allocator->kind != MEMORY_ALLOCATOR_KIND_CUSTOM)
         return allocator->ops.deallocate(allocator->self, ptr, bytes);
-    wr_clear_error();
+    const unsigned long fails = wr_fail_count();
     wr_status status = allocator->ops.deallocate(allocator->self, ptr, bytes);
-    if (status != WR_OK && wr_last_error()[0] == '\0')
+    if (status != WR_OK && wr_fail_count() == fails)
         return WR_FAIL(status, "allocator '%s' refused to free %p (%zu bytes)", allocator->name, ptr, bytes);
     return status;
 }
