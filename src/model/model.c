@@ -15,6 +15,7 @@
 #include "core/status_internal.h"
 #include "model/model_impl.h"
 #include "model/model_ir.h"
+#include "world/world_build.h"
 #include "worldrunner/collision.h"
 
 #ifdef WR_HAVE_LIBXML2
@@ -345,6 +346,7 @@ wr_status wr_world_add_model(wr_world *w, const wr_model *m, const wr_model_inst
     const dyn_actuator *acts = model_at(m, h->off_dyn_actuators);
     const double *q0 = model_at(m, h->off_q0);
     const int before = wr_world_skeleton_count(w);
+    const bool had_stages = wr_world_has_contact_stages(w);
     wr_status st = WR_OK;
     for (int i = 0; i < h->skeleton_count && st == WR_OK; i++) {
         const model_skeleton *ms = &skels[i];
@@ -367,6 +369,8 @@ wr_status wr_world_add_model(wr_world *w, const wr_model *m, const wr_model_inst
     if (st != WR_OK) { /* keep the failing call's message: removing cannot fail here */
         while (wr_world_skeleton_count(w) > before)
             wr_world_remove_skeleton(w, wr_world_get_skeleton(w, wr_world_skeleton_count(w) - 1));
+        if (!had_stages) /* the first skeleton created them: the world is as before the call */
+            wr_world_drop_contact_stages(w);
         return st;
     }
     if (c.apply_options) {
