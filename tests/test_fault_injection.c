@@ -15,8 +15,8 @@
  * covers the heap). A failure that a call absorbs (it returns WR_OK) must leave the same final result too.
  * The program prints, per scenario and in total, how many injection points it covered.
  *
- * To add a scenario (e.g. the model loader, once it exists): write its setup/op/fingerprint/teardown functions and
- * one line in the table `scenarios` at the end (look for "model load").
+ * To add a scenario: write its setup/op/fingerprint/teardown functions and one line in the table `scenarios` at
+ * the end.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <math.h>
@@ -27,6 +27,7 @@
 
 #include "fault_injection.h"
 #include "test_support.h"
+#include "worldrunner/model.h"
 #include "worldrunner/world_runner.h"
 
 #define MAX_OPS 400
@@ -106,6 +107,7 @@ typedef struct fixture {
     unsigned char buffer[1 << 16];
     wr_world_runner *r;
     wr_world *rw[MAX_WORLDS];
+    wr_model *model, *clone;
     int param;                   /* scenario-specific */
     const char *scene;
 } fixture;
@@ -287,6 +289,52 @@ static wr_status op_snapshot(fixture *fx, int j)
     if (j == 64)
         return wr_world_restore_snapshot(fx->w, fx->buffer, sizeof fx->buffer);
     return wr_world_step(fx->w, 1);
+}
+
+/* -- model load and instantiation ------------------------------------------------------------------------------- */
+
+static const char *const fault_model =
+    "<mujoco model=\"fault\">\n"
+    "  <worldbody>\n"
+    "    <geom name=\"floor\" type=\"plane\" size=\"0 0 1\"/>\n"
+    "    <body name=\"arm\" pos=\"0 0 1\"><joint name=\"shoulder\" axis=\"0 1 0\"/>\n"
+    "      <geom type=\"capsule\" fromto=\"0 0 0 0.3 0 0\" size=\"0.05\"/>\n"
+    "      <body name=\"forearm\" pos=\"0.3 0 0\"><joint name=\"elbow\" axis=\"0 1 0\"/>\n"
+    "        <geom type=\"box\" size=\"0.1 0.05 0.05\" pos=\"0.1 0 0\"/></body></body>\n"
+    "    <body name=\"box\" pos=\"0.6 0 0.3\"><freejoint/><geom type=\"box\" size=\"0.05 0.05 0.05\"/></body>\n"
+    "  </worldbody>\n"
+    "</mujoco>\n";
+
+/* op 0: load the model (its block from the fault allocator); 1: a clone of it (ditto); 2: an instance of the
+ * clone in the world (a second instance would lie inside the first); 3..: steps (the box lands). */
+static wr_status op_model(fixture *fx, int j)
+{
+    if (j == 0) {
+        wr_model_load_options o;
+        wr_model_load_options_init(&o);
+        o.allocator = fault_allocator_handle(fx->fault);
+        return wr_model_load_string(fault_model, strlen(fault_model), &o, &fx->model);
+    }
+    if (j == 1)
+        return wr_model_clone(fx->model, fault_allocator_handle(fx->fault), &fx->clone);
+    if (j == 2)
+        return wr_world_add_model(fx->w, fx->clone, NULL, NULL);
+    return wr_world_step(fx->w, 1);
+}
+
+static void fingerprint_model(const fixture *fx, fingerprint *f)
+{
+    fingerprint_of_world(fx, f);
+    f->handles += (fx->model != NULL) + (fx->clone != NULL);
+}
+
+static void teardown_model(fixture *fx)
+{
+    teardown_world(fx);
+    if (fx->model)
+        assert_wr_ok(wr_model_destroy(fx->model));
+    if (fx->clone)
+        assert_wr_ok(wr_model_destroy(fx->clone));
 }
 
 /* -- the runner --------------------------------------------------------------------------------------------------- */
@@ -555,8 +603,9 @@ static const scenario scenarios[] = {
      result_of_runner, teardown_runner},
     {"runner boxes:8 world, 300 step_all", NULL, 0, 301, setup_runner, op_runner_steps, fingerprint_runner,
      result_of_runner, teardown_runner},
-    /* model load: add the loader's scenario here once it exists (parse a model file into a world over a manager
-     * on the fault allocator; fingerprint_of_world / result_of_world apply as they are). */
+    /* model load and clone (MJCF string, blocks from the fault allocator), an instance in a world, then steps */
+    {"model load, clone, add, 300 steps", NULL, 0, 3 + 300, setup_world, op_model, fingerprint_model,
+     result_of_world, teardown_model},
 };
 
 static void every_request_fails_cleanly(void **state)
