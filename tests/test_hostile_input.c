@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "test_support.h"
+#include "worldrunner/model.h"
 #include "worldrunner/world_runner.h"
 
 static int g_refusals; /* hostile calls refused with the expected status and message */
@@ -578,6 +579,49 @@ static void sweep_numa_and_runner(void **state)
     assert_wr_ok(wr_world_runner_destroy(r));
 }
 
+static void sweep_model(void **state)
+{
+    (void)state;
+    const char *xml = "<mujoco><worldbody><geom type=\"plane\" size=\"0 0 1\"/></worldbody></mujoco>";
+    wr_model *m = NULL;
+    expect(wr_model_load_string(NULL, 0, NULL, &m), WR_ERR_INVALID_ARGUMENT, "");
+    assert_int_not_equal(wr_model_load_string("", 0, NULL, &m), WR_OK);
+    expect(wr_model_load_string(xml, SIZE_MAX, NULL, &m), WR_ERR_INVALID_ARGUMENT, "");
+    wr_model_load_options o;
+    wr_model_load_options_init(&o);
+    o.format = (wr_model_format)99;
+    assert_int_not_equal(wr_model_load_string(xml, strlen(xml), &o, &m), WR_OK);
+    assert_int_not_equal(wr_model_load_file(NULL, NULL, &m), WR_OK);
+    assert_int_not_equal(wr_model_load_file("/nonexistent/model.xml", NULL, &m), WR_OK);
+    assert_null(m);
+    /* a model of static geometry only: 0 positions, and NULL with 0 is fine */
+    assert_wr_ok(wr_model_load_string(xml, strlen(xml), NULL, &m));
+    assert_int_equal(wr_model_position_count(m), 0);
+    assert_wr_ok(wr_model_get_initial_positions(m, NULL, 0));
+    double q = 0;
+    expect(wr_model_get_initial_positions(m, &q, 1), WR_ERR_INVALID_ARGUMENT, "");
+    wr_model_body_info bi;
+    assert_int_not_equal(wr_model_get_body(m, -1, &bi), WR_OK);
+    assert_int_not_equal(wr_model_get_body(m, 2147483647, &bi), WR_OK);
+    wr_model_joint_info ji;
+    assert_int_not_equal(wr_model_get_joint(m, 0, &ji), WR_OK);
+    wr_model_warning_info wi;
+    assert_int_not_equal(wr_model_get_warning(m, 2147483647, &wi), WR_OK);
+    assert_int_equal(wr_model_find_body(m, NULL), -1);
+    wr_world *w = NULL;
+    assert_wr_ok(wr_world_create(NULL, &w));
+    assert_wr_ok(wr_world_add_model(w, m, NULL, NULL)); /* a static ground: no position, no velocity */
+    assert_int_equal(wr_world_position_count(w), 0);
+    assert_wr_ok(wr_world_step(w, 2));
+    assert_wr_ok(wr_world_get_positions(w, NULL, 0));
+    expect(wr_world_add_model(w, NULL, NULL, NULL), WR_ERR_INVALID_ARGUMENT, "");
+    wr_model *c = NULL;
+    assert_int_not_equal(wr_model_clone(NULL, NULL, &c), WR_OK);
+    assert_null(c);
+    assert_wr_ok(wr_world_destroy(w));
+    assert_wr_ok(wr_model_destroy(m));
+}
+
 static void summary(void **state)
 {
     (void)state;
@@ -600,6 +644,7 @@ int main(void)
         cmocka_unit_test(sweep_skeleton_size_bound),
         cmocka_unit_test(sweep_scene_names),
         cmocka_unit_test(sweep_numa_and_runner),
+        cmocka_unit_test(sweep_model),
         cmocka_unit_test(summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
