@@ -1,9 +1,11 @@
-# Install rules: the library with an exported target worldrunner::worldrunner, the public headers, a CMake package
-# (worldrunnerConfig.cmake + version) and a pkg-config file. A host engine then uses either
+# Install rules: the core library with an exported target worldrunner::worldrunner, the built-in scenes as
+# worldrunner::scenes, the public headers, a CMake package (worldrunnerConfig.cmake + version) and two pkg-config
+# files (worldrunner, worldrunner-scenes). A host engine then uses either
 #   find_package(worldrunner CONFIG REQUIRED)  +  target_link_libraries(app PRIVATE worldrunner::worldrunner)
 # or
 #   cc app.c $(pkg-config --cflags --libs --static worldrunner)
-# Everything a host engine needs is in the install component "worldrunner" (tools install in their own).
+# Everything a host engine needs is in the install component "worldrunner"; the demo and numastat install in the
+# component "tools" (a plain `cmake --install` installs both).
 include(CMakePackageConfigHelpers)
 
 get_target_property(wr_library_type worldrunner TYPE)
@@ -21,7 +23,7 @@ foreach(dep OpenMP_C HWLOC NUMA LIBXML2)
 endforeach()
 set(WR_CONFIG_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/worldrunner)
 
-install(TARGETS worldrunner EXPORT worldrunnerTargets
+install(TARGETS worldrunner worldrunner_scenes EXPORT worldrunnerTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT worldrunner
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT worldrunner
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT worldrunner
@@ -59,4 +61,6 @@ endif()
 file(RELATIVE_PATH WR_PC_PREFIX_FROM_PCDIR /root/${CMAKE_INSTALL_LIBDIR}/pkgconfig /root)
 string(REGEX REPLACE "/$" "" WR_PC_PREFIX_FROM_PCDIR "${WR_PC_PREFIX_FROM_PCDIR}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/worldrunner.pc.in ${PROJECT_BINARY_DIR}/worldrunner.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/worldrunner.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT worldrunner)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/worldrunner-scenes.pc.in ${PROJECT_BINARY_DIR}/worldrunner-scenes.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/worldrunner.pc ${PROJECT_BINARY_DIR}/worldrunner-scenes.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT worldrunner)

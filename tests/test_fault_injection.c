@@ -412,7 +412,8 @@ static wr_status op_runner_worlds(fixture *fx, int j)
     }
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = scenes[j];
+    wc.build = scenes[j] ? wr_scene_build_callback : NULL;
+    wc.build_context = (void *)scenes[j];
     wc.worker = j == 4 ? -1 : j % 2;
     return wr_world_runner_create_world(fx->r, &wc, &fx->rw[j]);
 }
@@ -425,7 +426,8 @@ static wr_status op_runner_steps(fixture *fx, int j)
         return wr_world_runner_step_all(fx->r, 1);
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = "boxes:8";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"boxes:8";
     return wr_world_runner_create_world(fx->r, &wc, &fx->rw[0]);
 }
 

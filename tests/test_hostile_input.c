@@ -241,7 +241,8 @@ static void runner_refuses_absurd_chunk_sizes(void **state)
     assert_wr_ok(wr_world_runner_create(&c, &r));
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = "pendulum";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"pendulum";
     wr_world *w = NULL;
     assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
     assert_wr_ok(wr_world_runner_step_all(r, 2));
@@ -566,8 +567,11 @@ static void sweep_numa_and_runner(void **state)
     wc.worker = 2147483647;
     expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT, "worker");
     wc.worker = -1;
-    wc.scene = "chain:99999999";
+    wc.build = wr_scene_build_callback; /* refused by the scene, on the worker: nothing is left behind */
+    wc.build_context = (void *)"chain:99999999";
     expect(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT, "scene");
+    wc.build = NULL;
+    wc.build_context = NULL;
     assert_int_equal(wr_world_runner_world_count(r), 0);
     wr_world *none = NULL;
     expect(wr_world_runner_world_at(r, SIZE_MAX, &none), WR_ERR_NOT_FOUND, "");

@@ -69,7 +69,8 @@ static void run_and_compare(const uint64_t *expected, int workers, wr_numa_place
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
     for (int i = 0; i < WORLDS; ++i) {
-        wc.scene = SCENES[i];
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)SCENES[i];
         assert_wr_ok(wr_world_runner_create_world(r, &wc, &worlds[i]));
         if (has_controller(i))
             assert_wr_ok(wr_world_runner_set_pre_step(r, worlds[i], controller, NULL));

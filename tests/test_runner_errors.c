@@ -23,7 +23,8 @@ static wr_world *add(wr_world_runner *r, const char *scene)
 {
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = scene;
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)scene;
     wr_world *w = NULL;
     assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
     return w;
@@ -91,9 +92,11 @@ static void bad_world_calls_are_refused(void **state)
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
     wr_world *w = NULL;
-    wc.scene = "nonsense:3";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"nonsense:3";
     assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
-    wc.scene = NULL;
+    wc.build = NULL;
+    wc.build_context = NULL;
     wc.worker = 5;
     assert_int_equal(wr_world_runner_create_world(r, &wc, &w), WR_ERR_INVALID_ARGUMENT);
     wc.worker = -1;
@@ -220,7 +223,8 @@ static void budget_too_small_fails_creation(void **state)
     wr_world_runner *r = make_runner(1, WR_NUMA_PLACEMENT_COMPACT);
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = "humanoid";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"humanoid";
     wc.memory_budget = 8192;
     wr_world *w = NULL;
     wr_status s = wr_world_runner_create_world(r, &wc, &w);

@@ -68,7 +68,8 @@ static void check_steady_state(wr_world_runner_backend backend, wr_numa_memory_p
     wr_world_runner_world_config_init(&wc);
     for (int i = 0; i < 8; ++i) {
         wr_world *w = NULL;
-        wc.scene = SCENES[i % 4];
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)SCENES[i % 4];
         assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
         if (i % 2)
             assert_wr_ok(wr_world_runner_set_pre_step(r, w, nudge, NULL));

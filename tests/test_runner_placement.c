@@ -56,7 +56,8 @@ static void scatter_local_alternates_nodes_and_binds_locally(void **state)
     /* Each world's memory follows its worker's node. */
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = "pendulum";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"pendulum";
     for (int i = 0; i < 8; ++i) {
         wr_world *w = NULL;
         assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
@@ -109,13 +110,16 @@ static void worlds_are_balanced_by_cost(void **state)
 {
     (void)state;
     wr_world_runner *r = synthetic_runner(2, WR_NUMA_PLACEMENT_SCATTER, WR_NUMA_MEMORY_LOCAL);
-    /* humanoid (42) then five pendulums (2 each): the pendulums all go to the other worker. */
+    /* humanoid (cost estimated from the built world: 1 + 27 dofs x (1 + 13 shapes over the plane) = 379) then five
+     * pendulums (1 + 1 = 2 each): the pendulums all go to the other worker. */
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = "humanoid";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"humanoid";
     wr_world *h = NULL;
     assert_wr_ok(wr_world_runner_create_world(r, &wc, &h));
-    wc.scene = "pendulum";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"pendulum";
     for (int i = 0; i < 5; ++i) {
         wr_world *w = NULL;
         assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
@@ -132,7 +136,7 @@ static void worlds_are_balanced_by_cost(void **state)
     wr_world_runner_worker_stats w0, w1;
     assert_wr_ok(wr_world_runner_get_worker_stats(r, 0, &w0));
     assert_wr_ok(wr_world_runner_get_worker_stats(r, 1, &w1));
-    assert_true(w0.cost == 42.0);
+    assert_true(w0.cost == 379.0);
     assert_true(w1.cost == 110.0);
     assert_int_equal(w1.worlds, 6);
     assert_int_equal(wr_world_runner_world_count(r), 7);
@@ -173,7 +177,8 @@ static void real_pages_follow_the_policy(void **state)
                       rs.fallback);
         wr_world_runner_world_config wc;
         wr_world_runner_world_config_init(&wc);
-        wc.scene = "chain:16";
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)"chain:16";
         for (int i = 0; i < 2 * rs.workers; ++i) {
             wr_world *w = NULL;
             assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
@@ -216,7 +221,8 @@ static void chain16_world_reserves_under_256_kib(void **state)
     assert_wr_ok(wr_world_runner_create(&c, &r));
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = "chain:16";
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)"chain:16";
     wr_world *w = NULL;
     assert_wr_ok(wr_world_runner_create_world(r, &wc, &w));
     assert_wr_ok(wr_world_runner_step_all(r, 200));

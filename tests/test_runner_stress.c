@@ -54,7 +54,8 @@ static void add_world(wr_world_runner *r, tracked *slot, int i)
 {
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = scene_of(i);
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)scene_of(i);
     memset(slot, 0, sizeof *slot);
     assert_wr_ok(wr_world_runner_create_world(r, &wc, &slot->w));
     slot->alive = true;

@@ -9,7 +9,7 @@
 
 #include "malloc_count.h"
 #include "worldrunner/collision.h"
-#include "worldrunner/scene.h"
+#include "worldrunner/scenes.h"
 
 #define SETTLE_STEPS 500
 #define REPLAY_STEPS 300

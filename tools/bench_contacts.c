@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "worldrunner/collision.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/worldrunner.h"
 
 typedef struct shim_counts {

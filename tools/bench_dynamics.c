@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "dynamics/skeleton_impl.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/worldrunner.h"
 
 #define ROUNDS 7

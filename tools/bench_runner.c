@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "runner/runner_baseline.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/worldrunner.h"
 
 enum { WORLDS = 64, SAMPLES = 3, OVERHEAD_SAMPLES = 5 };
@@ -77,7 +78,8 @@ static void add_worlds(wr_world_runner *r, const char *scene, int count)
 {
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
-    wc.scene = scene;
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)scene;
     for (int i = 0; i < count; ++i) {
         wr_world *w = NULL;
         check(wr_world_runner_create_world(r, &wc, &w), "wr_world_runner_create_world");

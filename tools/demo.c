@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "worldrunner/scenes.h"
 #include "worldrunner/worldrunner.h"
 
 enum { SCENE_KINDS = 5 };
@@ -272,7 +273,8 @@ int main(int argc, char **argv)
     wr_world_runner_world_config_init(&wc);
     for (int i = 0; i < o.worlds; ++i) {
         scene_of_world[i] = SCENE_OF_SLOT[i % 8];
-        wc.scene = SCENE_NAMES[scene_of_world[i]];
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)SCENE_NAMES[scene_of_world[i]];
         wr_status s = wr_world_runner_create_world(r, &wc, &worlds[i]);
         if (s != WR_OK)
             fail("wr_world_runner_create_world", s);

@@ -2,11 +2,13 @@
  *
  * A wr_world_runner starts `workers` worker threads (pthreads, or an OpenMP team), pins each to a core (placement
  * compact / scatter / none) and gives each a thread-local arena whose chunks are bound to a node as the memory
- * policy says. wr_world_runner_create_world() places a world on the least-loaded worker (by cost estimate) and builds
- * the world and its own memory manager ON THAT WORKER, over that worker's arena: the arena is only ever used by its
- * worker's thread (so it needs no lock; with host_as_worker also by the host, pinned to the same core, never at the
- * same time), and first-touch pages are touched by the worker. wr_world_runner_step_all() wakes the workers; each
- * steps its own worlds, one after the other, and the call returns when all are done.
+ * policy says. wr_world_runner_create_world() places a world on the least-loaded worker (by cost) and creates the
+ * world and its own memory manager ON THAT WORKER, over that worker's arena, then runs the host's build callback
+ * there to fill it (skeletons, shapes, settings): the arena is only ever used by its worker's thread (so it needs
+ * no lock; with host_as_worker also by the host, pinned to the same core, never at the same time), and first-touch
+ * pages are touched by the worker. wr_world_runner_step_all() wakes the workers; each steps its own worlds, one
+ * after the other, and the call returns when all are done. The runner knows nothing of what a world holds: built-in
+ * scenes are one build callback among others (worldrunner/scenes.h, library worldrunner::scenes).
  *
  * Determinism: in a tick a world is stepped by exactly one thread (wr_world_step(w, steps), or wr_world_step(w, 1) per
  * step when it has a pre-step callback), and nothing is shared or reduced across worlds, so its state after N ticks
@@ -18,12 +20,33 @@
  * no lock; per-world times are read from the vDSO clock.
  *
  * Ownership: the runner owns its workers, arenas, topology (unless borrowed) and every world created through it
- * (wr_world_runner_destroy_world / wr_world_runner_destroy). The host may read a world (wr_world_state_hash, wr_world_time,
- * ...) between steps but must not step or destroy it directly.
- * Threads: one host thread calls the runner at a time. While a step runs (between begin and wait), every call that
- * would touch worlds or workers returns WR_ERR_BUSY, and so do the statistics calls (workers write those counters
- * during a step); wr_world_runner_is_busy() and wr_world_runner_world_count() stay available.
- * Pre-step callbacks run on the worker, before each step of their world; they may touch only their own world.
+ * (wr_world_runner_destroy_world / wr_world_runner_destroy), with its memory manager and skeletons.
+ *
+ * Threads: one host thread calls the runner at a time. While a step runs (between begin and wait), every runner
+ * call that would touch worlds or workers returns WR_ERR_BUSY, and so do the statistics calls (workers write those
+ * counters during a step); wr_world_runner_is_busy() and wr_world_runner_world_count() stay available.
+ *
+ * What the host may call on a runner's world (every wr_world_*, wr_skeleton_* and wr_collision_* call on the world,
+ * its skeletons and its collision state), enforced by the library:
+ *   - Between ticks (no step running, no runner call in progress): any call, from the host thread (or one other
+ *     thread at a time, ordered with the runner calls), except three that are the runner's: wr_world_step (step it
+ *     with wr_world_runner_step_all), wr_world_destroy (wr_world_runner_destroy_world) and
+ *     wr_world_set_memory_manager: WR_ERR_INVALID_STATE. Calls that take memory from the world's manager
+ *     (wr_world_add_skeleton, wr_world_snapshot_create, a wr_skeleton_create on its manager) work but draw on the
+ *     worker's arena from the host's thread, so their pages are first touched there: make them on the worker, in
+ *     the build callback or through wr_world_runner_call_on_worker().
+ *   - During a tick (inside wr_world_runner_step_all, or from wr_world_runner_step_begin until step_wait returns)
+ *     and while a runner call runs a job on the workers (create_world, destroy_world, call_on_worker, destroy):
+ *     every such call from a thread other than the world's worker fails with WR_ERR_BUSY and changes nothing.
+ *     The calls that return a value instead of a status (wr_world_time, wr_world_dof_count, wr_world_state_hash,
+ *     wr_skeleton_body_count, ...) then return what they return for NULL (0, NULL, "", -1; the hash of nothing)
+ *     and leave WR_ERR_BUSY's message in wr_last_error(). The check is a load of the runner's state and a
+ *     thread-local compare: no lock, nothing written on the step path. A call from another thread that races
+ *     with step_begin itself (neither ordered before nor after it) is the host's own race.
+ *   - The world's own callbacks (build, pre-step, call_on_worker) run on its worker and may make any call on
+ *     their own world, except destroying it or swapping its manager; a call on another world is refused
+ *     (WR_ERR_BUSY), since that world belongs to another worker.
+ *   - The world's memory manager (wr_world_runner_world_info.memory): read its statistics between ticks.
  */
 #ifndef WORLDRUNNER_WORLD_RUNNER_H
 #define WORLDRUNNER_WORLD_RUNNER_H
@@ -93,19 +116,50 @@ wr_status wr_world_runner_destroy(wr_world_runner *runner);
 
 /* --- worlds ----------------------------------------------------------------------------------------------------- */
 
+/* A host callback run on the worker that owns `w`: fills a new world (build) or changes one between ticks
+ * (wr_world_runner_call_on_worker). It may make any call on `w` (add skeletons built on
+ * wr_world_get_memory_manager(w), set positions, collision settings, create snapshots), except destroying `w` or
+ * swapping its manager, and must add to `w` or destroy every skeleton it creates. It must not touch other worlds
+ * of the runner (WR_ERR_BUSY) or call the runner (WR_ERR_BUSY). A status other than WR_OK fails the call. */
+typedef wr_status (*wr_world_runner_world_fn)(wr_world *w, void *context);
+
 typedef struct wr_world_runner_world_config {
-    const wr_world_config *world;         /* NULL = wr_world_config_init() defaults; its `memory` field must be NULL */
-    const char *scene;                 /* wr_scene_build() name to build on the worker, or NULL for an empty world */
-    double cost;                       /* load-balancing cost; <= 0 = wr_scene_cost_estimate(scene), or 1 */
+    const wr_world_config *world;      /* NULL = wr_world_config_init() defaults; its `memory` field must be NULL */
+    wr_world_runner_world_fn build;    /* fills the new world on its worker; NULL = an empty world */
+    void *build_context;               /* passed to build; used only during wr_world_runner_create_world */
+    double cost;                       /* load-balancing cost; <= 0 = wr_world_runner_cost_estimate() of the
+                                          built world */
     int worker;                        /* -1 = least-loaded worker; else this worker */
-    size_t memory_budget;              /* budget of the world's memory manager; 0 = none */
+    size_t memory_budget;              /* budget of the world's memory manager in bytes; 0 = none */
 } wr_world_runner_world_config;
 
+/* Defaults: no build (an empty world), estimated cost, least-loaded worker, no budget. */
 void wr_world_runner_world_config_init(wr_world_runner_world_config *config);
-/* Create a world (and its memory manager over the chosen worker's arena) on its worker. */
+/* Create a world on its worker: its memory manager over that worker's arena, the world, then build(world,
+ * build_context) there, so every allocation of the build comes from that arena and is first touched by the worker.
+ * Then, unless config->cost > 0, its cost is estimated from what it holds. The worker is chosen before the build
+ * (by the cost already on each worker). If build fails, the half-built world and its manager are destroyed on the
+ * worker (nothing is left behind) and the callback's status is returned, with its message (the last error it left
+ * on the worker, e.g. of the library call that failed) after "on worker K: ". */
 wr_status wr_world_runner_create_world(wr_world_runner *runner, const wr_world_runner_world_config *config, wr_world **out);
 /* Destroy a world created by this runner (on its worker) and its memory manager. */
 wr_status wr_world_runner_destroy_world(wr_world_runner *runner, wr_world *w);
+/* Run fn(w, context) on the worker that owns `w` and wait for it (between ticks; WR_ERR_BUSY during one): for
+ * changes after creation that take memory from the world's manager. fn's status is returned as for a build; on
+ * failure the world is as fn left it. */
+wr_status wr_world_runner_call_on_worker(wr_world_runner *runner, wr_world *w, wr_world_runner_world_fn fn,
+                                         void *context);
+
+/* The cost create_world gives a world when the host gives none (a world of any runner or none; the runner calls it
+ * on the worker, after the build). A rough number of "dof-steps", proportional to the time of one step:
+ *     cost = 1 + sum over skeletons s of  nv_s * (1 + k_s)
+ * nv_s: the skeleton's dofs (the articulated-body pass is linear in them); k_s: the pairs (shape on a moving body of
+ * s, static shape: a plane or a shape on a body welded to the world) that the collision filter lets touch, because
+ * under gravity those become contacts, each costing constraint rows as wide as the skeleton. Pairs of two moving
+ * bodies are not counted: whether they meet depends on where they are. Measured (one thread, dt 1 ms, settled), a
+ * unit costs 0.12-0.18 us for every built-in scene, where a count of dofs and shapes is off by 10x on the humanoid
+ * (27 dofs, 13 shapes over a ground plane, 379 units, 67 us). 1 for an empty world; 0 for NULL (with a message). */
+double wr_world_runner_cost_estimate(const wr_world *w);
 
 /* Called on the worker before each step of `w`; `step` counts from 0 within the current step_all call. A status
  * other than WR_OK fails the world for this call (it is not stepped further; other worlds go on). */

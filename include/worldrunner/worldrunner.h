@@ -1,4 +1,5 @@
-/* worldrunner/worldrunner.h — the whole public API in one include. */
+/* worldrunner/worldrunner.h — the whole public API of the core library in one include. The built-in scenes are a
+ * library of their own: worldrunner/scenes.h (worldrunner::scenes). */
 #ifndef WORLDRUNNER_WORLDRUNNER_H
 #define WORLDRUNNER_WORLDRUNNER_H
 
@@ -8,7 +9,6 @@
 #include "worldrunner/frame_allocator.h"
 #include "worldrunner/world.h"
 #include "worldrunner/skeleton.h"
-#include "worldrunner/scene.h"
 #include "worldrunner/numa.h"
 #include "worldrunner/world_runner.h"
 #include "worldrunner/collision.h"

@@ -5,14 +5,18 @@
 #include <math.h>
 
 #include "collision/collision_stage.h"
+#include "core/guard.h"
 #include "core/status_internal.h"
 #include "dynamics/dynamics_internal.h"
 #include "worldrunner/collision.h"
 
-static wr_status stage_of(const wr_world *w, wr_collision_stage **out)
+/* Every call on a world goes through here: `function` names the public call in a refusal (core/guard.h). */
+static wr_status stage_of(const wr_world *w, wr_collision_stage **out, const char *function)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    if (wr_world_guard_refuses(w))
+        return wr_guard_fail(function);
     *out = wr_world_collision_stage(w);
     if (!*out)
         return WR_FAIL(WR_ERR_INVALID_STATE, "the world has no constraint solver yet (add a skeleton first)");
@@ -64,7 +68,7 @@ wr_status wr_collision_get_settings(const wr_world *w, wr_collision_settings *ou
     wr_collision_stage *stage = NULL;
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    wr_status s = stage_of(w, &stage);
+    wr_status s = stage_of(w, &stage, __func__);
     if (s == WR_OK)
         *out = stage->settings;
     return s;
@@ -75,7 +79,7 @@ wr_status wr_collision_set_settings(wr_world *w, const wr_collision_settings *se
     wr_collision_stage *stage = NULL;
     if (!settings)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "settings is NULL");
-    wr_status s = stage_of(w, &stage);
+    wr_status s = stage_of(w, &stage, __func__);
     if (s == WR_OK)
         s = check_settings(settings);
     if (s == WR_OK) {
@@ -90,16 +94,18 @@ wr_status wr_collision_get_stats(const wr_world *w, wr_collision_stats *out)
     wr_collision_stage *stage = NULL;
     if (!out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    wr_status s = stage_of(w, &stage);
+    wr_status s = stage_of(w, &stage, __func__);
     if (s == WR_OK)
         *out = stage->stats;
     return s;
 }
 
-static wr_status check_shape(const wr_skeleton *s, int shape)
+static wr_status check_shape(const wr_skeleton *s, int shape, const char *function)
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
+    if (wr_skeleton_guard_refuses(s))
+        return wr_guard_fail(function);
     if (shape < 0 || shape >= dyn_skeleton_shape_count(s))
         return WR_FAIL(WR_ERR_NOT_FOUND, "shape %d not in 0..%d", shape, dyn_skeleton_shape_count(s) - 1);
     return WR_OK;
@@ -107,7 +113,7 @@ static wr_status check_shape(const wr_skeleton *s, int shape)
 
 wr_status wr_collision_set_shape_filter(wr_skeleton *s, int shape, uint32_t group, uint32_t mask)
 {
-    wr_status st = check_shape(s, shape);
+    wr_status st = check_shape(s, shape, __func__);
     if (st != WR_OK)
         return st;
     /* dynamics changes the bits (copying a model's shared shape table first) */
@@ -121,7 +127,7 @@ wr_status wr_collision_set_shape_filter(wr_skeleton *s, int shape, uint32_t grou
 
 wr_status wr_collision_get_shape_filter(const wr_skeleton *s, int shape, uint32_t *group, uint32_t *mask)
 {
-    wr_status st = check_shape(s, shape);
+    wr_status st = check_shape(s, shape, __func__);
     if (st != WR_OK)
         return st;
     if (!group || !mask)
@@ -135,7 +141,7 @@ wr_status wr_collision_get_shape_filter(const wr_skeleton *s, int shape, uint32_
 wr_status wr_collision_get_contacts(const wr_world *w, wr_collision_contact_info *out, size_t capacity, size_t *count)
 {
     wr_collision_stage *stage = NULL;
-    wr_status s = stage_of(w, &stage);
+    wr_status s = stage_of(w, &stage, __func__);
     if (s != WR_OK)
         return s;
     if (!count || (capacity && !out))

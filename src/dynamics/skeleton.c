@@ -9,12 +9,28 @@
 #include <stdalign.h>
 #include <string.h>
 
+#include "core/guard.h"
 #include "core/status_internal.h"
 #include "core/util.h"
 #include "dynamics/skeleton_impl.h"
 
 #define SK_TAG WR_MEMORY_TAG_SKELETON
 #define STATE_ALIGN 32u
+
+/* A call on a skeleton of a runner's world while the runner uses it, from a thread not working on that world
+ * (core/guard.h): refused with WR_ERR_BUSY, nothing changed. The calls that return a value give the NULL answer. */
+#define SK_GUARD(s)                                                                                            \
+    do {                                                                                                       \
+        if ((s) && wr_guard_refuses((s)->owner_busy, (s)->world))                                             \
+            return wr_guard_fail(__func__);                                                                    \
+    } while (0)
+#define SK_GUARD_OR(s, value)                                                                                  \
+    do {                                                                                                       \
+        if ((s) && wr_guard_refuses((s)->owner_busy, (s)->world)) {                                            \
+            wr_guard_fail(__func__);                                                                           \
+            return value;                                                                                      \
+        }                                                                                                      \
+    } while (0)
 
 /* ---- small helpers ----------------------------------------------------------------------------------------- */
 
@@ -816,15 +832,47 @@ void skeleton_attach(wr_skeleton *s, wr_world *w, int index, int q_offset, int v
 
 /* ---- introspection ----------------------------------------------------------------------------------------- */
 
-const char *wr_skeleton_name(const wr_skeleton *s) { return s ? s->name : ""; }
-int wr_skeleton_body_count(const wr_skeleton *s) { return s ? s->body_count : 0; }
-int wr_skeleton_shape_count(const wr_skeleton *s) { return s ? s->shape_count : 0; }
-int wr_skeleton_dof_count(const wr_skeleton *s) { return s ? s->nv : 0; }
-int wr_skeleton_position_count(const wr_skeleton *s) { return s ? s->nq : 0; }
-wr_memory_manager *wr_skeleton_memory_manager(const wr_skeleton *s) { return s ? s->manager : NULL; }
+bool wr_skeleton_guard_refuses(const wr_skeleton *s) { return s && wr_guard_refuses(s->owner_busy, s->world); }
+
+const char *wr_skeleton_name(const wr_skeleton *s)
+{
+    SK_GUARD_OR(s, "");
+    return s ? s->name : "";
+}
+
+int wr_skeleton_body_count(const wr_skeleton *s)
+{
+    SK_GUARD_OR(s, 0);
+    return s ? s->body_count : 0;
+}
+
+int wr_skeleton_shape_count(const wr_skeleton *s)
+{
+    SK_GUARD_OR(s, 0);
+    return s ? s->shape_count : 0;
+}
+
+int wr_skeleton_dof_count(const wr_skeleton *s)
+{
+    SK_GUARD_OR(s, 0);
+    return s ? s->nv : 0;
+}
+
+int wr_skeleton_position_count(const wr_skeleton *s)
+{
+    SK_GUARD_OR(s, 0);
+    return s ? s->nq : 0;
+}
+
+wr_memory_manager *wr_skeleton_memory_manager(const wr_skeleton *s)
+{
+    SK_GUARD_OR(s, NULL);
+    return s ? s->manager : NULL;
+}
 
 size_t wr_skeleton_memory_bytes(const wr_skeleton *s)
 {
+    SK_GUARD_OR(s, 0);
     if (!s)
         return 0;
     return sizeof(wr_skeleton) + (s->bodies_borrowed ? 0 : (size_t)s->body_capacity * sizeof(body_node)) +
@@ -833,6 +881,7 @@ size_t wr_skeleton_memory_bytes(const wr_skeleton *s)
 
 int wr_skeleton_find_body(const wr_skeleton *s, const char *name)
 {
+    SK_GUARD_OR(s, -1);
     if (!s || !name)
         return -1;
     for (int i = 0; i < s->body_count; i++)
@@ -843,10 +892,13 @@ int wr_skeleton_find_body(const wr_skeleton *s, const char *name)
 
 /* ---- state ------------------------------------------------------------------------------------------------- */
 
-static wr_status check_count(const wr_skeleton *s, const void *p, size_t count, size_t expected, const char *what)
+static wr_status check_count(const wr_skeleton *s, const void *p, size_t count, size_t expected, const char *what,
+                             const char *function)
 {
     if (!s || (!p && expected))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and buffer must not be NULL");
+    if (wr_guard_refuses(s->owner_busy, s->world))
+        return wr_guard_fail(function);
     if (count != expected)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s count %zu, skeleton '%s' has %zu", what, count, s->name,
                        expected);
@@ -855,7 +907,7 @@ static wr_status check_count(const wr_skeleton *s, const void *p, size_t count, 
 
 wr_status wr_skeleton_get_positions(const wr_skeleton *s, double *q, size_t count)
 {
-    wr_status st = check_count(s, q, count, s ? (size_t)s->nq : 0, "position");
+    wr_status st = check_count(s, q, count, s ? (size_t)s->nq : 0, "position", __func__);
     if (st == WR_OK && count)
         memcpy(q, s->q, count * sizeof(double));
     return st;
@@ -903,7 +955,7 @@ void skeleton_store_positions(wr_skeleton *s, const double *q) { store_positions
 
 wr_status wr_skeleton_set_positions(wr_skeleton *s, const double *q, size_t count)
 {
-    wr_status st = check_count(s, q, count, s ? (size_t)s->nq : 0, "position");
+    wr_status st = check_count(s, q, count, s ? (size_t)s->nq : 0, "position", __func__);
     if (st != WR_OK)
         return st;
     if ((st = check_positions(s, q)) != WR_OK)
@@ -914,7 +966,7 @@ wr_status wr_skeleton_set_positions(wr_skeleton *s, const double *q, size_t coun
 
 wr_status wr_skeleton_get_velocities(const wr_skeleton *s, double *v, size_t count)
 {
-    wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity");
+    wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity", __func__);
     if (st == WR_OK && count)
         memcpy(v, s->v, count * sizeof(double));
     return st;
@@ -922,7 +974,7 @@ wr_status wr_skeleton_get_velocities(const wr_skeleton *s, double *v, size_t cou
 
 wr_status wr_skeleton_set_velocities(wr_skeleton *s, const double *v, size_t count)
 {
-    wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity");
+    wr_status st = check_count(s, v, count, s ? (size_t)s->nv : 0, "velocity", __func__);
     if (st != WR_OK)
         return st;
     if (!wr_all_finite(v, count))
@@ -935,7 +987,7 @@ wr_status wr_skeleton_set_velocities(wr_skeleton *s, const double *v, size_t cou
 
 wr_status wr_skeleton_set_joint_forces(wr_skeleton *s, const double *tau, size_t count)
 {
-    wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "joint force");
+    wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "joint force", __func__);
     if (st != WR_OK)
         return st;
     if (!wr_all_finite(tau, count))
@@ -949,6 +1001,7 @@ wr_status wr_skeleton_apply_body_wrench(wr_skeleton *s, int body, const double f
 {
     if (!s || !force || !torque)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, force and torque must not be NULL");
+    SK_GUARD(s);
     if (body < 0 || body >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
     if (!wr_all_finite(force, 3) || !wr_all_finite(torque, 3))
@@ -966,6 +1019,7 @@ wr_status wr_skeleton_clear_forces(wr_skeleton *s)
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
+    SK_GUARD(s);
     if (s->nv)
         memset(s->tau_cmd, 0, (size_t)s->nv * sizeof(double));
     for (int i = 0; i < s->body_count; i++) {
@@ -979,6 +1033,7 @@ wr_status wr_skeleton_body_pose(wr_skeleton *s, int body, double position[3], do
 {
     if (!s || !position || !rotation)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, position and rotation must not be NULL");
+    SK_GUARD(s);
     if (body < 0 || body >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
     dyn_forward_kinematics(s);
@@ -994,6 +1049,7 @@ wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping
 {
     if (!s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
+    SK_GUARD(s);
     if (body < 0 || body >= s->body_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
     if (!isfinite(damping))
@@ -1013,6 +1069,7 @@ wr_status wr_skeleton_set_gravity(wr_skeleton *s, const double gravity[3])
 {
     if (!s || !gravity)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and gravity must not be NULL");
+    SK_GUARD(s);
     if (!wr_all_finite(gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "gravity is not finite");
     if (s->world)
@@ -1027,6 +1084,7 @@ wr_status wr_skeleton_kinetic_energy(wr_skeleton *s, double *out)
 {
     if (!s || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and out must not be NULL");
+    SK_GUARD(s);
     dyn_forward_kinematics(s);
     *out = dyn_kinetic_energy(s);
     return WR_OK;
@@ -1036,6 +1094,7 @@ wr_status wr_skeleton_potential_energy(wr_skeleton *s, double *out)
 {
     if (!s || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and out must not be NULL");
+    SK_GUARD(s);
     dyn_forward_kinematics(s);
     *out = dyn_potential_energy(s);
     return WR_OK;
@@ -1045,6 +1104,7 @@ wr_status wr_skeleton_momentum(wr_skeleton *s, double linear[3], double angular[
 {
     if (!s || !linear || !angular)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, linear and angular must not be NULL");
+    SK_GUARD(s);
     dyn_forward_kinematics(s);
     vec3 p, l;
     dyn_momentum(s, &p, &l);
@@ -1055,7 +1115,7 @@ wr_status wr_skeleton_momentum(wr_skeleton *s, double linear[3], double angular[
 
 wr_status wr_skeleton_mass_matrix(wr_skeleton *s, double *m, size_t count)
 {
-    wr_status st = check_count(s, m, count, s ? (size_t)s->nv * (size_t)s->nv : 0, "mass matrix entry");
+    wr_status st = check_count(s, m, count, s ? (size_t)s->nv * (size_t)s->nv : 0, "mass matrix entry", __func__);
     if (st != WR_OK)
         return st;
     dyn_forward_kinematics(s);
@@ -1068,7 +1128,7 @@ wr_status wr_skeleton_mass_matrix(wr_skeleton *s, double *m, size_t count)
 
 wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double *qdd, size_t count)
 {
-    wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "force");
+    wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "force", __func__);
     if (st != WR_OK)
         return st;
     if (!qdd && count)
@@ -1085,7 +1145,7 @@ wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double
 
 wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double *tau, size_t count)
 {
-    wr_status st = check_count(s, qdd, count, s ? (size_t)s->nv : 0, "acceleration");
+    wr_status st = check_count(s, qdd, count, s ? (size_t)s->nv : 0, "acceleration", __func__);
     if (st != WR_OK)
         return st;
     if (!tau && count)

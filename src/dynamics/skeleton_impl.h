@@ -119,6 +119,7 @@ struct wr_skeleton {
     wr_memory_manager *manager;
     int owns_manager;                /* created a default manager in wr_skeleton_create(NULL) */
     wr_world *world;                    /* NULL if not in a world */
+    const _Atomic int *owner_busy;   /* its world's runner busy state (core/guard.h); NULL if no runner owns it */
     int world_index;
     int v_world_offset, q_world_offset;
     char name[WR_SKELETON_NAME_MAX];

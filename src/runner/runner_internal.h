@@ -51,6 +51,7 @@ typedef enum runner_job_kind {
     RUNNER_JOB_CREATE,
     RUNNER_JOB_DESTROY,
     RUNNER_JOB_DESTROY_ALL,
+    RUNNER_JOB_CALL,                     /* run a host callback on one world (wr_world_runner_call_on_worker) */
     RUNNER_JOB_EXIT
 } runner_job_kind;
 
@@ -59,12 +60,13 @@ typedef enum runner_job_kind {
 typedef struct runner_job {
     runner_job_kind kind;
     int steps;
-    int target;                          /* worker of CREATE / DESTROY */
-    size_t entry;                        /* entry index of DESTROY; CREATE fills entries[target].count */
+    int target;                          /* worker of CREATE / DESTROY / CALL */
+    size_t entry;                        /* entry index of DESTROY / CALL; CREATE fills entries[target].count */
     const wr_world_config *world;
-    const char *scene;
+    wr_world_runner_world_fn fn;         /* CREATE: the build callback (may be NULL); CALL: the callback */
+    void *context;                       /* its context */
     size_t budget;
-    double cost;
+    double cost;                         /* CREATE: the host's cost, <= 0 = estimate it (the worker writes it back) */
     wr_status status;
     char error[256];
 } runner_job;

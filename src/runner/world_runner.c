@@ -1,9 +1,12 @@
 /* wr_world_runner: pinned workers, per-worker arenas, jobs carried by our fork/join.
  *
  * Every operation that touches a world or an arena runs ON the world's worker as a job: creating a world (its
- * memory manager, the world, its scene), destroying it, stepping it. The host only writes the job descriptor and
- * the entry tables between jobs. So an arena is used by one thread only (no lock), first-touch pages are touched by
- * the worker that will step them, and the fork/join's release/acquire hands each job and its results over. */
+ * memory manager, the world, the host's build callback), destroying it, stepping it, a host callback on it. The host
+ * only writes the job descriptor and the entry tables between jobs. So an arena is used by one thread only (no
+ * lock), first-touch pages are touched by the worker that will step them, and the fork/join's release/acquire hands
+ * each job and its results over. While a worker runs a job on a world it names that world in wr_guard_current, and
+ * the runner's state is nonzero from before the fork to after the join: the world API refuses every other thread
+ * meanwhile (core/guard.h). */
 #define _GNU_SOURCE
 #include <math.h>
 #include <sched.h>
@@ -12,9 +15,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/guard.h"
 #include "core/status_internal.h"
 #include "runner/runner_internal.h"
-#include "worldrunner/scene.h"
+#include "world/world_owner.h"
 
 #ifdef WR_HAVE_OPENMP
 #include <omp.h>
@@ -69,10 +73,26 @@ static void record_error(char *buffer, size_t size)
     snprintf(buffer, size, "%s", wr_last_error());
 }
 
+/* Run a host callback on this worker. A failure keeps the callback's status; its message is this thread's last
+ * error if the callback left one (a failed library call), else one naming the status. */
+static wr_status run_callback(wr_world_runner_world_fn fn, wr_world *w, void *context, const char *what)
+{
+    if (!fn)
+        return WR_OK;
+    wr_clear_error();
+    wr_status s = fn(w, context);
+    if (s == WR_OK)
+        return WR_OK;
+    if (wr_last_error()[0] == '\0')
+        return WR_FAIL(s, "the %s callback returned %s", what, wr_status_name(s));
+    return s;
+}
+
 /* Step one world `steps` times; a pre-step callback forces one step at a time. */
 static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *first_failure)
 {
     uint64_t start = runner_now_ns();
+    wr_guard_current = e->w; /* this thread works on e->w: its own calls (pre-step callback) pass the guard */
     uint64_t before = wr_world_step_count(e->w);
     wr_status s = WR_OK;
     if (!e->pre_step) {
@@ -85,6 +105,7 @@ static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *firs
         }
     }
     uint64_t done = wr_world_step_count(e->w) - before;
+    wr_guard_current = NULL;
     uint64_t elapsed = runner_now_ns() - start;
     e->last_status = s;
     e->last_steps_done = (int)done;
@@ -133,23 +154,44 @@ static wr_status create_world_here(wr_world_runner *r, runner_worker *wk, runner
     wc.memory = m;
     wr_world *w = NULL;
     s = wr_world_create(&wc, &w);
-    if (s == WR_OK && r->job.scene)
-        s = wr_scene_build(w, r->job.scene);
     if (s != WR_OK) {
-        if (w)
-            wr_world_destroy(w);
         wr_memory_manager_destroy(m);
         return s;
     }
+    wr_world_set_owner(w, &r->state);
+    wr_guard_current = w;
+    s = run_callback(r->job.fn, w, r->job.context, "build");
+    if (s == WR_OK && !(r->job.cost > 0))
+        r->job.cost = wr_world_runner_cost_estimate(w);
+    if (s != WR_OK) {
+        /* The callback's message is the job's; tearing down the half-built world must not overwrite it. A leak
+         * report (a skeleton the callback neither added nor destroyed) still frees every chunk. */
+        record_error(r->job.error, sizeof r->job.error);
+        wr_world_set_owner(w, NULL);
+        wr_world_destroy(w);
+        wr_memory_manager_destroy(m);
+        wr_guard_current = NULL;
+        return s;
+    }
+    wr_guard_current = NULL;
     *e = (runner_entry){.w = w, .memory = m, .cost = r->job.cost, .last_status = WR_OK};
     return WR_OK;
 }
 
 static wr_status destroy_entry(runner_entry *e)
 {
+    wr_world_set_owner(e->w, NULL); /* on its worker: nothing else can be using it now */
     wr_status s = wr_world_destroy(e->w);
     wr_status m = wr_memory_manager_destroy(e->memory);
     return s != WR_OK ? s : m;
+}
+
+static wr_status call_entry(wr_world_runner *r, runner_entry *e)
+{
+    wr_guard_current = e->w;
+    wr_status s = run_callback(r->job.fn, e->w, r->job.context, "callback");
+    wr_guard_current = NULL;
+    return s;
 }
 
 static void pin_worker(wr_world_runner *r, runner_worker *wk)
@@ -175,8 +217,9 @@ static void run_job(wr_world_runner *r, int k)
         break;
     case RUNNER_JOB_CREATE:
         if (job->target == k) {
+            job->error[0] = '\0';
             job->status = create_world_here(r, wk, &wk->entries[wk->count]);
-            if (job->status != WR_OK)
+            if (job->status != WR_OK && job->error[0] == '\0')
                 record_error(job->error, sizeof job->error);
         }
         break;
@@ -191,6 +234,13 @@ static void run_job(wr_world_runner *r, int k)
         for (size_t i = 0; i < wk->count; ++i)
             destroy_entry(&wk->entries[i]);
         wk->count = 0;
+        break;
+    case RUNNER_JOB_CALL:
+        if (job->target == k) {
+            job->status = call_entry(r, &wk->entries[job->entry]);
+            if (job->status != WR_OK)
+                record_error(job->error, sizeof job->error);
+        }
         break;
     case RUNNER_JOB_EXIT:
         break;
@@ -733,8 +783,8 @@ static wr_status check_world_config(const wr_world_runner *r, const wr_world_run
         return WR_FAIL(WR_ERR_NON_FINITE, "cost is not finite");
     if (c->cost > 1e300) /* summed per worker: keep the sums finite */
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "cost %g is above 1e300", c->cost);
-    if (c->scene && wr_scene_cost_estimate(c->scene) <= 0.0)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown scene \"%s\"", c->scene);
+    if (!c->build && c->build_context)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "build_context without a build callback");
     return WR_OK;
 }
 
@@ -747,14 +797,13 @@ static wr_status create_world_locked(wr_world_runner *r, const wr_world_runner_w
     runner_worker *wk = &r->workers[k];
     if (!reserve_entry(wk))
         return WR_FAIL(WR_ERR_OUT_OF_MEMORY, "world table of worker %d", k);
-    double cost = c->cost > 0 ? c->cost : (c->scene ? wr_scene_cost_estimate(c->scene) : 1.0);
-    r->job = (runner_job){.kind = RUNNER_JOB_CREATE, .target = k, .world = c->world, .scene = c->scene,
-                          .budget = c->memory_budget, .cost = cost};
+    r->job = (runner_job){.kind = RUNNER_JOB_CREATE, .target = k, .world = c->world, .fn = c->build,
+                          .context = c->build_context, .budget = c->memory_budget, .cost = c->cost > 0 ? c->cost : 0};
     run_job_everywhere(r);
     if (r->job.status != WR_OK)
         return WR_FAIL(r->job.status, "on worker %d: %s", k, r->job.error);
     *out = wk->entries[wk->count++].w;
-    wk->cost += cost;
+    wk->cost += r->job.cost;
     return WR_OK;
 }
 
@@ -815,6 +864,28 @@ wr_status wr_world_runner_set_pre_step(wr_world_runner *runner, wr_world *w, wr_
     if (find_world(runner, w, &k, &i)) {
         runner->workers[k].entries[i].pre_step = fn;
         runner->workers[k].entries[i].user = fn ? user : NULL;
+    } else {
+        s = WR_FAIL(WR_ERR_NOT_FOUND, "world %p does not belong to this runner", (void *)w);
+    }
+    leave_admin(runner);
+    return s;
+}
+
+wr_status wr_world_runner_call_on_worker(wr_world_runner *runner, wr_world *w, wr_world_runner_world_fn fn,
+                                         void *context)
+{
+    if (!runner || !w || !fn)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "runner, world and callback must not be NULL");
+    wr_status s = enter_admin(runner);
+    if (s != WR_OK)
+        return s;
+    int k;
+    size_t i;
+    if (find_world(runner, w, &k, &i)) {
+        runner->job = (runner_job){.kind = RUNNER_JOB_CALL, .target = k, .entry = i, .fn = fn, .context = context};
+        run_job_everywhere(runner);
+        s = runner->job.status == WR_OK ? WR_OK
+                                        : WR_FAIL(runner->job.status, "on worker %d: %s", k, runner->job.error);
     } else {
         s = WR_FAIL(WR_ERR_NOT_FOUND, "world %p does not belong to this runner", (void *)w);
     }

@@ -27,6 +27,7 @@
  * own arrays, WR_MEMORY_TAG_SKELETON for skeletons, WR_MEMORY_TAG_COLLISION and WR_MEMORY_TAG_SOLVER for the contact
  * stages and their frame).
  */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,30 @@
 #include "dynamics/dynamics_stage.h"
 #include "world/world_build.h"
 #include "world/world_internal.h"
+#include "world/world_owner.h"
 #include "worldrunner/collision.h"
+
+/* ---- runner ownership ------------------------------------------------------------------------------------------ */
+
+/* Stepping a runner's world: only the thread working on it (its worker, in a job). */
+static inline bool foreign(const wr_world *w) { return w->owner_busy && wr_guard_current != w; }
+/* Refuse a call that only the runner makes (`refuse`: foreign(w) for a step, w->owner_busy for destroying the world
+ * or swapping its manager, which the runner does itself after releasing the world). */
+#define GUARD_RUNNER(w, refuse)                                                                                \
+    do {                                                                                                       \
+        if (refuse)                                                                                            \
+            return wr_world_refused(w) ? wr_guard_fail(__func__) : wr_guard_fail_owned(__func__);              \
+    } while (0)
+
+bool wr_world_guard_refuses(const wr_world *w) { return wr_world_refused(w); }
+
+void wr_world_set_owner(wr_world *w, const _Atomic int *busy)
+{
+    assert(w && (!busy || w->skeleton_count == 0));
+    w->owner_busy = busy;
+    for (int i = 0; i < w->skeleton_count; i++)
+        w->skeletons[i]->owner_busy = busy;
+}
 
 /* ---- create / destroy -------------------------------------------------------------------------------------- */
 
@@ -135,6 +159,7 @@ wr_status wr_world_destroy(wr_world *w)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    GUARD_RUNNER(w, w->owner_busy != NULL);
     for (int i = 0; i < w->skeleton_count; i++)
         skeleton_free(w->skeletons[i]);
     destroy_contact_stages(w->collision, w->solver, w->frame);
@@ -150,6 +175,7 @@ wr_status wr_world_set_memory_manager(wr_world *w, wr_memory_manager *manager)
 {
     if (!w || !manager)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and manager must not be NULL");
+    GUARD_RUNNER(w, w->owner_busy != NULL);
     if (manager == w->manager)
         return WR_OK;
     if (w->skeleton_count || w->solver || w->skeletons || w->backup || w->snapshots)
@@ -164,7 +190,11 @@ wr_status wr_world_set_memory_manager(wr_world *w, wr_memory_manager *manager)
     return WR_OK;
 }
 
-wr_memory_manager *wr_world_get_memory_manager(const wr_world *w) { return w ? w->manager : NULL; }
+wr_memory_manager *wr_world_get_memory_manager(const wr_world *w)
+{
+    GUARD_OR(w, NULL);
+    return w ? w->manager : NULL;
+}
 
 /* ---- skeletons --------------------------------------------------------------------------------------------- */
 
@@ -191,6 +221,7 @@ static void world_relayout(wr_world *w)
     int q = 0, v = 0;
     for (int i = 0; i < w->skeleton_count; i++) {
         skeleton_attach(w->skeletons[i], w, i, q, v, w->gravity);
+        w->skeletons[i]->owner_busy = w->owner_busy;
         q += w->skeletons[i]->nq;
         v += w->skeletons[i]->nv;
     }
@@ -207,6 +238,7 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
 {
     if (!w || !sp || !*sp)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
+    GUARD(w);
     wr_skeleton *s = *sp;
     if (s->world)
         return WR_FAIL(WR_ERR_BUSY, "skeleton '%s' is already in a world", s->name);
@@ -276,6 +308,7 @@ wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s)
 {
     if (!w || !s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
+    GUARD(w);
     if (s->world != w)
         return WR_FAIL(WR_ERR_NOT_FOUND, "skeleton '%s' is not in this world", s->name);
     int index = s->world_index;
@@ -303,10 +336,15 @@ void wr_world_drop_contact_stages(wr_world *w)
     w->frame = NULL;
 }
 
-int wr_world_skeleton_count(const wr_world *w) { return w ? w->skeleton_count : 0; }
+int wr_world_skeleton_count(const wr_world *w)
+{
+    GUARD_OR(w, 0);
+    return w ? w->skeleton_count : 0;
+}
 
 wr_skeleton *wr_world_get_skeleton(const wr_world *w, int index)
 {
+    GUARD_OR(w, NULL);
     if (!w || index < 0 || index >= w->skeleton_count)
         return NULL;
     return w->skeletons[index];
@@ -420,6 +458,7 @@ wr_status wr_world_step(wr_world *w, int steps)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    GUARD_RUNNER(w, foreign(w));
     if (steps < 1)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "steps must be >= 1 (got %d)", steps);
     for (int k = 0; k < steps; k++) {
@@ -436,6 +475,7 @@ wr_status wr_world_set_gravity(wr_world *w, const double gravity[3])
 {
     if (!w || !gravity)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and gravity must not be NULL");
+    GUARD(w);
     if (!wr_all_finite(gravity, 3))
         return WR_FAIL(WR_ERR_NON_FINITE, "gravity is not finite");
     w->gravity = v3_from(gravity);
@@ -448,6 +488,7 @@ wr_status wr_world_set_time_step(wr_world *w, double time_step)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    GUARD(w);
     if (!isfinite(time_step))
         return WR_FAIL(WR_ERR_NON_FINITE, "time step is not finite");
     if (!(time_step > 0))
@@ -456,12 +497,27 @@ wr_status wr_world_set_time_step(wr_world *w, double time_step)
     return WR_OK;
 }
 
-double wr_world_time(const wr_world *w) { return w ? w->time : 0.0; }
-uint64_t wr_world_step_count(const wr_world *w) { return w ? w->step_count : 0; }
-double wr_world_time_step(const wr_world *w) { return w ? w->dt : 0.0; }
+double wr_world_time(const wr_world *w)
+{
+    GUARD_OR(w, 0.0);
+    return w ? w->time : 0.0;
+}
+
+uint64_t wr_world_step_count(const wr_world *w)
+{
+    GUARD_OR(w, 0);
+    return w ? w->step_count : 0;
+}
+
+double wr_world_time_step(const wr_world *w)
+{
+    GUARD_OR(w, 0.0);
+    return w ? w->dt : 0.0;
+}
 
 void wr_world_get_gravity(const wr_world *w, double gravity[3])
 {
+    GUARD_OR(w, );
     if (w && gravity)
         v3_store(w->gravity, gravity);
 }

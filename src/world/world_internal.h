@@ -4,9 +4,12 @@
 #ifndef WR_WORLD_INTERNAL_H
 #define WR_WORLD_INTERNAL_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "collision/collision_stage.h"
+#include "core/guard.h"
 #include "constraint/constraint_solver.h"
 #include "dynamics/skeleton_impl.h"
 #include "worldrunner/world.h"
@@ -35,10 +38,29 @@ struct wr_world {
      * world-wide shape and dof numbers). Recomputed when a skeleton is added or removed; the warm-start cache, the
      * cold-path facts of both contact stages and snapshots are made under it. */
     uint64_t layout;
+    const _Atomic int *owner_busy; /* the owning runner's busy state (core/guard.h); NULL = no runner owns it */
 };
 
 /* The key the warm-start cache must have been made under to be used (wr_constraint_view.warm_start_key): the layout
  * key chained with every skeleton's state epoch. O(skeletons), no allocation. */
 uint64_t wr_world_warm_start_key(const wr_world *w);
+
+/* ---- runner ownership (core/guard.h, world/world_owner.h) ------------------------------------------------------ */
+
+/* A call on a runner's world while the runner uses it, from a thread that is not working on this world. */
+static inline bool wr_world_refused(const wr_world *w) { return w && wr_guard_refuses(w->owner_busy, w); }
+#define GUARD(w)                                                                                               \
+    do {                                                                                                       \
+        if (wr_world_refused(w))                                                                               \
+            return wr_guard_fail(__func__);                                                                    \
+    } while (0)
+/* For the calls that return a value, not a status: the NULL-world answer, and WR_ERR_BUSY as the last error. */
+#define GUARD_OR(w, value)                                                                                     \
+    do {                                                                                                       \
+        if (wr_world_refused(w)) {                                                                             \
+            wr_guard_fail(__func__);                                                                           \
+            return value;                                                                                      \
+        }                                                                                                      \
+    } while (0)
 
 #endif

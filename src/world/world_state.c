@@ -39,6 +39,7 @@ typedef struct snapshot_header {
 uint64_t wr_world_state_hash(const wr_world *w)
 {
     uint64_t h = WR_FNV1A_INIT;
+    GUARD_OR(w, h);
     if (!w)
         return h;
     for (int i = 0; i < w->skeleton_count; i++) {
@@ -51,13 +52,26 @@ uint64_t wr_world_state_hash(const wr_world *w)
 
 /* ---- flat state -------------------------------------------------------------------------------------------- */
 
-size_t wr_world_position_count(const wr_world *w) { return w ? (size_t)w->nq : 0; }
-size_t wr_world_dof_count(const wr_world *w) { return w ? (size_t)w->nv : 0; }
+size_t wr_world_position_count(const wr_world *w)
+{
+    GUARD_OR(w, 0);
+    return w ? (size_t)w->nq : 0;
+}
 
-static wr_status check_flat(const wr_world *w, const void *p, size_t count, size_t expected, const char *what)
+size_t wr_world_dof_count(const wr_world *w)
+{
+    GUARD_OR(w, 0);
+    return w ? (size_t)w->nv : 0;
+}
+
+/* `function`: the public call, named in a refusal (core/guard.h). */
+static wr_status check_flat(const wr_world *w, const void *p, size_t count, size_t expected, const char *what,
+                            const char *function)
 {
     if (!w || (!p && expected))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    if (wr_world_refused(w))
+        return wr_guard_fail(function);
     if (count != expected)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s count %zu, the world has %zu", what, count, expected);
     return WR_OK;
@@ -68,7 +82,7 @@ static wr_status check_flat(const wr_world *w, const void *p, size_t count, size
 
 wr_status wr_world_get_positions(const wr_world *w, double *q, size_t count)
 {
-    wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
+    wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position", __func__);
     if (st != WR_OK || count == 0)
         return st;
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
@@ -80,7 +94,7 @@ wr_status wr_world_get_positions(const wr_world *w, double *q, size_t count)
 
 wr_status wr_world_set_positions(wr_world *w, const double *q, size_t count)
 {
-    wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position");
+    wr_status st = check_flat(w, q, count, w ? (size_t)w->nq : 0, "position", __func__);
     if (st != WR_OK || count == 0)
         return st;
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++)
@@ -92,7 +106,7 @@ wr_status wr_world_set_positions(wr_world *w, const double *q, size_t count)
 
 wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count)
 {
-    wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
+    wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity", __func__);
     if (st != WR_OK || count == 0)
         return st;
     for (int i = 0; st == WR_OK && i < w->skeleton_count; i++) {
@@ -104,7 +118,7 @@ wr_status wr_world_get_velocities(const wr_world *w, double *v, size_t count)
 
 wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 {
-    wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity");
+    wr_status st = check_flat(w, v, count, w ? (size_t)w->nv : 0, "velocity", __func__);
     if (st != WR_OK || count == 0)
         return st;
     if (st == WR_OK && !wr_all_finite(v, count))
@@ -119,7 +133,7 @@ wr_status wr_world_set_velocities(wr_world *w, const double *v, size_t count)
 
 wr_status wr_world_set_joint_forces(wr_world *w, const double *tau, size_t count)
 {
-    wr_status st = check_flat(w, tau, count, w ? (size_t)w->nv : 0, "joint force");
+    wr_status st = check_flat(w, tau, count, w ? (size_t)w->nv : 0, "joint force", __func__);
     if (st != WR_OK || count == 0)
         return st;
     if (st == WR_OK && !wr_all_finite(tau, count))
@@ -136,6 +150,7 @@ wr_status wr_world_apply_body_wrench(wr_world *w, int skeleton_index, int body, 
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    GUARD(w);
     if (skeleton_index < 0 || skeleton_index >= w->skeleton_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton index %d out of range [0, %d)", skeleton_index,
                        w->skeleton_count);
@@ -146,6 +161,7 @@ wr_status wr_world_clear_forces(wr_world *w)
 {
     if (!w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
+    GUARD(w);
     for (int i = 0; i < w->skeleton_count; i++)
         wr_skeleton_clear_forces(w->skeletons[i]);
     return WR_OK;
@@ -170,6 +186,7 @@ static uint32_t cache_entries(const wr_world *w)
 
 size_t wr_world_snapshot_size(const wr_world *w)
 {
+    GUARD_OR(w, 0);
     if (!w)
         return 0;
     return snapshot_bytes(w, cache_entries(w));
@@ -179,6 +196,7 @@ wr_status wr_world_save_snapshot(const wr_world *w, void *buffer, size_t bytes)
 {
     if (!w || !buffer)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    GUARD(w);
     if (bytes < wr_world_snapshot_size(w))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed (%u warm-start entries)",
                        bytes, wr_world_snapshot_size(w), cache_entries(w));
@@ -200,6 +218,7 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
 {
     if (!w || !buffer)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    GUARD(w);
     snapshot_header h;
     if (bytes < sizeof h)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer too small (%zu bytes)", bytes);
@@ -257,6 +276,7 @@ wr_status wr_world_snapshot_create(wr_world *w, wr_world_snapshot **out)
 {
     if (!w || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and out must not be NULL");
+    GUARD(w);
     size_t bytes = snapshot_bytes(w, cache_room(w));
     void *mem = NULL;
     wr_status st = wr_memory_manager_allocate(w->manager, sizeof(wr_world_snapshot) + bytes, alignof(wr_world_snapshot),
@@ -275,6 +295,7 @@ wr_status wr_world_snapshot_save(const wr_world *w, wr_world_snapshot *snap)
 {
     if (!w || !snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
+    GUARD(w);
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
     if (snap->bytes < wr_world_snapshot_size(w))
@@ -288,6 +309,7 @@ wr_status wr_world_snapshot_restore(wr_world *w, const wr_world_snapshot *snap)
 {
     if (!w || !snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
+    GUARD(w);
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
     return wr_world_restore_snapshot(w, snap->data, snap->bytes);
@@ -297,6 +319,7 @@ wr_status wr_world_snapshot_destroy(wr_world *w, wr_world_snapshot *snap)
 {
     if (!w || !snap)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and snapshot must not be NULL");
+    GUARD(w);
     if (snap->owner != w)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot belongs to another world");
     w->snapshots--;

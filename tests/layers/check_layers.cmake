@@ -1,16 +1,18 @@
 # check_layers.cmake -DWR_SOURCE_DIR=<src>: fail if a file of src/<folder>/ includes a header of a folder above it.
-# Top to bottom: runner, model (MJCF/URDF files to skeletons in worlds), world, the stages (constraint over collision over dynamics), then math, core, memory and
-# numa, which include no layer above them. Files directly in src/ (the built-in scenes) are not checked.
+# Top to bottom: the built-in scenes (a library of their own above the core, which nothing in the core includes),
+# runner, model (MJCF/URDF files to skeletons in worlds), world, the stages (constraint over collision over dynamics),
+# then math, core, memory and numa, which include no layer above them. Files directly in src/ are not checked.
 cmake_minimum_required(VERSION 3.25)
 
-set(WR_FORBIDDEN_runner "")
-set(WR_FORBIDDEN_model runner)
-set(WR_FORBIDDEN_world runner model)
-set(WR_FORBIDDEN_constraint runner model world)
-set(WR_FORBIDDEN_collision runner model world constraint)
-set(WR_FORBIDDEN_dynamics runner model world constraint collision)
+set(WR_FORBIDDEN_scenes "")
+set(WR_FORBIDDEN_runner scenes)
+set(WR_FORBIDDEN_model scenes runner)
+set(WR_FORBIDDEN_world scenes runner model)
+set(WR_FORBIDDEN_constraint scenes runner model world)
+set(WR_FORBIDDEN_collision scenes runner model world constraint)
+set(WR_FORBIDDEN_dynamics scenes runner model world constraint collision)
 foreach(low math core memory numa)
-  set(WR_FORBIDDEN_${low} runner model world constraint collision dynamics)
+  set(WR_FORBIDDEN_${low} scenes runner model world constraint collision dynamics)
 endforeach()
 
 file(GLOB_RECURSE files RELATIVE ${WR_SOURCE_DIR} ${WR_SOURCE_DIR}/*.c ${WR_SOURCE_DIR}/*.h)

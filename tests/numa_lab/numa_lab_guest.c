@@ -17,6 +17,7 @@
 
 #include "worldrunner/memory_manager.h"
 #include "worldrunner/numa.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/world_runner.h"
 
 #define MAX_WORLDS 64
@@ -101,7 +102,8 @@ static int run_setup(const setup *s, result *r)
     for (int i = 0; i < s->worlds; i++) {
         wr_world_runner_world_config wc;
         wr_world_runner_world_config_init(&wc);
-        wc.scene = "chain:8";
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)"chain:8";
         st = wr_world_runner_create_world(runner, &wc, &worlds[i]);
         if (st != WR_OK) {
             CHECK(0, "%s: create_world: %s %s", s->name, wr_status_name(st), wr_last_error());

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "worldrunner/scenes.h"
 #include "worldrunner/worldrunner.h"
 
 /* Assert a call returned WR_OK; print the last error message if it did not. */

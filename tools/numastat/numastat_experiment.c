@@ -9,6 +9,7 @@
 #include "worldrunner/collision.h"
 #include "worldrunner/memory_manager.h"
 #include "worldrunner/numa.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/world_runner.h"
 
 /* ---------------------------------------------------------------------------------------------------------------
@@ -300,7 +301,8 @@ static int run_policy(run_context *ctx, const char *policy, numastat_run *run, n
     for (int i = 0; rc == 0 && i < o->worlds; i++) {
         wr_world_runner_world_config wc;
         wr_world_runner_world_config_init(&wc);
-        wc.scene = o->scene;
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)o->scene;
         s = wr_world_runner_create_world(runner, &wc, &worlds[i]);
         if (s != WR_OK) {
             rc = fail(ctx, "wr_world_runner_create_world", s);

@@ -1,6 +1,6 @@
 /* peer_scenes.h — one description of the benchmark scenes, shared by every peer engine program.
  *
- * The numbers copy worldrunner's src/scene.c (wr_scene_build), so MuJoCo, DART and ODE get the same problem: the scenes
+ * The numbers copy worldrunner's src/scenes/scenes.c (wr_scene_build), so MuJoCo, DART and ODE get the same problem: the scenes
  * differ between engines only where the engines themselves differ (solver, friction cone, integrator, contact
  * softness, what collides with what); the README benchmark section lists those differences.
  *
@@ -91,7 +91,7 @@ static const double peer_head_pos[3] = {0.0, 0.0, 0.62}; /* head sphere centre i
     {side "_foot", -1, PEER_JOINT_HINGE, {0, 0, -0.40}, 0.3, -0.8, 0.8, 1.0, PEER_SHAPE_BOX, {0.11, 0.05, 0.03},   \
      {0.05, 0, -0.04}}
 
-/* Body order as in scene.c: pelvis, torso, then per side upper arm, forearm, thigh, shin, foot. A parent of -1 after
+/* Body order as in scenes.c: pelvis, torso, then per side upper arm, forearm, thigh, shin, foot. A parent of -1 after
  * the root means "the body just before" (fixed up by peer_humanoid_parent). */
 static const peer_body peer_humanoid[PEER_HUMANOID_BODIES] = {
     {"pelvis", -1, PEER_JOINT_FREE, {0, 0, 1.0}, 0.0, 1, 0, 10.0, PEER_SHAPE_BOX, {0.12, 0.15, 0.08}, {0, 0, 0}},

@@ -16,7 +16,7 @@
 #include "malloc_shim.h"
 #include "peer_harness.h"
 #include "worldrunner/model.h"
-#include "worldrunner/scene.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/skeleton.h"
 #include "worldrunner/world.h"
 #ifdef PEER_HAVE_RUNNER
@@ -171,7 +171,8 @@ static double wr_step_parallel(void **worlds, int count, int steps, double *cpu_
     for (int i = 0; i < count && st == WR_OK; ++i) {
         wr_world_runner_world_config wc;
         wr_world_runner_world_config_init(&wc);
-        wc.scene = current_scene;
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)current_scene;
         wc.worker = i;
         wr_world *w = NULL;
         probes[i] = (cpu_probe){steps - 1, 0.0, -1.0};
@@ -228,7 +229,8 @@ static int count_runner(const char *scene_name)
     if (st == WR_OK) {
         wr_world_runner_world_config wc;
         wr_world_runner_world_config_init(&wc);
-        wc.scene = scene_name;
+        wc.build = wr_scene_build_callback;
+        wc.build_context = (void *)scene_name;
         wr_world *w = NULL;
         st = wr_world_runner_create_world(runner, &wc, &w);
     }

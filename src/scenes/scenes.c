@@ -1,7 +1,9 @@
-/* Built-in scenes: pendulum, chain:N, arm7, humanoid, boxes:N.
+/* Built-in scenes: pendulum, chain:N, arm7, humanoid, boxes:N (library worldrunner_scenes, above the core).
  *
  * Each scene builds its skeletons directly on the world's memory manager (so adding them moves nothing) and adds
  * them; if any part fails, the skeletons already added by this call are removed again, so the world is unchanged.
+ * Only the public API is used, plus the core's error recording (core/status_internal.h), so a failure reads like
+ * any other library call's.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,7 +12,7 @@
 
 #include "core/status_internal.h"
 #include "world/world_build.h"
-#include "worldrunner/scene.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/skeleton.h"
 
 #define SCENE_MAX_COUNT WR_SCENE_MAX_COUNT
@@ -422,20 +424,27 @@ wr_status wr_scene_build(wr_world *w, const char *name)
     return st;
 }
 
+wr_status wr_scene_build_callback(wr_world *w, void *name)
+{
+    return wr_scene_build(w, name);
+}
+
+/* wr_world_runner_cost_estimate's formula, 1 + sum nv_s (1 + k_s), counted by hand for each scene (k_s: pairs of a
+ * moving shape of skeleton s and a static shape that may touch); tests/test_scenes.c checks them against it. */
 double wr_scene_cost_estimate(const char *name)
 {
     if (!name)
         return 0.0;
     int n;
     if (strcmp(name, "pendulum") == 0)
-        return 2.0;
+        return 1.0 + 1.0;                 /* 1 dof, nothing static */
     if (strcmp(name, "arm7") == 0)
-        return 15.0;
+        return 1.0 + 7.0 * (1.0 + 6.0);   /* links 2..7 may touch the welded base (link 1 is its child) */
     if (strcmp(name, "humanoid") == 0)
-        return 27.0 + 15.0;
+        return 1.0 + 27.0 * (1.0 + 13.0); /* 13 shapes over the ground plane */
     if ((n = parse_count(name, "chain")) > 0)
-        return 2.0 * n;
+        return 1.0 + n;                   /* the links hang from the world: nothing static */
     if ((n = parse_count(name, "boxes")) > 0)
-        return 7.0 * n + 1.0;
+        return 1.0 + 12.0 * n;            /* 6 dofs, one box over the ground plane each */
     return 0.0;
 }

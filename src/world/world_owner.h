@@ -1,0 +1,16 @@
+/* A world's owner: what the runner tells a world it creates (see core/guard.h for the check itself). */
+#ifndef WR_WORLD_OWNER_H
+#define WR_WORLD_OWNER_H
+
+#include <stdatomic.h>
+
+#include "worldrunner/world.h"
+
+/* Mark `w` (no skeleton yet) as owned by a runner whose state `busy` is nonzero while the runner may be using the
+ * world from a worker. From then on every public call on `w`, its skeletons and its collision state is guarded,
+ * wr_world_step is allowed only to the thread working on `w` (core/guard.h: wr_guard_current), and
+ * wr_world_destroy / wr_world_set_memory_manager are refused to everyone: the runner releases the world
+ * (busy = NULL, on the worker) before it destroys it. */
+void wr_world_set_owner(wr_world *w, const _Atomic int *busy);
+
+#endif
