@@ -23,8 +23,10 @@ endif()
 message(STATUS "installing worldrunner into ${prefix}")
 # Only the library's component: a tool that failed to build is reported by its own build, not here.
 run(${CMAKE_COMMAND} --install ${WR_BUILD_DIR} --prefix ${prefix} --component worldrunner ${config_args})
-foreach(f include/worldrunner/worldrunner.h ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfig.cmake
-          ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfigVersion.cmake ${WR_LIBDIR}/pkgconfig/worldrunner.pc)
+foreach(f include/worldrunner/worldrunner.h include/worldrunner/scenes.h
+          ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfig.cmake
+          ${WR_LIBDIR}/cmake/worldrunner/worldrunnerConfigVersion.cmake ${WR_LIBDIR}/pkgconfig/worldrunner.pc
+          ${WR_LIBDIR}/pkgconfig/worldrunner-scenes.pc)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${prefix}/${f}")
   endif()
@@ -38,6 +40,8 @@ run(${CMAKE_COMMAND} -S ${WR_HOST_SOURCE} -B ${WR_WORK_DIR}/cmake-build
 run(${CMAKE_COMMAND} --build ${WR_WORK_DIR}/cmake-build)
 run(${WR_WORK_DIR}/cmake-build/host_engine)
 message(STATUS "${run_output}")
+run(${WR_WORK_DIR}/cmake-build/host_scenes)
+message(STATUS "${run_output}")
 
 # 2. The build tree as a package (worldrunner_DIR = the build directory), for a host built beside the library.
 message(STATUS "host project with find_package(worldrunner) from the build tree")
@@ -46,17 +50,24 @@ run(${CMAKE_COMMAND} -S ${WR_HOST_SOURCE} -B ${WR_WORK_DIR}/build-tree-build
     "-DCMAKE_C_FLAGS=${WR_EXTRA_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${WR_EXTRA_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WR_WORK_DIR}/build-tree-build)
 run(${WR_WORK_DIR}/build-tree-build/host_engine)
+run(${WR_WORK_DIR}/build-tree-build/host_scenes)
 
 # 3. pkg-config, as a Makefile-based engine would: cc host_engine.c $(pkg-config --cflags --libs --static worldrunner)
+#    (the core alone), and host_scenes.c with the scenes module, which requires the core.
 message(STATUS "host project with pkg-config")
 set(ENV{PKG_CONFIG_PATH} ${prefix}/${WR_LIBDIR}/pkgconfig)
-run(pkg-config --cflags --libs --static worldrunner)
-string(STRIP "${run_output}" pc_flags)
-separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
 separate_arguments(extra_flags UNIX_COMMAND "${WR_EXTRA_FLAGS}")
-message(STATUS "pkg-config --cflags --libs --static worldrunner: ${pc_flags}")
-run(${WR_C_COMPILER} -std=c17 -Wall -Wextra -Wpedantic -Werror ${extra_flags} ${WR_HOST_SOURCE}/host_engine.c
-    ${pc_flags} -o ${WR_WORK_DIR}/host_engine_pkgconfig)
-# (LD_LIBRARY_PATH matters only for a shared build, -DBUILD_SHARED_LIBS=ON, installed outside the loader's path.)
-run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/${WR_LIBDIR} ${WR_WORK_DIR}/host_engine_pkgconfig)
-message(STATUS "${run_output}")
+foreach(program_module host_engine:worldrunner host_scenes:worldrunner-scenes)
+  string(REPLACE ":" ";" pm "${program_module}")
+  list(GET pm 0 program)
+  list(GET pm 1 module)
+  run(pkg-config --cflags --libs --static ${module})
+  string(STRIP "${run_output}" pc_flags)
+  separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+  message(STATUS "pkg-config --cflags --libs --static ${module}: ${pc_flags}")
+  run(${WR_C_COMPILER} -std=c17 -Wall -Wextra -Wpedantic -Werror ${extra_flags} ${WR_HOST_SOURCE}/${program}.c
+      ${pc_flags} -lm -o ${WR_WORK_DIR}/${program}_pkgconfig)
+  # (LD_LIBRARY_PATH matters only for a shared build, -DBUILD_SHARED_LIBS=ON, installed outside the loader's path.)
+  run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/${WR_LIBDIR} ${WR_WORK_DIR}/${program}_pkgconfig)
+  message(STATUS "${run_output}")
+endforeach()
