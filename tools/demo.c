@@ -7,9 +7,13 @@
  *
  * Usage: demo [--worlds N] [--seconds S | --ticks N] [--steps K] [--workers N] [--backend pthreads|openmp]
  *             [--placement compact|scatter|none] [--policy local|interleave|first-touch|remote|default]
- *             [--topology "<hwloc synthetic description>"] [--host-worker]
+ *             [--topology "<hwloc synthetic description>"] [--host-worker] [--help]
+ * Exit status: 0 done (and --help, which prints the usage on stdout), 1 a library call failed, 2 a bad option or
+ * value (named on stderr, then the usage).
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,14 +40,72 @@ typedef struct options {
     bool host_worker;
 } options;
 
-static void usage(const char *program)
+static void print_usage(FILE *out, const char *program)
 {
-    fprintf(stderr,
+    fprintf(out,
             "usage: %s [--worlds N] [--seconds S | --ticks N] [--steps K] [--workers N] [--backend pthreads|openmp]\n"
             "          [--placement compact|scatter|none] [--policy local|interleave|first-touch|remote|default]\n"
-            "          [--topology \"<hwloc synthetic description>\"] [--host-worker]\n",
+            "          [--topology \"<hwloc synthetic description>\"] [--host-worker] [--help]\n",
             program);
+}
+
+static void print_options(FILE *out)
+{
+    fputs("\nSteps a mix of worlds (per 8: 3 chain:16, 2 boxes:4, 1 arm7, 1 humanoid, 1 pendulum) in parallel, each\n"
+          "built on its pinned worker with its own memory manager, and prints the throughput, the load of every\n"
+          "worker, where the memory lives and the bytes per world.\n\n"
+          "  --worlds N        worlds to step (default 256)\n"
+          "  --seconds S       step for S seconds of wall time (default 3)\n"
+          "  --ticks N         step exactly N ticks instead (the combined state hash is then the same for any\n"
+          "                    workers, backend, placement and policy)\n"
+          "  --steps K         steps per world per tick (default 1)\n"
+          "  --workers N       worker threads, 0 = one per allowed core (default 0)\n"
+          "  --backend B       pthreads (default) or openmp\n"
+          "  --placement P     compact (default), scatter (across NUMA nodes) or none (unpinned)\n"
+          "  --policy P        where arenas take pages: local (default), interleave, first-touch, remote, default\n"
+          "                    (the C heap)\n"
+          "  --topology DESC   plan on a synthetic hwloc topology, e.g. \"package:2 numa:1 core:4 pu:1\"\n"
+          "  --host-worker     the calling thread steps worker 0's worlds (lowest tick overhead)\n"
+          "  --help            this text\n\n"
+          "Exit status: 0 done, 1 a library call failed, 2 a bad option or value.\n",
+          out);
+}
+
+/* A bad command line: say what was wrong, then the usage; exit 2. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void bad_usage(const char *program, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fputs("demo: ", stderr);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+    print_usage(stderr, program);
     exit(2);
+}
+
+/* The whole of `value` as an integer >= `min` (1: "a positive integer", 0: "a non-negative integer"). */
+static int parse_int(const char *program, const char *option, const char *value, int min)
+{
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(value, &end, 10);
+    if (end == value || *end != '\0' || errno == ERANGE || n < min || n > 1000000000L)
+        bad_usage(program, "%s: '%s' is not a %s integer", option, value, min > 0 ? "positive" : "non-negative");
+    return (int)n;
+}
+
+static double parse_seconds(const char *program, const char *option, const char *value)
+{
+    char *end = NULL;
+    errno = 0;
+    double x = strtod(value, &end);
+    if (end == value || *end != '\0' || errno == ERANGE || !(x > 0.0) || x > 1e6)
+        bad_usage(program, "%s: '%s' is not a positive number of seconds", option, value);
+    return x;
 }
 
 static void fail(const char *what, wr_status s)
@@ -59,14 +121,17 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int parse_enum(const char *value, const char *const *names, int count, const char *program)
+static int parse_enum(const char *program, const char *option, const char *value, const char *const *names,
+                      int count)
 {
     for (int i = 0; i < count; ++i) {
         if (strcmp(value, names[i]) == 0)
             return i;
     }
-    fprintf(stderr, "demo: unknown value \"%s\"\n", value);
-    usage(program);
+    char choices[160] = "";
+    for (int i = 0; i < count; ++i)
+        snprintf(choices + strlen(choices), sizeof choices - strlen(choices), "%s%s", i ? ", " : "", names[i]);
+    bad_usage(program, "%s: '%s' is not one of %s", option, value, choices);
     return 0;
 }
 
@@ -77,39 +142,47 @@ static options parse(int argc, char **argv)
     static const char *const policies[] = {"local", "interleave", "first-touch", "remote", "default"};
     options o = {.worlds = 256, .seconds = 3.0, .steps = 1, .backend = WR_WORLD_RUNNER_BACKEND_PTHREADS,
                  .placement = WR_NUMA_PLACEMENT_COMPACT, .policy = WR_NUMA_MEMORY_LOCAL, .host_worker = false};
+    static const char *const valued[] = {"--worlds", "--seconds", "--ticks", "--steps", "--workers", "--backend",
+                                         "--placement", "--policy", "--topology"};
+    const char *program = argc > 0 ? argv[0] : "demo";
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_usage(stdout, program);
+            print_options(stdout);
+            exit(0);
+        }
         if (strcmp(a, "--host-worker") == 0) {
             o.host_worker = true;
             continue;
         }
-        if (!v)
-            usage(argv[0]);
-        ++i;
+        bool known = false;
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0]; ++k)
+            known = known || strcmp(a, valued[k]) == 0;
+        if (!known)
+            bad_usage(program, "unknown option '%s'", a);
+        if (i + 1 >= argc)
+            bad_usage(program, "%s needs a value", a);
+        const char *v = argv[++i];
         if (strcmp(a, "--worlds") == 0)
-            o.worlds = atoi(v);
+            o.worlds = parse_int(program, a, v, 1);
         else if (strcmp(a, "--seconds") == 0)
-            o.seconds = atof(v);
+            o.seconds = parse_seconds(program, a, v);
         else if (strcmp(a, "--ticks") == 0)
-            o.ticks = atoi(v);
+            o.ticks = parse_int(program, a, v, 1);
         else if (strcmp(a, "--steps") == 0)
-            o.steps = atoi(v);
+            o.steps = parse_int(program, a, v, 1);
         else if (strcmp(a, "--workers") == 0)
-            o.workers = atoi(v);
+            o.workers = parse_int(program, a, v, 0);
         else if (strcmp(a, "--backend") == 0)
-            o.backend = (wr_world_runner_backend)parse_enum(v, backends, 2, argv[0]);
+            o.backend = (wr_world_runner_backend)parse_enum(program, a, v, backends, 2);
         else if (strcmp(a, "--placement") == 0)
-            o.placement = (wr_numa_placement)parse_enum(v, placements, 3, argv[0]);
+            o.placement = (wr_numa_placement)parse_enum(program, a, v, placements, 3);
         else if (strcmp(a, "--policy") == 0)
-            o.policy = (wr_numa_memory_policy)parse_enum(v, policies, 5, argv[0]);
-        else if (strcmp(a, "--topology") == 0)
-            o.topology = v;
+            o.policy = (wr_numa_memory_policy)parse_enum(program, a, v, policies, 5);
         else
-            usage(argv[0]);
+            o.topology = v;
     }
-    if (o.worlds < 1 || o.seconds <= 0 || o.steps < 1 || o.workers < 0 || o.ticks < 0)
-        usage(argv[0]);
     return o;
 }
 

@@ -1,7 +1,8 @@
 # ctest "install_host_project" (label install): install worldrunner to a temporary prefix, then build and run
 # tests/host_project against it: with find_package(worldrunner), with pkg-config, and from the build tree.
-# Inputs: WR_BUILD_DIR, WR_HOST_SOURCE, WR_WORK_DIR, WR_C_COMPILER, WR_CONFIG, WR_LIBDIR, WR_EXTRA_FLAGS (sanitizer
-# flags, which a sanitized static library needs at the host's link step too).
+# Inputs: WR_BUILD_DIR, WR_HOST_SOURCE, WR_WORK_DIR, WR_C_COMPILER, WR_CONFIG, WR_LIBDIR, WR_BINDIR, WR_CHECK_TOOLS
+# (the tools were built: check that they install and run), WR_EXTRA_FLAGS (sanitizer flags, which a sanitized static
+# library needs at the host's link step too).
 cmake_minimum_required(VERSION 3.25)
 
 function(run)
@@ -31,6 +32,18 @@ foreach(f include/worldrunner/worldrunner.h include/worldrunner/scenes.h
     message(FATAL_ERROR "not installed: ${prefix}/${f}")
   endif()
 endforeach()
+
+# The demo and numastat are installed with the library (component "tools"): they run from the prefix.
+if(WR_CHECK_TOOLS)
+  message(STATUS "installing the tools into ${prefix}")
+  run(${CMAKE_COMMAND} --install ${WR_BUILD_DIR} --prefix ${prefix} --component tools ${config_args})
+  foreach(tool demo numastat)
+    run(${prefix}/${WR_BINDIR}/${tool} --help)
+    if(NOT run_output MATCHES "^usage: ")
+      message(FATAL_ERROR "${prefix}/${WR_BINDIR}/${tool} --help printed no usage on stdout:\n${run_output}")
+    endif()
+  endforeach()
+endif()
 
 # 1. CMake package.
 message(STATUS "host project with find_package(worldrunner)")
