@@ -326,7 +326,7 @@ static void test_csv_reads_back(void **state)
     for (int r = 0; r < t.rows; r++) {
         assert_int_equal(t.fields[r], t.fields[0]);
     }
-    assert_int_equal(t.fields[0], 24 + 2);
+    assert_int_equal(t.fields[0], 26 + 2); /* 26 fixed columns (rate_spread, within_noise last) + one per node */
     assert_true(csv_number(&t, 1, "workers") == 4);
     assert_true(csv_number(&t, 1, "worlds") == 4);
     assert_true(csv_number(&t, 1, "steps") == 100);
@@ -355,6 +355,9 @@ static void test_csv_reads_back(void **state)
     assert_true(csv_number(&t, s, "unplaced_pages") == 4);
     assert_true(fabs(csv_number(&t, s, "world_steps_per_second") - 200.0) < 1e-6);
     assert_true(fabs(csv_number(&t, s, "slowdown_vs_local") - 2.0) < 1e-6);
+    /* rates 100..103 steps/s: sample standard deviation 1.29099 over the mean 101.5 */
+    assert_true(fabs(csv_number(&t, s, "rate_spread") - 1.2909944487 / 101.5) < 1e-8);
+    assert_true(csv_number(&t, s, "within_noise") == 0);
     free(text);
 }
 
@@ -561,6 +564,98 @@ static void test_json_reads_back(void **state)
     free(text);
 }
 
+/* ---------------------------------------------------------------------------------------------------------------
+ * Noise: a slowdown is a measured cost only if pages can differ between policies and it exceeds the spread of the
+ * identical worlds' rates in the runs compared
+ * ------------------------------------------------------------------------------------------------------------- */
+
+static int warnings_of(const numastat_report *report, char (*lines)[NUMASTAT_WARNING_MAX])
+{
+    return numastat_report_warnings(report, lines, 8);
+}
+
+static void test_noise_warnings(void **state)
+{
+    (void)state;
+    fixture f;
+    char lines[8][NUMASTAT_WARNING_MAX];
+    numastat_run_summary s;
+    /* Two nodes holding pages, slowdowns 1.25 and 2.0 against a spread of 1.3%: measured costs, no warning. */
+    make_fixture(&f);
+    assert_int_equal(numastat_report_page_nodes(&f.report), 2);
+    assert_int_equal(warnings_of(&f.report, lines), 0);
+    assert_int_equal(numastat_run_summary_compute(&f.report, 1, &s), 0);
+    assert_false(s.within_noise);
+    assert_true(fabs(s.noise_vs_local - 1.2909944487 / 101.5) < 1e-8);
+    char *text = capture(numastat_write_table, &f.report);
+    assert_null(strstr(text, "warning"));
+    assert_non_null(strstr(text, "+-1.3%"));
+    free(text);
+
+    /* remote 1% slower than local: inside the 1.3% spread of one run. */
+    f.runs[1].seconds = 1.01;
+    assert_int_equal(warnings_of(&f.report, lines), 1);
+    assert_non_null(strstr(lines[0], "warning: remote: slowdown 1.010x is within the noise of a single run"));
+    assert_non_null(strstr(lines[0], "+-1.3%"));
+    assert_int_equal(numastat_run_summary_compute(&f.report, 1, &s), 0);
+    assert_true(s.within_noise);
+    assert_int_equal(numastat_run_summary_compute(&f.report, 0, &s), 0);
+    assert_false(s.within_noise); /* the local run is the baseline, not a slowdown */
+    text = capture(numastat_write_table, &f.report);
+    assert_non_null(strstr(text, "1.010x~"));
+    assert_non_null(strstr(text, lines[0]));
+    free(text);
+
+    /* A wide spread in the slower run swallows its 1.25x. */
+    make_fixture(&f);
+    for (int w = 0; w < 4; w++)
+        f.rows[1][w].steps_per_second = 50.0 + 40.0 * w; /* 50..170: spread 54% */
+    assert_int_equal(warnings_of(&f.report, lines), 1);
+    assert_non_null(strstr(lines[0], "remote: slowdown 1.250x"));
+
+    /* One timed world: the noise is unknown. */
+    make_fixture(&f);
+    for (int r = 0; r < 3; r++)
+        f.runs[r].world_count = 1;
+    assert_int_equal(warnings_of(&f.report, lines), 2);
+    assert_non_null(strstr(lines[0], "its noise is unknown"));
+
+    /* Every page on one node: each slowdown is noise, said once. Synthetic two-node topology (binding simulated)... */
+    make_fixture(&f);
+    for (int r = 0; r < 3; r++) {
+        for (int w = 0; w < 4; w++) {
+            numastat_world_row *row = &f.rows[r][w];
+            row->pages_on_node[0] += row->pages_on_node[1];
+            row->pages_on_node[1] = 0;
+        }
+    }
+    assert_int_equal(numastat_report_page_nodes(&f.report), 1);
+    assert_int_equal(warnings_of(&f.report, lines), 1);
+    assert_non_null(strstr(lines[0], "one NUMA node (binding simulated)"));
+    assert_non_null(strstr(lines[0], "timing noise, not a cost of the policy"));
+    /* ... and a machine with one node. */
+    f.report.node_count = 1;
+    for (int r = 0; r < 3; r++)
+        for (int w = 0; w < 4; w++)
+            f.rows[r][w].node = 0;
+    assert_int_equal(warnings_of(&f.report, lines), 1);
+    assert_non_null(strstr(lines[0], "one NUMA node (this machine has one)"));
+    text = capture(numastat_write_json, &f.report);
+    jparser j = {text};
+    jvalue root;
+    jparse(&j, &root);
+    const jvalue *warnings = jget(&root, "warnings");
+    assert_int_equal(warnings->count, 1);
+    assert_string_equal(jat(warnings, 0)->string, lines[0]);
+    assert_int_equal(jget(jat(jget(&root, "runs"), 2), "within_noise")->kind, J_BOOL);
+    jfree(&root);
+    free(text);
+
+    /* Without a local run there is no slowdown, so nothing to warn about. */
+    snprintf(f.runs[0].policy, sizeof f.runs[0].policy, "default");
+    assert_int_equal(warnings_of(&f.report, lines), 0);
+}
+
 /* An unknown node (unpinned world) and 4 nodes: still valid output, local fraction undefined. */
 static void test_four_nodes_unknown_node(void **state)
 {
@@ -687,6 +782,7 @@ int main(void)
         cmocka_unit_test(test_table_alignment),   cmocka_unit_test(test_csv_reads_back),
         cmocka_unit_test(test_json_reads_back),   cmocka_unit_test(test_four_nodes_unknown_node),
         cmocka_unit_test(test_plot_script),       cmocka_unit_test(test_plot_from_csv),
+        cmocka_unit_test(test_noise_warnings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

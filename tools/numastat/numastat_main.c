@@ -87,6 +87,14 @@ int main(int argc, char **argv)
         return 1;
     }
     rc = write_report(&options, &experiment.report);
+    if (rc == 0 && (options.format != NUMASTAT_FORMAT_TABLE || options.output != NULL)) {
+        /* the table on stdout ends with them; otherwise say them where a person sees them */
+        char lines[NUMASTAT_MAX_POLICIES][NUMASTAT_WARNING_MAX];
+        int warnings = numastat_report_warnings(&experiment.report, lines, NUMASTAT_MAX_POLICIES);
+        for (int i = 0; i < warnings && i < NUMASTAT_MAX_POLICIES; i++) {
+            fprintf(stderr, "numastat: %s\n", lines[i]);
+        }
+    }
     if (rc == 0 && options.plot != NULL) {
         numastat_plot_data data;
         rc = numastat_plot_data_from_report(&experiment.report, &data);

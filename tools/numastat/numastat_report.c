@@ -125,6 +125,44 @@ int numastat_report_local_run(const numastat_report *report)
     return -1;
 }
 
+/* Standard deviation / mean of the finite, positive per-world step rates; NaN with fewer than two. */
+static double run_rate_spread(const numastat_run *run)
+{
+    double sum = 0.0, squares = 0.0;
+    int n = 0;
+    for (int w = 0; w < run->world_count; w++) {
+        double x = run->worlds[w].steps_per_second;
+        if (isfinite(x) && x > 0.0) {
+            sum += x;
+            squares += x * x;
+            n++;
+        }
+    }
+    if (n < 2) {
+        return NAN;
+    }
+    double mean = sum / n, variance = (squares - n * mean * mean) / (n - 1);
+    return sqrt(variance > 0.0 ? variance : 0.0) / mean;
+}
+
+int numastat_report_page_nodes(const numastat_report *report)
+{
+    if (numastat_report_check(report, NULL, 0) != 0) {
+        return 0;
+    }
+    int nodes = 0;
+    for (int n = 0; n < report->node_count; n++) {
+        int holds = 0;
+        for (int r = 0; r < report->run_count && !holds; r++) {
+            for (int w = 0; w < report->runs[r].world_count && !holds; w++) {
+                holds = report->runs[r].worlds[w].pages_on_node[n] > 0;
+            }
+        }
+        nodes += holds;
+    }
+    return nodes;
+}
+
 static double run_throughput(const numastat_run *run)
 {
     if (!(run->seconds > 0.0)) {
@@ -168,7 +206,55 @@ int numastat_run_summary_compute(const numastat_report *report, int run, numasta
     int local = numastat_report_local_run(report);
     double base = local >= 0 ? run_throughput(&report->runs[local]) : NAN;
     out->slowdown_vs_local = base / out->world_steps_per_second; /* NaN propagates when either is missing */
+    out->rate_spread = run_rate_spread(r);
+    double local_spread = local >= 0 ? run_rate_spread(&report->runs[local]) : NAN;
+    out->noise_vs_local = isnan(out->rate_spread) || isnan(local_spread) ? NAN : fmax(out->rate_spread, local_spread);
+    if (local >= 0 && run != local && isfinite(out->slowdown_vs_local)) {
+        out->within_noise = numastat_report_page_nodes(report) <= 1 || isnan(out->noise_vs_local) ||
+                            fabs(out->slowdown_vs_local - 1.0) <= out->noise_vs_local;
+    }
     return 0;
+}
+
+int numastat_report_warnings(const numastat_report *report, char (*lines)[NUMASTAT_WARNING_MAX], int capacity)
+{
+    if (numastat_report_check(report, NULL, 0) != 0 || numastat_report_local_run(report) < 0) {
+        return 0;
+    }
+    int count = 0;
+    int one_node = numastat_report_page_nodes(report) <= 1;
+    for (int r = 0; r < report->run_count; r++) {
+        numastat_run_summary s;
+        numastat_run_summary_compute(report, r, &s);
+        if (!s.within_noise) {
+            continue;
+        }
+        char line[NUMASTAT_WARNING_MAX];
+        if (one_node) {
+            snprintf(line, sizeof line,
+                     "warning: every page of every run is on one NUMA node (%s), so the slowdowns between policies "
+                     "are timing noise, not a cost of the policy",
+                     report->node_count < 2 ? "this machine has one" : "binding simulated");
+        } else if (isnan(s.noise_vs_local)) {
+            snprintf(line, sizeof line,
+                     "warning: %s: slowdown %.3fx from a single run with fewer than 2 timed worlds: its noise is "
+                     "unknown, so it is not a measured cost",
+                     report->runs[r].policy, s.slowdown_vs_local);
+        } else {
+            snprintf(line, sizeof line,
+                     "warning: %s: slowdown %.3fx is within the noise of a single run (identical worlds' step rates "
+                     "spread +-%.1f%%): not a measured cost",
+                     report->runs[r].policy, s.slowdown_vs_local, 100.0 * s.noise_vs_local);
+        }
+        if (lines != NULL && count < capacity) {
+            memcpy(lines[count], line, sizeof line);
+        }
+        count++;
+        if (one_node) {
+            break; /* one line says it for every run */
+        }
+    }
+    return count;
 }
 
 int numastat_format_parse(const char *name, numastat_format *out)
@@ -291,21 +377,34 @@ static void table_run_worlds(FILE *out, const numastat_report *report, int run)
 
 static void table_summary(FILE *out, const numastat_report *report)
 {
-    fprintf(out, "%-12s %-9s %-8s %7s %7s %14s %7s %11s %9s\n", "policy", "placement", "backend", "workers",
-            "w-nodes", "world-steps/s", "local%", "slowdown", "unplaced");
+    fprintf(out, "%-12s %-9s %-8s %7s %7s %14s %7s %11s %8s %9s\n", "policy", "placement", "backend", "workers",
+            "w-nodes", "world-steps/s", "local%", "slowdown", "spread", "unplaced");
     for (int r = 0; r < report->run_count; r++) {
         const numastat_run *run = &report->runs[r];
         numastat_run_summary s;
-        char pct[16], rate[32], slow[32];
+        char pct[16], rate[32], slow[32], spread[24];
         numastat_run_summary_compute(report, r, &s);
         format_percent(pct, sizeof pct, s.local_fraction);
         format_number(rate, sizeof rate, s.world_steps_per_second, 1);
         format_number(slow, sizeof slow, s.slowdown_vs_local, 3);
         if (strcmp(slow, "-") != 0) {
-            strncat(slow, "x", sizeof slow - strlen(slow) - 1);
+            strncat(slow, s.within_noise ? "x~" : "x", sizeof slow - strlen(slow) - 1);
         }
-        fprintf(out, "%-12s %-9s %-8s %7d %7d %14s %7s %11s %9llu\n", run->policy, run->placement, run->backend,
-                run->workers, s.nodes_with_workers, rate, pct, slow, (unsigned long long)s.pages_unplaced);
+        if (isnan(s.rate_spread)) {
+            snprintf(spread, sizeof spread, "-");
+        } else {
+            snprintf(spread, sizeof spread, "+-%.1f%%", 100.0 * s.rate_spread);
+        }
+        fprintf(out, "%-12s %-9s %-8s %7d %7d %14s %7s %11s %8s %9llu\n", run->policy, run->placement, run->backend,
+                run->workers, s.nodes_with_workers, rate, pct, slow, spread, (unsigned long long)s.pages_unplaced);
+    }
+    char lines[NUMASTAT_MAX_NODES][NUMASTAT_WARNING_MAX];
+    int warnings = numastat_report_warnings(report, lines, NUMASTAT_MAX_NODES);
+    if (warnings > 0) {
+        fputs("(spread: of the worlds' own steps/s in the run; x~: within the noise, see below)\n", out);
+    }
+    for (int i = 0; i < warnings && i < NUMASTAT_MAX_NODES; i++) {
+        fprintf(out, "%s\n", lines[i]);
     }
 }
 
@@ -402,7 +501,7 @@ static void csv_world_rows(FILE *out, const numastat_report *report, const numas
         csv_double(out, numastat_world_local_fraction(row, nodes));
         fputc(',', out);
         csv_double(out, row->steps_per_second);
-        fprintf(out, ",%zu,%zu,,\n", row->peak_bytes, row->frame_high_water);
+        fprintf(out, ",%zu,%zu,,,,\n", row->peak_bytes, row->frame_high_water);
     }
 }
 
@@ -422,7 +521,7 @@ static void csv_node_rows(FILE *out, const numastat_report *report, int r)
             }
         }
         fprintf(out, ",%zu,%llu", report->page_size, (unsigned long long)(totals[n].total_pages * report->page_size));
-        csv_empty(out, 6);
+        csv_empty(out, 8);
         fputc('\n', out);
     }
 }
@@ -444,7 +543,9 @@ static void csv_summary_row(FILE *out, const numastat_report *report, int r)
     csv_double(out, s.world_steps_per_second);
     fputc(',', out);
     csv_double(out, s.slowdown_vs_local);
-    fputc('\n', out);
+    fputc(',', out);
+    csv_double(out, s.rate_spread);
+    fprintf(out, ",%d\n", s.within_noise);
 }
 
 int numastat_write_csv(FILE *out, const numastat_report *report)
@@ -460,7 +561,7 @@ int numastat_write_csv(FILE *out, const numastat_report *report)
         fprintf(out, ",pages_node%d", n);
     }
     fputs(",page_size,bytes,local_fraction,steps_per_second,peak_bytes,frame_high_water,world_steps_per_second,"
-          "slowdown_vs_local\n",
+          "slowdown_vs_local,rate_spread,within_noise\n",
           out);
     for (int r = 0; r < report->run_count; r++) {
         csv_world_rows(out, report, &report->runs[r]);
@@ -547,6 +648,9 @@ static void json_run(FILE *out, const numastat_report *report, int r, int last)
     json_double(out, s.local_fraction);
     fputs(", \"slowdown_vs_local\": ", out);
     json_double(out, s.slowdown_vs_local);
+    fputs(", \"rate_spread\": ", out);
+    json_double(out, s.rate_spread);
+    fprintf(out, ", \"within_noise\": %s", s.within_noise ? "true" : "false");
     fputs(", \"note\": ", out);
     json_string(out, run->note);
     fprintf(out, ", \"worker_nodes\": %d, \"unplaced_pages\": %llu,\n     \"nodes\": [", s.nodes_with_workers,
@@ -577,7 +681,14 @@ int numastat_write_json(FILE *out, const numastat_report *report)
     for (int r = 0; r < report->run_count; r++) {
         json_run(out, report, r, r == report->run_count - 1);
     }
-    fputs("  ]\n}\n", out);
+    fputs("  ],\n  \"warnings\": [", out);
+    char lines[NUMASTAT_MAX_NODES][NUMASTAT_WARNING_MAX];
+    int warnings = numastat_report_warnings(report, lines, NUMASTAT_MAX_NODES);
+    for (int i = 0; i < warnings && i < NUMASTAT_MAX_NODES; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        json_string(out, lines[i]);
+    }
+    fputs(warnings > 0 ? "\n  ]\n}\n" : "]\n}\n", out);
     return ferror(out) ? -1 : 0;
 }
 

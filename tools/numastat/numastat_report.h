@@ -75,6 +75,16 @@ typedef struct numastat_run_summary {
     double local_fraction;                      /* pages_local / pages_total; NaN if no page was placed */
     double world_steps_per_second;              /* worlds * steps / seconds; NaN if seconds <= 0 */
     double slowdown_vs_local;                   /* local run's throughput / this one's; NaN without a local run */
+    double rate_spread;                         /* standard deviation / mean of this run's per-world steps/s: the
+                                                   worlds are identical, so this is the timing noise of the moment;
+                                                   NaN with fewer than 2 rated worlds */
+    double noise_vs_local;                      /* the larger rate_spread of this run and the local run: how far a
+                                                   single run's slowdown may stray from 1 by noise alone; NaN if
+                                                   unknown */
+    int within_noise;                           /* 1 if this (non-local) run's slowdown is not a measured cost: all
+                                                   pages of the report on one node, the noise unknown, or
+                                                   |slowdown - 1| <= noise_vs_local; 0 otherwise and for the local
+                                                   run or without a slowdown */
     int nodes_with_workers;                     /* distinct known worker nodes */
     size_t peak_bytes_max;
     size_t frame_high_water_max;
@@ -96,7 +106,18 @@ int numastat_report_local_run(const numastat_report *report);
 /* 0 if the report is well formed (counts in range, arrays present, nodes in range), else -1 with a message. */
 int numastat_report_check(const numastat_report *report, char *message, size_t message_size);
 
-/* Write the report. Returns 0, or -1 on a bad report or a write error. */
+/* Nodes holding placed pages of any run: <= 1 means no policy could put memory elsewhere (one NUMA node here, or
+ * binding simulated on a synthetic topology), so slowdowns between policies can only be noise. */
+int numastat_report_page_nodes(const numastat_report *report);
+
+#define NUMASTAT_WARNING_MAX 256
+/* Warnings about slowdowns that are within the noise, one line each (no newline), "warning: ..."; writes at most
+ * `capacity` and returns how many there are (0 when every slowdown is a measured cost). Each policy runs once, so
+ * the noise of a run is the spread of its identical worlds' step rates. */
+int numastat_report_warnings(const numastat_report *report, char (*lines)[NUMASTAT_WARNING_MAX], int capacity);
+
+/* Write the report. Returns 0, or -1 on a bad report or a write error. The table ends with the warnings; JSON has
+ * them in "warnings"; CSV has rate_spread and within_noise columns in its summary rows. */
 int numastat_write_table(FILE *out, const numastat_report *report);
 int numastat_write_csv(FILE *out, const numastat_report *report);
 int numastat_write_json(FILE *out, const numastat_report *report);
