@@ -2,8 +2,8 @@
  *
  *   bench_cost [--steps N]
  *
- * For each scene: one world on this thread, 500 steps to settle (boxes land, the humanoid falls), then the best of 5
- * timed runs of N steps (default 400); prints microseconds per step, the runner's estimate and the time per unit of
+ * For each scene: one world on this thread, 500 steps to settle (boxes land, the humanoid falls), then the best of 21
+ * timed runs of N steps (default 200); prints microseconds per step, the runner's estimate and the time per unit of
  * estimate. A perfect estimate gives the same us/unit for every scene: the spread line is max / min of us/unit, for
  * the estimate and for the naive "dofs + shapes" count it replaces, measured in the same process.
  */
@@ -31,7 +31,7 @@ static void die(const char *what, wr_status st)
 
 int main(int argc, char **argv)
 {
-    int steps = 400;
+    int steps = 200;
     if (argc == 3 && strcmp(argv[1], "--steps") == 0 && atoi(argv[2]) > 0) {
         steps = atoi(argv[2]);
     } else if (argc != 1) {
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
         if (st != WR_OK)
             die(scenes[i], st);
         double best = 1e300;
-        for (int round = 0; round < 5; ++round) {
+        for (int round = 0; round < 21; ++round) {
             double t0 = now();
             if ((st = wr_world_step(w, steps)) != WR_OK)
                 die(scenes[i], st);

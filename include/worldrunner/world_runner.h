@@ -156,9 +156,10 @@ wr_status wr_world_runner_call_on_worker(wr_world_runner *runner, wr_world *w, w
  * nv_s: the skeleton's dofs (the articulated-body pass is linear in them); k_s: the pairs (shape on a moving body of
  * s, static shape: a plane or a shape on a body welded to the world) that the collision filter lets touch, because
  * under gravity those become contacts, each costing constraint rows as wide as the skeleton. Pairs of two moving
- * bodies are not counted: whether they meet depends on where they are. Measured (one thread, dt 1 ms, settled), a
- * unit costs 0.12-0.18 us for every built-in scene, where a count of dofs and shapes is off by 10x on the humanoid
- * (27 dofs, 13 shapes over a ground plane, 379 units, 67 us). 1 for an empty world; 0 for NULL (with a message). */
+ * bodies are not counted: whether they meet depends on where they are. Measured (tools/bench_cost: one thread,
+ * dt 1 ms, settled), a unit costs 0.10-0.21 us on every built-in scene, within 2x of each other, where a count of
+ * dofs + shapes spreads 17-40x (the humanoid: 27 dofs, 13 shapes over a ground plane, 379 units, ~70 us a step).
+ * 1 for an empty world; 0 for NULL (with a message). */
 double wr_world_runner_cost_estimate(const wr_world *w);
 
 /* Called on the worker before each step of `w`; `step` counts from 0 within the current step_all call. A status
