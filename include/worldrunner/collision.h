@@ -11,7 +11,8 @@
  *   - other bodies of one skeleton do while `self_collision` is set (the default); groups/masks can refine it.
  * Friction of a pair is sqrt(mu_a * mu_b); restitution is the larger of the two.
  *
- * Ownership: settings and statistics belong to the world. Threads: the world's thread, between steps.
+ * Ownership: settings and statistics belong to the world. Threads: the world's thread, between steps (for a runner's
+ * world: WR_ERR_BUSY during a tick from another thread than its worker, see worldrunner/world_runner.h).
  */
 #ifndef WORLDRUNNER_COLLISION_H
 #define WORLDRUNNER_COLLISION_H

@@ -17,7 +17,9 @@
  * The pose of a body in its parent's frame is parent_pose * J(q) * inverse(child_pose).
  *
  * Ownership: the creator destroys a skeleton unless it was added to a world; then the world owns it
- * (wr_world_remove_skeleton destroys it). Threads: one thread at a time (the thread of its world).
+ * (wr_world_remove_skeleton destroys it). Threads: one thread at a time (the thread of its world); a skeleton of a
+ * runner's world follows the runner's rules (worldrunner/world_runner.h: WR_ERR_BUSY during a tick from another
+ * thread than the world's worker).
  */
 #ifndef WORLDRUNNER_SKELETON_H
 #define WORLDRUNNER_SKELETON_H

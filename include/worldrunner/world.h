@@ -6,7 +6,11 @@
  * steady state. A failed step leaves the world exactly as it was before that step.
  *
  * Threads: a world is used by one thread at a time; nothing inside locks. Different worlds may be used by different
- * threads at once.
+ * threads at once. A world created by a wr_world_runner follows the runner's rules (worldrunner/world_runner.h):
+ * while the runner uses it (a tick, or a job on its worker) every call on it from another thread returns
+ * WR_ERR_BUSY and changes nothing (the calls returning a value give their NULL-world answer, with the message in
+ * wr_last_error()), and wr_world_step / wr_world_destroy / wr_world_set_memory_manager belong to the runner
+ * (WR_ERR_INVALID_STATE).
  */
 #ifndef WORLDRUNNER_WORLD_H
 #define WORLDRUNNER_WORLD_H
