@@ -193,7 +193,7 @@ typedef struct wr_world_runner_world_info {
     int cpu_os_index;
     int node_os_index;                 /* node of that core */
     int memory_node_os_index;          /* node its arena is bound to; -1 = interleave / first touch / heap */
-    double cost;
+    double cost;                       /* load-balancing cost: the host's, or the estimate of the built world */
     wr_status last_status;             /* of the last step_all (WR_OK before any) */
     int last_steps_done;               /* steps completed in the last step_all */
     uint64_t steps;                    /* total steps taken through the runner */
