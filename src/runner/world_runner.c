@@ -93,7 +93,7 @@ static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *firs
 {
     uint64_t start = runner_now_ns();
     wr_guard_current = e->w; /* this thread works on e->w: its own calls (pre-step callback) pass the guard */
-    uint64_t before = wr_world_step_count(e->w);
+    uint64_t before = wr_world_owner_step_count(e->w);
     wr_status s = WR_OK;
     if (!e->pre_step) {
         s = wr_world_step(e->w, steps);
@@ -104,7 +104,7 @@ static void step_entry(runner_entry *e, int steps, runner_worker *wk, bool *firs
                 s = wr_world_step(e->w, 1);
         }
     }
-    uint64_t done = wr_world_step_count(e->w) - before;
+    uint64_t done = wr_world_owner_step_count(e->w) - before;
     wr_guard_current = NULL;
     uint64_t elapsed = runner_now_ns() - start;
     e->last_status = s;

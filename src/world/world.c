@@ -56,6 +56,8 @@ static inline bool foreign(const wr_world *w) { return w->owner_busy && wr_guard
 
 bool wr_world_guard_refuses(const wr_world *w) { return wr_world_refused(w); }
 
+uint64_t wr_world_owner_step_count(const wr_world *w) { return w->step_count; }
+
 void wr_world_set_owner(wr_world *w, const _Atomic int *busy)
 {
     assert(w && (!busy || w->skeleton_count == 0));

@@ -3,6 +3,7 @@
 #define WR_WORLD_OWNER_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "worldrunner/world.h"
 
@@ -12,5 +13,7 @@
  * wr_world_destroy / wr_world_set_memory_manager are refused to everyone: the runner releases the world
  * (busy = NULL, on the worker) before it destroys it. */
 void wr_world_set_owner(wr_world *w, const _Atomic int *busy);
+/* wr_world_step_count without the guard, for the owner's worker on its step path (it is the thread working on w). */
+uint64_t wr_world_owner_step_count(const wr_world *w);
 
 #endif
