@@ -13,6 +13,7 @@
 
 #include "test_support.h"
 #include "worldrunner/collision.h"
+#include "worldrunner/model.h"
 #include "worldrunner/skeleton.h"
 #include "worldrunner/world_runner.h"
 
@@ -392,6 +393,7 @@ typedef struct probe {
     wr_world *w;
     wr_skeleton *loose;           /* a skeleton of no world, for wr_world_add_skeleton */
     wr_world_snapshot *snapshot;  /* a snapshot object of w, made between ticks */
+    const wr_model *model;        /* a loaded model for wr_world_add_model, NULL in a build without libxml2 */
     int refused;                  /* calls that returned WR_ERR_BUSY (or the NULL answer with its message) */
     int calls;
 } probe;
@@ -439,6 +441,10 @@ static void *call_everything(void *arg)
     expect_busy(p, wr_world_snapshot_save(w, p->snapshot));
     expect_busy(p, wr_world_snapshot_restore(w, p->snapshot));
     expect_busy(p, wr_world_snapshot_destroy(w, p->snapshot));
+    expect_busy(p, wr_world_set_controls(w, buf, 0));
+    expect_busy(p, wr_world_get_controls(w, buf, 0));
+    if (p->model)
+        expect_busy(p, wr_world_add_model(w, p->model, NULL, NULL));
     expect_busy(p, wr_collision_get_settings(w, &settings));
     wr_collision_settings_init(&settings);
     expect_busy(p, wr_collision_set_settings(w, &settings));
@@ -453,6 +459,8 @@ static void *call_everything(void *arg)
     expect_null_answer(p, wr_world_snapshot_size(w) == 0);
     expect_null_answer(p, wr_world_get_memory_manager(w) == NULL);
     expect_null_answer(p, wr_world_runner_cost_estimate(w) == 0.0);
+    wr_clear_error();
+    expect_null_answer(p, wr_world_control_count(w) == 0);
     expect_null_answer(p, wr_world_get_skeleton(w, 1) == NULL);
     double g[3] = {1, 1, 1};
     wr_world_get_gravity(w, g);
@@ -485,6 +493,10 @@ static void call_skeleton(probe *p, wr_world *w, wr_skeleton *s)
     expect_busy(p, wr_skeleton_inverse_dynamics(s, buf, buf + 8, 4));
     expect_busy(p, wr_collision_set_shape_filter(s, 0, 1u, ~0u));
     expect_busy(p, wr_collision_get_shape_filter(s, 0, &group, &mask));
+    expect_busy(p, wr_skeleton_set_controls(s, buf, 0));
+    expect_busy(p, wr_skeleton_get_controls(s, buf, 0));
+    wr_clear_error();
+    expect_null_answer(p, wr_skeleton_actuator_count(s) == 0);
     expect_null_answer(p, wr_skeleton_body_count(s) == 0);
     expect_null_answer(p, wr_skeleton_shape_count(s) == 0);
     expect_null_answer(p, wr_skeleton_dof_count(s) == 0);
@@ -522,6 +534,11 @@ static void host_calls_during_a_tick_are_busy(void **state)
     uint64_t hash_before = wr_world_state_hash(w[0]);
     wr_skeleton *loose = NULL;
     assert_wr_ok(wr_skeleton_create(NULL, "loose", &loose));
+    static const char mjcf[] = "<mujoco><worldbody><body><joint type=\"hinge\"/><geom size=\"0.1\"/></body>"
+                               "</worldbody></mujoco>";
+    wr_model *model = NULL;
+    wr_status loaded = wr_model_load_string(mjcf, sizeof mjcf - 1, NULL, &model);
+    assert_true(loaded == WR_OK || loaded == WR_ERR_UNSUPPORTED); /* UNSUPPORTED: built without libxml2 */
     wr_world_snapshot *snap[WORKERS];
     for (int k = 0; k < WORKERS; ++k)
         assert_wr_ok(wr_world_snapshot_create(w[k], &snap[k])); /* between ticks, from the host: allowed */
@@ -531,11 +548,11 @@ static void host_calls_during_a_tick_are_busy(void **state)
         while (!atomic_load(&h[k].inside))
             sched_yield();
     /* Every worker is inside its world's tick: the host (this thread) and another thread are refused. */
-    probe p = {.w = w[0], .loose = loose, .snapshot = snap[0]};
+    probe p = {.w = w[0], .loose = loose, .snapshot = snap[0], .model = model};
     call_everything(&p);
     call_skeleton(&p, w[0], arm0);
     assert_int_equal(p.refused, p.calls);
-    probe q = {.w = w[1], .loose = loose, .snapshot = snap[1]};
+    probe q = {.w = w[1], .loose = loose, .snapshot = snap[1], .model = model};
     pthread_t other;
     assert_int_equal(pthread_create(&other, NULL, call_everything, &q), 0);
     assert_int_equal(pthread_join(other, NULL), 0);
@@ -546,7 +563,7 @@ static void host_calls_during_a_tick_are_busy(void **state)
     for (int k = 0; k < WORKERS; ++k)
         atomic_store(&h[k].release, 1);
     /* Still a tick until step_wait returns, whether the workers are still stepping or done. */
-    probe late = {.w = w[0], .loose = loose, .snapshot = snap[0]};
+    probe late = {.w = w[0], .loose = loose, .snapshot = snap[0], .model = model};
     call_everything(&late);
     assert_int_equal(late.refused, late.calls);
     assert_wr_ok(wr_world_runner_step_wait(r));
@@ -568,6 +585,8 @@ static void host_calls_during_a_tick_are_busy(void **state)
     assert_wr_ok(wr_skeleton_destroy(loose));
     for (int k = 0; k < WORKERS; ++k)
         assert_wr_ok(wr_world_snapshot_destroy(w[k], snap[k]));
+    if (model)
+        assert_wr_ok(wr_model_destroy(model));
 
     /* Between ticks the same calls work again, except the runner's own three. */
     wr_clear_error();

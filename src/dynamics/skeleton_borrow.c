@@ -10,6 +10,7 @@
 #include <stdalign.h>
 #include <string.h>
 
+#include "core/guard.h"
 #include "core/status_internal.h"
 #include "core/util.h"
 #include "dynamics/skeleton_impl.h"
@@ -133,12 +134,21 @@ wr_status dyn_skeleton_set_shape_filter(wr_skeleton *s, int shape, uint32_t grou
 
 /* ---- controls ---------------------------------------------------------------------------------------------- */
 
-int wr_skeleton_actuator_count(const wr_skeleton *s) { return s ? s->actuator_count : 0; }
+int wr_skeleton_actuator_count(const wr_skeleton *s)
+{
+    if (wr_skeleton_guard_refuses(s)) { /* a runner's world during a tick (core/guard.h): the NULL answer */
+        wr_guard_fail(__func__);
+        return 0;
+    }
+    return s ? s->actuator_count : 0;
+}
 
-static wr_status check_controls(const wr_skeleton *s, const void *p, size_t count)
+static wr_status check_controls(const wr_skeleton *s, const void *p, size_t count, const char *function)
 {
     if (!s || (!p && count))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and buffer must not be NULL");
+    if (wr_skeleton_guard_refuses(s))
+        return wr_guard_fail(function);
     if (count != (size_t)s->actuator_count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "control count %zu, skeleton '%s' has %d actuators", count, s->name,
                        s->actuator_count);
@@ -147,7 +157,7 @@ static wr_status check_controls(const wr_skeleton *s, const void *p, size_t coun
 
 wr_status wr_skeleton_set_controls(wr_skeleton *s, const double *ctrl, size_t count)
 {
-    wr_status st = check_controls(s, ctrl, count);
+    wr_status st = check_controls(s, ctrl, count, __func__);
     if (st != WR_OK)
         return st;
     if (!wr_all_finite(ctrl, count))
@@ -159,7 +169,7 @@ wr_status wr_skeleton_set_controls(wr_skeleton *s, const double *ctrl, size_t co
 
 wr_status wr_skeleton_get_controls(const wr_skeleton *s, double *ctrl, size_t count)
 {
-    wr_status st = check_controls(s, ctrl, count);
+    wr_status st = check_controls(s, ctrl, count, __func__);
     if (st == WR_OK && count)
         memcpy(ctrl, s->ctrl, count * sizeof(double));
     return st;
@@ -167,16 +177,22 @@ wr_status wr_skeleton_get_controls(const wr_skeleton *s, double *ctrl, size_t co
 
 size_t wr_world_control_count(const wr_world *w)
 {
+    if (wr_world_guard_refuses(w)) {
+        wr_guard_fail(__func__);
+        return 0;
+    }
     size_t n = 0;
     for (int i = 0; w && i < wr_world_skeleton_count(w); i++)
         n += (size_t)wr_world_get_skeleton(w, i)->actuator_count;
     return n;
 }
 
-static wr_status check_world_controls(const wr_world *w, const void *p, size_t count)
+static wr_status check_world_controls(const wr_world *w, const void *p, size_t count, const char *function)
 {
     if (!w || (!p && count))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and buffer must not be NULL");
+    if (wr_world_guard_refuses(w))
+        return wr_guard_fail(function);
     if (count != wr_world_control_count(w))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "control count %zu, the world has %zu actuators", count,
                        wr_world_control_count(w));
@@ -185,7 +201,7 @@ static wr_status check_world_controls(const wr_world *w, const void *p, size_t c
 
 wr_status wr_world_set_controls(wr_world *w, const double *ctrl, size_t count)
 {
-    wr_status st = check_world_controls(w, ctrl, count);
+    wr_status st = check_world_controls(w, ctrl, count, __func__);
     if (st != WR_OK)
         return st;
     if (!wr_all_finite(ctrl, count))
@@ -202,7 +218,7 @@ wr_status wr_world_set_controls(wr_world *w, const double *ctrl, size_t count)
 
 wr_status wr_world_get_controls(const wr_world *w, double *ctrl, size_t count)
 {
-    wr_status st = check_world_controls(w, ctrl, count);
+    wr_status st = check_world_controls(w, ctrl, count, __func__);
     if (st != WR_OK)
         return st;
     size_t o = 0;

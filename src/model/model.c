@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/guard.h"
 #include "core/status_internal.h"
 #include "model/model_impl.h"
 #include "model/model_ir.h"
@@ -335,6 +336,8 @@ wr_status wr_world_add_model(wr_world *w, const wr_model *m, const wr_model_inst
 {
     if (!w || !m)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and model must not be NULL");
+    if (wr_world_guard_refuses(w)) /* a runner's world during a tick (core/guard.h) */
+        return wr_guard_fail(__func__);
     wr_model_instance_config c;
     wr_model_instance_config_init(&c);
     if (config)
