@@ -1,5 +1,6 @@
-/* src/world/world_build.h — for code that adds several skeletons in one public call (wr_scene_build in src/scene.c,
- * model loaders): undoing what a build that failed half-way did to the world besides its skeletons.
+/* src/world/world_build.h — for code that adds several skeletons in one public call (wr_scene_build in
+ * src/scenes/scenes.c, model loaders): undoing what a build that failed half-way did to the world besides its
+ * skeletons.
  *
  * The first skeleton a world takes creates its contact stages (collision stage, constraint solver and their frame
  * allocator). A builder that removes the skeletons it added after a later failure leaves them behind: the world then
