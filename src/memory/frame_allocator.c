@@ -172,7 +172,10 @@ static wr_status consolidate(wr_frame_allocator *frame)
     frame->cursor.next = frame->cursor.end = NULL;
     frame->before = 0;
     wr_memory_chunk *chunk;
-    wr_status status = new_chunk(frame, frame->peak_frame_bytes, NULL, &chunk);
+    /* whole 4 KiB pages: a need that creeps up by a few hundred bytes a step (contacts appearing one by one as a
+     * pile lands) then fits the next step too, instead of growing and consolidating again at every step */
+    const size_t want = (size_t)memory_align_up(frame->peak_frame_bytes, 4096);
+    wr_status status = new_chunk(frame, want, NULL, &chunk);
     if (status != WR_OK)
         status = new_chunk(frame, frame->initial_bytes, NULL, &chunk);
     if (status != WR_OK)
