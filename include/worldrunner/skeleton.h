@@ -12,9 +12,25 @@
  *   revolute   nq 1  nv 1   angle (rad) about `axis` (joint frame)
  *   prismatic  nq 1  nv 1   displacement (m) along `axis` (joint frame)
  *   ball       nq 4  nv 3   q = unit quaternion (w, x, y, z); v = angular velocity in the child joint frame
- *   free       nq 7  nv 6   q = (x, y, z, qw, qx, qy, qz) of the child joint frame in the parent joint frame;
- *                           v = (angular, linear) velocity of the child joint frame expressed in that frame
+ *   free       nq 7  nv 6   q = (x, y, z, qw, qx, qy, qz): the child joint frame's origin in the parent joint
+ *                           frame, then its orientation; v = (vx, vy, vz, wx, wy, wz): FIRST the linear velocity of
+ *                           that origin in the PARENT joint frame, THEN the angular velocity in the CHILD joint frame
+ *                           (MuJoCo's free joint, so qpos/qvel compare directly)
  * The pose of a body in its parent's frame is parent_pose * J(q) * inverse(child_pose).
+ *
+ * Free joints step like MuJoCo's Euler: v += dt * qdd, then x += dt * v_lin and orientation <- orientation *
+ * exp(dt w / 2) on the manifold. For a body that is a skeleton of its own (one free root body), qdd comes from
+ * Newton-Euler about the COM with the gyroscopic term w x Ic w implicit (one Newton step of backward Euler in the
+ * body frame, as Bullet does), so a torque-free body's kinetic energy and |angular momentum| do not grow. What holds:
+ *   - COM at the child joint frame's origin (the usual case: child_pose.position = com): the origin, i.e. the COM,
+ *     follows the exact discrete free-fall path v += dt g, x += dt v whatever the spin (to the last bit, with no
+ *     other force), and the linear and angular parts are independent;
+ *   - COM off the origin: v_lin is the origin's velocity, which differs from the COM's by w x r; the COM follows
+ *     free fall only to first order in dt (the origin moves on a straight step while the COM arm turns), with an
+ *     error of order dt |w|^2 |r| in velocity that does not accumulate (it turns with the body).
+ * A free root of an articulated skeleton (a floating base) goes through the articulated-body algorithm, where every
+ * velocity-product term, the gyroscopic one included, is explicit: its energy may grow at O(dt^2) per step while a
+ * limb spins fast (first-order drift, as MuJoCo's Euler).
  *
  * Ownership: the creator destroys a skeleton unless it was added to a world; then the world owns it
  * (wr_world_remove_skeleton destroys it). Threads: one thread at a time (the thread of its world); a skeleton of a
@@ -89,10 +105,16 @@ typedef struct wr_body_desc {
     char name[WR_SKELETON_NAME_MAX];
     int parent;                /* index of the parent body in this skeleton, or -1 for the world */
     wr_joint_desc joint;          /* joint to the parent */
-    double mass;               /* kg, > 0 */
-    double com[3];             /* centre of mass in the body frame (m) */
+    double mass;               /* kg, > 0 (ignored when density > 0) */
+    double com[3];             /* centre of mass in the body frame (m) (ignored when density > 0) */
     double inertia[9];         /* row-major rotational inertia about the COM in body axes (kg m^2): symmetric
-                                * positive definite, principal moments satisfying the triangle inequality */
+                                * positive definite, principal moments satisfying the triangle inequality (ignored
+                                * when density > 0) */
+    double density;            /* kg/m^3; 0 (default): use mass, com, inertia as given; > 0: derive all three from
+                                * the body's solid shapes of this uniform density (wr_shape_mass_properties summed by
+                                * wr_mass_properties_add), recomputed as each shape is added. Such a body without a
+                                * solid shape is refused where its mass would be used (WR_ERR_INVALID_STATE from
+                                * wr_world_add_skeleton and the dynamics queries). */
 } wr_body_desc;
 
 typedef struct wr_shape_desc {

@@ -661,7 +661,7 @@ static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, dou
     return bias;
 }
 
-/* The three J blocks of one free-body side of a contact, directly: d^T J = sign (R^T (r x d), R^T d). */
+/* The three J blocks of one free-body side of a contact, directly: d^T J = sign (d, R^T (r x d)). */
 static void free_body_rows(step_ctx *c, const contact_rec *r, int sk, const vec3 *dirs, double sign, pgs_row *rows,
                            int slot, uint32_t at)
 {
@@ -669,13 +669,13 @@ static void free_body_rows(step_ctx *c, const contact_rec *r, int sk, const vec3
     const vec3 arm = v3_sub(r->c.point, t.pos);
     for (int k = 0; k < 3; k++) {
         double *j = c->pgs.coef + at + (uint32_t)(k * 12);
-        vec3 ang = m3_tmulv(t.rot, v3_cross(arm, dirs[k])), lin = m3_tmulv(t.rot, dirs[k]);
-        j[0] = sign * ang.x;
-        j[1] = sign * ang.y;
-        j[2] = sign * ang.z;
-        j[3] = sign * lin.x;
-        j[4] = sign * lin.y;
-        j[5] = sign * lin.z;
+        vec3 ang = m3_tmulv(t.rot, v3_cross(arm, dirs[k])), lin = dirs[k];
+        j[0] = sign * lin.x;
+        j[1] = sign * lin.y;
+        j[2] = sign * lin.z;
+        j[3] = sign * ang.x;
+        j[4] = sign * ang.y;
+        j[5] = sign * ang.z;
         if (!c->block_minv[sk]) {
             finish_block(c, &rows[k], slot, sk, at + (uint32_t)(k * 12));
             continue;

@@ -60,10 +60,15 @@ static transform joint_motion(const body_node *b, const double *q)
     return tf_identity();
 }
 
-/* Pose of body b in its parent body frame: parent_pose * J(q) * inverse(child_pose). */
-static transform body_in_parent(const body_node *b, const double *q)
+/* Pose of body b in its parent body frame: parent_pose * J(q) * inverse(child_pose). A free joint's linear dofs
+ * move along the parent joint frame's axes, which turn with the joint: their body-frame directions go to
+ * wk->lin_axes (child_pose.rot * R_J^T). */
+static transform body_in_parent(const body_node *b, const double *q, body_work *wk)
 {
     transform j = joint_motion(b, q);
+    if (b->type == WR_JOINT_FREE)
+        wk->lin_axes = (b->flags & BODY_FLAG_TC_IDENTITY) ? m3_transpose(j.rot) : m3_mul(b->child_pose.rot,
+                                                                                          m3_transpose(j.rot));
     transform t;
     if (b->flags & BODY_FLAG_TP_ROT_IDENTITY)
         t = tf_make(j.rot, v3_add(b->parent_pose.pos, j.pos));
@@ -74,6 +79,22 @@ static transform body_in_parent(const body_node *b, const double *q)
     return tf_mul(t, b->child_inv);
 }
 
+sv6 dyn_joint_column(const body_node *b, const body_work *wk, int k)
+{
+    if (b->type == WR_JOINT_FREE && k < 3)
+        return sv(v3_zero(), m3_col(wk->lin_axes, k));
+    return b->S[k];
+}
+
+/* The free joint's share of the velocity-product acceleration beyond v x vj: its linear columns are fixed in the
+ * parent and its angular ones in the child, so d/dt (S) qd = v_parent x vj_lin + v x vj_ang
+ *   = v x vj + vj_lin x vj_ang, and vj_lin x vj_ang = (0, u x W) for the joint's linear velocity u and angular
+ * velocity W (in any one frame). */
+static sv6 free_joint_bias(vec3 u, vec3 angular)
+{
+    return sv(v3_zero(), v3_cross(u, angular));
+}
+
 /* ---- forward kinematics ---------------------------------------------------------------------------------- */
 
 void dyn_forward_kinematics(wr_skeleton *s)
@@ -81,12 +102,12 @@ void dyn_forward_kinematics(wr_skeleton *s)
     for (int i = 0; i < s->body_count; i++) {
         const body_node *b = &s->bodies[i];
         body_work *wk = &s->work[i];
-        transform t = body_in_parent(b, s->q + b->q_offset);
+        transform t = body_in_parent(b, s->q + b->q_offset, wk);
         wk->X = sx_from_pose(t);
         const double *v = s->v + b->v_offset;
         sv6 vj = sv_zero();
         for (int k = 0; k < b->nv; k++)
-            vj = sv_madd(vj, b->S[k], v[k]);
+            vj = sv_madd(vj, dyn_joint_column(b, wk, k), v[k]);
         if (b->parent >= 0) {
             const body_work *pw = &s->work[b->parent];
             wk->pose = tf_mul(pw->pose, t);
@@ -96,6 +117,11 @@ void dyn_forward_kinematics(wr_skeleton *s)
             wk->vel = vj;
         }
         wk->c = sv_cross_motion(wk->vel, vj);
+        if (b->type == WR_JOINT_FREE) {
+            const vec3 u = m3_mulv(wk->lin_axes, v3(v[0], v[1], v[2]));
+            const vec3 om = m3_mulv(b->child_pose.rot, v3(v[3], v[4], v[5]));
+            wk->c = sv_add(wk->c, free_joint_bias(u, om));
+        }
     }
     s->fk_valid = 1;
 }
@@ -108,66 +134,196 @@ static sv6 external_force_body(const body_node *b, const body_work *wk)
     return sv(n, f);
 }
 
-/* ---- a single root body: constant joint-space mass matrix --------------------------------------------------- */
+/* ---- small dense general matrices ------------------------------------------------------------------------- */
 
-/* M = S^T I S of a root body (no parent: no transform enters, so M does not depend on q). The same arithmetic as
- * the CRBA of a one-body skeleton, so the result is bit-identical to it. */
-static void root_mass_matrix(const body_node *b, double *m)
+/* x <- a^-1 x for a general n x n `a` (n <= 6, destroyed) by Gaussian elimination with partial pivoting; 0 if `a`
+ * is singular (or not finite). For the non-symmetric matrices of the implicit gyroscopic step. */
+static int small_general_solve(double *a, int n, double *x)
 {
-    for (int k = 0; k < b->nv; k++) {
-        sv6 f = si_mul(&b->I, b->S[k]);
-        for (int l = 0; l < b->nv; l++)
-            m[k * b->nv + l] = sv_dot(b->S[l], f);
-        m[k * b->nv + k] += b->armature;
+    for (int c = 0; c < n; c++) {
+        int p = c;
+        for (int r = c + 1; r < n; r++)
+            if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
+                p = r;
+        if (!(fabs(a[p * n + c]) > 0))
+            return 0;
+        if (p != c) {
+            for (int k = c; k < n; k++) {
+                double t = a[c * n + k];
+                a[c * n + k] = a[p * n + k];
+                a[p * n + k] = t;
+            }
+            double t = x[c];
+            x[c] = x[p];
+            x[p] = t;
+        }
+        for (int r = c + 1; r < n; r++) {
+            double f = a[r * n + c] / a[c * n + c];
+            if (f == 0.0)
+                continue;
+            for (int k = c + 1; k < n; k++)
+                a[r * n + k] -= f * a[c * n + k];
+            x[r] -= f * x[c];
+        }
     }
+    for (int r = n - 1; r >= 0; r--) {
+        double sum = x[r];
+        for (int k = r + 1; k < n; k++)
+            sum -= a[r * n + k] * x[k];
+        x[r] = sum / a[r * n + r];
+    }
+    return 1;
 }
 
-/* Forward dynamics of a skeleton that is one free body (a box, a ball): Newton-Euler in the body frame,
- * (S^T I S + dt d 1) qdd = tau - S^T (v x* I v + I a_g - f_ext), one 6x6 solve instead of the three ABA passes.
- * The same equations as the world-frame ABA (for a root body there is no velocity-product term), in other
- * coordinates. Sets the pose (fk_valid) like dyn_aba. */
+/* ---- a single root body ------------------------------------------------------------------------------------- */
+
+/* M = S^T I S of a root body (no parent: no transform enters). Constant for every joint but a free one whose COM is
+ * off its origin (BODY_FLAG_CONST_MASS); a free joint's linear block is m 1 exactly (its columns are orthonormal),
+ * and its coupling block is exactly zero when the COM sits at the joint origin. Needs the pose (lin_axes). */
+static void root_mass_matrix(const body_node *b, const body_work *wk, double *m)
+{
+    const int nv = b->nv, free_joint = b->type == WR_JOINT_FREE;
+    for (int k = 0; k < nv; k++) {
+        sv6 f = si_mul(&b->I, dyn_joint_column(b, wk, k));
+        for (int l = 0; l < nv; l++)
+            m[k * nv + l] = sv_dot(dyn_joint_column(b, wk, l), f);
+    }
+    for (int k = 0; k < nv; k++) /* the rotor inertia on the joint-space diagonal */
+        m[k * nv + k] += b->armature;
+    if (!free_joint)
+        return;
+    for (int k = 0; k < 3; k++)
+        for (int l = 0; l < 3; l++) {
+            m[k * 6 + l] = k == l ? b->mass + b->armature : 0.0;
+            if (b->flags & BODY_FLAG_COM_AT_JOINT)
+                m[k * 6 + 3 + l] = m[(3 + l) * 6 + k] = 0.0;
+        }
+    for (int k = 0; k < 3; k++) /* exact symmetry of the coupling blocks */
+        for (int l = 3; l < 6; l++)
+            m[l * 6 + k] = m[k * 6 + l];
+}
+
+/* Forward dynamics of a skeleton that is one free body (a box, a ball), from Newton-Euler about its COM instead of
+ * the three ABA passes. Unknowns x = (a_c - g, wdot): the COM's acceleration (parent joint frame) less gravity and
+ * the angular acceleration (child joint frame J); with c the COM and Ic its inertia in J, K = R_J [c]x:
+ *   m (a_c - g) = f                    f = tau_lin + F_ext                      (forces, parent joint frame)
+ *   Ic wdot + w x Ic w = n             n = tau_ang - c x R_J^T tau_lin + T_ext  (torques about the COM, J)
+ *   qdd = (a_c + K wdot - R_J (w x (w x c)), wdot)                              (the joint origin is off the COM)
+ * With h = dt = 0 this is the exact forward dynamics (what ABA and RNEA give). In a step (h > 0) the
+ * gyroscopic term is taken at the mid-step angular velocity wm = w + h wdot / 2 (the implicit midpoint rule in the
+ * body frame): Ic (w1 - w0) = h (n - wm x Ic wm) conserves the kinetic energy and |L| of a torque-free body, where
+ * the explicit w x Ic w makes an asymmetric body gain energy at O(h^2) per step and backward Euler (Bullet's
+ * implicit gyroscopic force) loses as much. It is solved by one Newton step from w0, (Ic + h/2 ([w]x Ic - [Ic w]x))
+ * wdot = n - w x Ic w, plus one chord step for the quadratic remainder h^2/4 wdot x Ic wdot, which leaves the energy
+ * error at round-off level. Joint damping d is implicit as in the ABA; over x it reads h d T^-T T^-1 with
+ * T^-T T^-1 = [1 K; K^T 1 + K^T K]. With the COM at the joint origin (K = 0) and no damping the linear part is
+ * qdd_lin = g + f / m exactly, so the origin follows the discrete free-fall path whatever the spin. Sets the pose. */
 static void aba_free_body(wr_skeleton *s, double dt)
 {
     const body_node *b = &s->bodies[0];
     body_work *wk = &s->work[0];
-    wk->pose = body_in_parent(b, s->q + b->q_offset);
+    const double *q = s->q + b->q_offset, *v = s->v + b->v_offset, *tau = s->tau + b->v_offset;
+    wk->pose = body_in_parent(b, q, wk);
     s->fk_valid = 1;
-    const double *v = s->v + b->v_offset;
-    const int identity_s = (b->flags & BODY_FLAG_TC_IDENTITY) != 0; /* S = 1: body-frame velocities are v */
-    double d[36];
-    sv6 vb;
-    if (identity_s) {
-        vb = sv(v3(v[0], v[1], v[2]), v3(v[3], v[4], v[5]));
-        for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 3; j++) {
-                d[i * 6 + j] = b->I.A.m[i][j];
-                d[i * 6 + 3 + j] = b->I.B.m[i][j];
-                d[(3 + i) * 6 + j] = b->I.B.m[j][i];
-                d[(3 + i) * 6 + 3 + j] = b->I.C.m[i][j];
-            }
-    } else {
-        vb = sv_zero();
-        for (int k = 0; k < 6; k++)
-            vb = sv_madd(vb, b->S[k], v[k]);
-        root_mass_matrix(b, d);
-    }
-    /* gravity as the base acceleration -g, in body coordinates */
-    const sv6 ag = sv(v3_zero(), m3_tmulv(wk->pose.rot, v3_neg(s->gravity)));
-    sv6 f = sv_add(sv_cross_force(vb, si_mul(&b->I, vb)), si_mul(&b->I, ag));
+    const mat3 rj = q_to_m3(dyn_quat_load(q + 3)); /* J in the parent joint frame */
+    const int tp_identity = (b->flags & BODY_FLAG_TP_ROT_IDENTITY) != 0;
+    const int centred = (b->flags & BODY_FLAG_COM_AT_JOINT) != 0;
+    const mat3 rp = b->parent_pose.rot;            /* the parent joint frame in the world (a root body) */
+    /* hd: what sits on the joint-space diagonal besides M, implicit damping and armature, both a multiple of qdd */
+    const double mass = b->mass, h = dt, hd = h * b->damping + b->armature, q4 = 0.25 * h * h;
+    const vec3 c = b->com_joint, w = v3(v[3], v[4], v[5]), tl = v3(tau[0], tau[1], tau[2]);
+    const mat3 ic = b->inertia_joint;
+    const vec3 g = tp_identity ? s->gravity : m3_tmulv(rp, s->gravity);
+    vec3 f = tl, n = v3(tau[3], tau[4], tau[5]);
     if (wk->ext_force.x != 0 || wk->ext_force.y != 0 || wk->ext_force.z != 0 || wk->ext_torque.x != 0 ||
-        wk->ext_torque.y != 0 || wk->ext_torque.z != 0)
-        f = sv_sub(f, external_force_body(b, wk));
-    /* identity_s: d is I itself, and armature belongs on the joint-space diagonal like implicit damping */
-    const double diag = dt * b->damping + (identity_s ? b->armature : 0.0);
-    const double *tau = s->tau + b->v_offset;
-    double *qdd = s->qdd + b->v_offset;
-    for (int k = 0; k < 6; k++) {
-        d[k * 7] += diag;
-        qdd[k] = tau[k] - (identity_s ? sv_get(f, k) : sv_dot(b->S[k], f));
+        wk->ext_torque.y != 0 || wk->ext_torque.z != 0) {
+        f = v3_add(f, tp_identity ? wk->ext_force : m3_tmulv(rp, wk->ext_force));
+        n = v3_add(n, m3_tmulv(m3_mul(rp, rj), wk->ext_torque));
     }
-    if (!wr_spd_solve_small(d, 6, qdd)) /* only with a non-finite state: let the step's check fail */
-        for (int k = 0; k < 6; k++)
-            qdd[k] = NAN;
+    const vec3 icw = m3_mulv(ic, w);
+    n = v3_sub(n, v3_cross(w, icw));
+    vec3 cent = v3_zero(); /* -R_J (w x (w x c)): the joint origin's centripetal acceleration relative to the COM */
+    if (!centred) {
+        n = v3_sub(n, v3_cross(c, m3_tmulv(rj, tl)));
+        cent = v3_neg(m3_mulv(rj, v3_cross(w, v3_cross(w, c))));
+    }
+    /* angular block: Ic + h/2 ([w]x Ic - [Ic w]x) */
+    mat3 ja = ic;
+    if (h > 0)
+        ja = m3_add(ic, m3_scale(m3_sub(m3_mul(m3_skew(w), ic), m3_skew(icw)), 0.5 * h));
+    double x[6];
+    int ok = 1;
+    if (hd == 0) {
+        /* no implicit damping: the linear part decouples; the angular one is a 3x3 solve (chord step reused) */
+        x[0] = f.x / mass;
+        x[1] = f.y / mass;
+        x[2] = f.z / mass;
+        const double det = m3_det(ja);
+        ok = isfinite(det) && det != 0;
+        const mat3 jinv = m3_inverse(ja);
+        vec3 wd = m3_mulv(jinv, n);
+        if (h > 0)
+            wd = v3_sub(wd, m3_mulv(jinv, v3_scale(v3_cross(wd, m3_mulv(ic, wd)), q4)));
+        x[3] = wd.x;
+        x[4] = wd.y;
+        x[5] = wd.z;
+    } else {
+        /* A = [(m + hd) 1, hd K; hd K^T, ja + hd (1 + K^T K)], rhs = (f, n) - hd T^-T (g + cent, 0) */
+        const mat3 k = m3_mul(rj, m3_skew(c));
+        const mat3 kt = m3_transpose(k);
+        const mat3 aa = m3_add(ja, m3_scale(m3_add(m3_identity(), m3_mul(kt, k)), hd));
+        const vec3 gc = v3_add(g, cent), ktg = m3_mulv(kt, gc);
+        double a6[36], a6copy[36], rhs[6];
+        for (int r = 0; r < 3; r++)
+            for (int l = 0; l < 3; l++) {
+                a6[r * 6 + l] = r == l ? mass + hd : 0.0;
+                a6[r * 6 + 3 + l] = hd * k.m[r][l];
+                a6[(3 + r) * 6 + l] = hd * kt.m[r][l];
+                a6[(3 + r) * 6 + 3 + l] = aa.m[r][l];
+            }
+        memcpy(a6copy, a6, sizeof a6);
+        rhs[0] = f.x - hd * gc.x;
+        rhs[1] = f.y - hd * gc.y;
+        rhs[2] = f.z - hd * gc.z;
+        rhs[3] = n.x - hd * ktg.x;
+        rhs[4] = n.y - hd * ktg.y;
+        rhs[5] = n.z - hd * ktg.z;
+        memcpy(x, rhs, sizeof rhs);
+        ok = small_general_solve(a6, 6, x);
+        if (ok) { /* the chord step for the quadratic remainder */
+            const vec3 wd = v3(x[3], x[4], x[5]), qr = v3_scale(v3_cross(wd, m3_mulv(ic, wd)), q4);
+            memcpy(x, rhs, sizeof rhs);
+            x[3] -= qr.x;
+            x[4] -= qr.y;
+            x[5] -= qr.z;
+            ok = small_general_solve(a6copy, 6, x);
+        }
+    }
+    double *qdd = s->qdd + b->v_offset;
+    if (!ok) { /* only with a non-finite state: let the step's check fail */
+        for (int i = 0; i < 6; i++)
+            qdd[i] = NAN;
+        return;
+    }
+    const vec3 wd = v3(x[3], x[4], x[5]);
+    vec3 lin = v3_add(g, v3(x[0], x[1], x[2]));
+    if (!centred && h > 0) {
+        /* In a step, the origin's new velocity is the one that gives the COM exactly its new velocity at the new
+         * orientation (the one dyn_integrate_positions will reach), so the COM velocity evolves as for a centred
+         * body: no error enters through the turning arm R c. */
+        const vec3 vl0 = v3(v[0], v[1], v[2]), w1 = v3_madd(w, wd, h);
+        const vec3 vc1 = v3_add(v3_add(vl0, m3_mulv(rj, v3_cross(w, c))), v3_scale(lin, h));
+        const mat3 r1 = m3_mul(rj, q_to_m3(q_exp(v3_scale(w1, h))));
+        lin = v3_scale(v3_sub(v3_sub(vc1, m3_mulv(r1, v3_cross(w1, c))), vl0), 1.0 / h);
+    } else if (!centred) {
+        lin = v3_add(v3_add(lin, m3_mulv(rj, v3_cross(c, wd))), cent);
+    }
+    qdd[0] = lin.x;
+    qdd[1] = lin.y;
+    qdd[2] = lin.z;
+    qdd[3] = wd.x;
+    qdd[4] = wd.y;
+    qdd[5] = wd.z;
 }
 
 /* ---- articulated-body algorithm -------------------------------------------------------------------------- */
@@ -187,7 +343,7 @@ void dyn_aba(wr_skeleton *s, double dt)
     for (int i = 0; i < n; i++) {
         const body_node *b = &s->bodies[i];
         body_work *wk = &s->work[i];
-        transform t = body_in_parent(b, s->q + b->q_offset);
+        transform t = body_in_parent(b, s->q + b->q_offset, wk);
         sv6 vp = sv_zero();
         if (b->parent >= 0) {
             const body_work *pw = &s->work[b->parent];
@@ -201,13 +357,22 @@ void dyn_aba(wr_skeleton *s, double dt)
         const double *v = s->v + b->v_offset;
         sv6 vj = sv_zero();
         for (int k = 0; k < b->nv; k++) {
-            vec3 w = m3_mulv(r, b->S[k].w);
-            sv6 sw = sv(w, v3_add(m3_mulv(r, b->S[k].v), v3_cross(o, w)));
+            const sv6 col = dyn_joint_column(b, wk, k);
+            vec3 w = m3_mulv(r, col.w);
+            sv6 sw = sv(w, v3_add(m3_mulv(r, col.v), v3_cross(o, w)));
             wk->Sw[k] = sw;
             vj = sv_madd(vj, sw, v[k]);
         }
         wk->vw = sv_add(vp, vj);
         wk->cw = sv_cross_motion(wk->vw, vj);
+        if (b->type == WR_JOINT_FREE) { /* world linear columns are (0, axis): their sum is the linear velocity */
+            vec3 u = v3_zero(), om = v3_zero();
+            for (int k = 0; k < 3; k++) {
+                u = v3_madd(u, wk->Sw[k].v, v[k]);
+                om = v3_madd(om, wk->Sw[3 + k].w, v[3 + k]);
+            }
+            wk->cw = sv_add(wk->cw, free_joint_bias(u, om));
+        }
         const vec3 com = v3_add(m3_mulv(r, b->com), o);
         const sym3 ic = sym3_rotate(r, &b->inertia_sym);
         wk->IAw = ai_rigid(b->mass, com, &ic);
@@ -317,7 +482,7 @@ void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out)
         const sv6 ap = b->parent >= 0 ? s->work[b->parent].acc : a0;
         sv6 a = sv_add(sx_motion(&wk->X, ap), wk->c);
         for (int k = 0; k < b->nv; k++)
-            a = sv_madd(a, b->S[k], qdd[b->v_offset + k]);
+            a = sv_madd(a, dyn_joint_column(b, wk, k), qdd[b->v_offset + k]);
         wk->acc = a;
         sv6 f = sv_add(si_mul(&b->I, a), sv_cross_force(wk->vel, si_mul(&b->I, wk->vel)));
         wk->pA = sv_sub(f, external_force_body(b, wk));
@@ -326,7 +491,7 @@ void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out)
         const body_node *b = &s->bodies[i];
         const body_work *wk = &s->work[i];
         for (int k = 0; k < b->nv; k++)
-            tau_out[b->v_offset + k] = sv_dot(b->S[k], wk->pA) + b->armature * qdd[b->v_offset + k];
+            tau_out[b->v_offset + k] = sv_dot(dyn_joint_column(b, wk, k), wk->pA) + b->armature * qdd[b->v_offset + k];
         if (b->parent >= 0) {
             body_work *pw = &s->work[b->parent];
             pw->pA = sv_add(pw->pA, sx_force_inv(&wk->X, wk->pA));
@@ -356,9 +521,9 @@ void dyn_crba(wr_skeleton *s)
         const body_node *b = &s->bodies[i];
         for (int k = 0; k < b->nv; k++) {
             const int row = b->v_offset + k;
-            sv6 f = si_mul(&s->work[i].IA, b->S[k]);
+            sv6 f = si_mul(&s->work[i].IA, dyn_joint_column(b, &s->work[i], k));
             for (int l = 0; l < b->nv; l++)
-                m[row * nv + b->v_offset + l] = sv_dot(b->S[l], f);
+                m[row * nv + b->v_offset + l] = sv_dot(dyn_joint_column(b, &s->work[i], l), f);
             m[row * nv + row] += b->armature;
             int j = i;
             while (s->bodies[j].parent >= 0) {
@@ -366,7 +531,7 @@ void dyn_crba(wr_skeleton *s)
                 j = s->bodies[j].parent;
                 const body_node *bj = &s->bodies[j];
                 for (int l = 0; l < bj->nv; l++) {
-                    double x = sv_dot(bj->S[l], f);
+                    double x = sv_dot(dyn_joint_column(bj, &s->work[j], l), f);
                     m[row * nv + bj->v_offset + l] = x;
                     m[(bj->v_offset + l) * nv + row] = x;
                 }
@@ -382,15 +547,16 @@ wr_status dyn_mass_factor(wr_skeleton *s)
     if (s->factor_valid)
         return WR_OK;
     if (s->body_count == 1 && s->bodies[0].parent < 0) {
-        /* One root body: M = S^T I S does not depend on q, and a body's S and I never change once added (adding a
-         * body clears chol_of_mass), so a factor of it stays valid. */
+        /* One root body: M = S^T I S does not depend on q (BODY_FLAG_CONST_MASS: all but a free joint with its COM
+         * off the origin), and a body's S and I do not change once in a world (adding a body or a shape that
+         * changes the mass clears chol_of_mass), so a factor of it stays valid. */
         if (!s->fk_valid)
             dyn_forward_kinematics(s);
-        if (s->chol_of_mass) {
+        if (s->chol_of_mass && (s->bodies[0].flags & BODY_FLAG_CONST_MASS)) {
             s->factor_valid = 1;
             return WR_OK;
         }
-        root_mass_matrix(&s->bodies[0], s->mass);
+        root_mass_matrix(&s->bodies[0], &s->work[0], s->mass);
     } else {
         dyn_forward_kinematics(s); /* CRBA needs the body-frame transforms, which the world-frame ABA skips */
         dyn_crba(s);
@@ -419,8 +585,9 @@ void dyn_point_jacobian(const wr_skeleton *s, int body, vec3 point, double *jlin
         const transform *t = &s->work[j].pose;
         vec3 r = v3_sub(point, t->pos);
         for (int k = 0; k < b->nv; k++) {
-            vec3 w = m3_mulv(t->rot, b->S[k].w);
-            vec3 lin = v3_add(m3_mulv(t->rot, b->S[k].v), v3_cross(w, r));
+            const sv6 sc = dyn_joint_column(b, &s->work[j], k);
+            vec3 w = m3_mulv(t->rot, sc.w);
+            vec3 lin = v3_add(m3_mulv(t->rot, sc.v), v3_cross(w, r));
             int col = b->v_offset + k;
             jlin[col] = lin.x;
             jlin[nv + col] = lin.y;
@@ -444,9 +611,10 @@ void dyn_body_velocity(const wr_skeleton *s, int body, vec3 *angular, vec3 *line
         vec3 r = v3_sub(o, t->pos);
         for (int k = 0; k < b->nv; k++) {
             double qd = s->v[b->v_offset + k];
-            vec3 wk = m3_mulv(t->rot, b->S[k].w);
+            const sv6 sc = dyn_joint_column(b, &s->work[j], k);
+            vec3 wk = m3_mulv(t->rot, sc.w);
             w = v3_madd(w, wk, qd);
-            v = v3_madd(v, v3_add(m3_mulv(t->rot, b->S[k].v), v3_cross(wk, r)), qd);
+            v = v3_madd(v, v3_add(m3_mulv(t->rot, sc.v), v3_cross(wk, r)), qd);
         }
     }
     *angular = w;
@@ -524,16 +692,13 @@ void dyn_integrate_positions(wr_skeleton *s, double dt)
             break;
         }
         case WR_JOINT_FREE: {
-            /* linear velocity is in the moving frame: rotate it by the mid-step orientation (2nd-order accurate
-             * for the kinematic part at no extra state) */
-            quat q0 = dyn_quat_load(q + 3);
-            vec3 w = v3(v[0], v[1], v[2]);
-            quat mid = q_mul(q0, q_exp(v3_scale(w, 0.5 * dt)));
-            vec3 dp = q_rotate(mid, v3(v[3], v[4], v[5]));
-            q[0] += dt * dp.x;
-            q[1] += dt * dp.y;
-            q[2] += dt * dp.z;
-            quat_store(q_normalize(q_mul(q0, q_exp(v3_scale(w, dt)))), q + 3);
+            /* MuJoCo's: the origin moves by dt times its velocity (parent joint frame), the orientation turns by
+             * dt times the angular velocity (child joint frame) on the manifold */
+            q[0] += dt * v[0];
+            q[1] += dt * v[1];
+            q[2] += dt * v[2];
+            quat r = q_mul(dyn_quat_load(q + 3), q_exp(v3_scale(v3(v[3], v[4], v[5]), dt)));
+            quat_store(q_normalize(r), q + 3);
             break;
         }
         case WR_JOINT_WELD:

@@ -106,9 +106,10 @@ wr_status dyn_mass_factor(wr_skeleton *s);
 void dyn_mass_solve(const wr_skeleton *s, double *x);
 /* M (nv x nv row-major) as computed by the last dyn_mass_factor. */
 const double *dyn_mass_matrix(const wr_skeleton *s);
-/* 1 if the skeleton is one free body whose velocities are its body-frame twist (angular, then linear velocity of
- * the body origin, body axes): its point Jacobian for a direction d at world point p is then
- * (R^T ((p - o) x d), R^T d) with (R, o) = dyn_body_transform(s, 0). */
+/* 1 if the skeleton is one free body whose joint frames are its body frame and the world's axes (child pose the
+ * identity, parent pose without rotation): its velocities are the body origin's world velocity, then the angular
+ * velocity in body axes, and its point Jacobian for a direction d at world point p is (d, R^T ((p - o) x d)) with
+ * (R, o) = dyn_body_transform(s, 0). */
 int dyn_skeleton_is_free_body(const wr_skeleton *s);
 void dyn_dof_info_get(const wr_skeleton *s, int dof, dyn_dof_info *out);
 /* The same for dof k (0 <= k < dyn_body_dof_count) of body `body`, without searching the body. */

@@ -387,6 +387,30 @@ static int is_identity_rot(mat3 r)
     return memcmp(&r, &i, sizeof r) == 0;
 }
 
+/* Mass properties of a body slot (its joint already set up): the spatial inertia, the free joint's view of them and
+ * the flags that depend on them. */
+static void body_set_inertia(body_node *b, double mass, vec3 com, mat3 inertia)
+{
+    b->mass = mass;
+    b->com = com;
+    b->inertia = inertia;
+    sym3 is = {inertia.m[0][0], inertia.m[0][1], inertia.m[0][2], inertia.m[1][1], inertia.m[1][2], inertia.m[2][2]};
+    b->inertia_sym = is;
+    b->I = si_rigid(mass, com, inertia);
+    const mat3 cr = b->child_pose.rot;
+    b->com_joint = m3_tmulv(cr, v3_sub(com, b->child_pose.pos));
+    b->inertia_joint = m3_symmetrize(m3_mul(m3_tmul(cr, inertia), cr));
+    b->flags &= ~(BODY_FLAG_COM_AT_JOINT | BODY_FLAG_CONST_MASS);
+    const int com_at_joint = com.x == b->child_pose.pos.x && com.y == b->child_pose.pos.y &&
+                             com.z == b->child_pose.pos.z;
+    if (b->type == WR_JOINT_FREE && com_at_joint)
+        b->flags |= BODY_FLAG_COM_AT_JOINT;
+    /* M = S^T I S of a root body: constant unless S turns with q, which only a free joint's linear columns do, and
+     * they leave M unchanged when the COM sits at the joint origin */
+    if (b->parent < 0 && (b->type != WR_JOINT_FREE || com_at_joint))
+        b->flags |= BODY_FLAG_CONST_MASS;
+}
+
 wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv_so_far, const wr_body_desc *d,
                              unsigned flags, body_node *b)
 {
@@ -395,16 +419,24 @@ wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv_
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "unknown joint type %d", (int)d->joint.type);
     if (d->parent < -1 || d->parent >= count)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "parent index %d out of range [-1, %d)", d->parent, count);
-    if (!isfinite(d->mass))
-        return WR_FAIL(WR_ERR_NON_FINITE, "mass is not finite");
-    if (massless_ok ? !(d->mass >= 0) : !(d->mass > 0))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "mass must be > 0 (got %g)", d->mass);
-    if (!wr_all_finite(d->com, 3))
-        return WR_FAIL(WR_ERR_NON_FINITE, "centre of mass is not finite");
+    if (!isfinite(d->density))
+        return WR_FAIL(WR_ERR_NON_FINITE, "density is not finite");
+    if (d->density < 0)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "density must be > 0 to derive the mass from the shapes, or 0 (got %g)",
+                       d->density);
+    const int shape_mass = d->density > 0;
     memset(b, 0, sizeof *b);
-    wr_status st = check_inertia(d->inertia, massless_ok, &b->inertia);
-    if (st != WR_OK)
-        return st;
+    wr_status st;
+    if (!shape_mass) {
+        if (!isfinite(d->mass))
+            return WR_FAIL(WR_ERR_NON_FINITE, "mass is not finite");
+        if (massless_ok ? !(d->mass >= 0) : !(d->mass > 0))
+            return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "mass must be > 0 (got %g)", d->mass);
+        if (!wr_all_finite(d->com, 3))
+            return WR_FAIL(WR_ERR_NON_FINITE, "centre of mass is not finite");
+        if ((st = check_inertia(d->inertia, massless_ok, &b->inertia)) != WR_OK)
+            return st;
+    }
     const wr_joint_desc *j = &d->joint;
     const wr_joint_type type = j->type;
     if ((st = check_pose("joint parent_pose", &j->parent_pose, &b->parent_pose)) != WR_OK ||
@@ -468,10 +500,10 @@ wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv_
         for (int k = 0; k < 3; k++)
             sj[k] = sv(m3_col(m3_identity(), k), v3_zero());
         break;
-    case WR_JOINT_FREE:
+    case WR_JOINT_FREE: /* linear velocity along the parent joint frame's axes (here at q = identity), angular */
         for (int k = 0; k < 3; k++) {
-            sj[k] = sv(m3_col(m3_identity(), k), v3_zero());
-            sj[k + 3] = sv(v3_zero(), m3_col(m3_identity(), k));
+            sj[k] = sv(v3_zero(), m3_col(m3_identity(), k));
+            sj[k + 3] = sv(m3_col(m3_identity(), k), v3_zero());
         }
         break;
     case WR_JOINT_WELD:
@@ -488,12 +520,12 @@ wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv_
         b->flags |= BODY_FLAG_TP_ROT_IDENTITY;
     if (type == WR_JOINT_WELD && (d->parent < 0 || (bodies[d->parent].flags & BODY_FLAG_STATIC)))
         b->flags |= BODY_FLAG_STATIC;
-    b->mass = d->mass;
-    b->com = v3_from(d->com);
-    sym3 is = {b->inertia.m[0][0], b->inertia.m[0][1], b->inertia.m[0][2], b->inertia.m[1][1], b->inertia.m[1][2],
-               b->inertia.m[2][2]};
-    b->inertia_sym = is;
-    b->I = si_rigid(d->mass, b->com, b->inertia);
+    if (shape_mass) { /* massless until its first solid shape (wr_skeleton_add_shape) */
+        b->flags |= BODY_FLAG_SHAPE_MASS;
+        b->density = d->density;
+        return WR_OK;
+    }
+    body_set_inertia(b, d->mass, v3_from(d->com), b->inertia);
     return WR_OK;
 }
 
@@ -743,6 +775,22 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
     wr_status st = skeleton_make_shape(s->bodies, s->body_count, body, d, &sh);
     if (st != WR_OK)
         return st;
+    /* a body that derives its mass from its shapes: the new mass properties, computed before anything changes */
+    body_node *bn = &s->bodies[body];
+    const int adds_mass = (bn->flags & BODY_FLAG_SHAPE_MASS) && d->type != WR_SHAPE_PLANE;
+    wr_mass_properties acc;
+    memset(&acc, 0, sizeof acc);
+    if (adds_mass) {
+        wr_mass_properties add;
+        if ((st = wr_shape_mass_properties(d, bn->density, &add)) != WR_OK)
+            return st;
+        acc.mass = bn->mass; /* 0 before the first solid shape */
+        v3_store(bn->com, acc.com);
+        for (int k = 0; k < 9; k++)
+            acc.inertia[k] = bn->inertia.m[k / 3][k % 3];
+        if ((st = wr_mass_properties_add(&acc, &add)) != WR_OK)
+            return st;
+    }
     if (s->shape_count == s->shape_capacity) {
         int capacity = s->shape_capacity ? 2 * s->shape_capacity : 4;
         void *mem = NULL;
@@ -766,8 +814,28 @@ wr_status wr_skeleton_add_shape(wr_skeleton *s, int body, const wr_shape_desc *d
         s->shapes[k].next_on_body = index;
     }
     s->shape_count++;
+    if (adds_mass) {
+        mat3 inertia = {{{acc.inertia[0], acc.inertia[1], acc.inertia[2]},
+                         {acc.inertia[3], acc.inertia[4], acc.inertia[5]},
+                         {acc.inertia[6], acc.inertia[7], acc.inertia[8]}}};
+        body_set_inertia(bn, acc.mass, v3_from(acc.com), m3_symmetrize(inertia));
+        s->chol_of_mass = 0; /* M changed */
+        skeleton_invalidate(s);
+    }
     if (out_index)
         *out_index = index;
+    return WR_OK;
+}
+
+wr_status skeleton_check_mass(const wr_skeleton *s)
+{
+    for (int i = 0; i < s->body_count; i++) {
+        const body_node *b = &s->bodies[i];
+        if ((b->flags & BODY_FLAG_SHAPE_MASS) && !(b->mass > 0))
+            return WR_FAIL(WR_ERR_INVALID_STATE,
+                           "body %d ('%s') of skeleton '%s' derives its mass from its shapes (density %g kg/m^3) "
+                           "but has no solid shape", i, b->name, s->name, b->density);
+    }
     return WR_OK;
 }
 
@@ -1085,6 +1153,9 @@ wr_status wr_skeleton_kinetic_energy(wr_skeleton *s, double *out)
     if (!s || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and out must not be NULL");
     SK_GUARD(s);
+    wr_status st = skeleton_check_mass(s);
+    if (st != WR_OK)
+        return st;
     dyn_forward_kinematics(s);
     *out = dyn_kinetic_energy(s);
     return WR_OK;
@@ -1095,6 +1166,9 @@ wr_status wr_skeleton_potential_energy(wr_skeleton *s, double *out)
     if (!s || !out)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and out must not be NULL");
     SK_GUARD(s);
+    wr_status st = skeleton_check_mass(s);
+    if (st != WR_OK)
+        return st;
     dyn_forward_kinematics(s);
     *out = dyn_potential_energy(s);
     return WR_OK;
@@ -1105,6 +1179,9 @@ wr_status wr_skeleton_momentum(wr_skeleton *s, double linear[3], double angular[
     if (!s || !linear || !angular)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton, linear and angular must not be NULL");
     SK_GUARD(s);
+    wr_status st = skeleton_check_mass(s);
+    if (st != WR_OK)
+        return st;
     dyn_forward_kinematics(s);
     vec3 p, l;
     dyn_momentum(s, &p, &l);
@@ -1116,6 +1193,8 @@ wr_status wr_skeleton_momentum(wr_skeleton *s, double linear[3], double angular[
 wr_status wr_skeleton_mass_matrix(wr_skeleton *s, double *m, size_t count)
 {
     wr_status st = check_count(s, m, count, s ? (size_t)s->nv * (size_t)s->nv : 0, "mass matrix entry", __func__);
+    if (st == WR_OK)
+        st = skeleton_check_mass(s);
     if (st != WR_OK)
         return st;
     dyn_forward_kinematics(s);
@@ -1129,6 +1208,8 @@ wr_status wr_skeleton_mass_matrix(wr_skeleton *s, double *m, size_t count)
 wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double *qdd, size_t count)
 {
     wr_status st = check_count(s, tau, count, s ? (size_t)s->nv : 0, "force", __func__);
+    if (st == WR_OK)
+        st = skeleton_check_mass(s);
     if (st != WR_OK)
         return st;
     if (!qdd && count)
@@ -1146,6 +1227,8 @@ wr_status wr_skeleton_forward_dynamics(wr_skeleton *s, const double *tau, double
 wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double *tau, size_t count)
 {
     wr_status st = check_count(s, qdd, count, s ? (size_t)s->nv : 0, "acceleration", __func__);
+    if (st == WR_OK)
+        st = skeleton_check_mass(s);
     if (st != WR_OK)
         return st;
     if (!tau && count)
@@ -1186,7 +1269,7 @@ transform dyn_shape_world_transform(const wr_skeleton *s, int index)
 int dyn_skeleton_is_free_body(const wr_skeleton *s)
 {
     return s->body_count == 1 && s->bodies[0].parent < 0 && s->bodies[0].type == WR_JOINT_FREE &&
-           (s->bodies[0].flags & BODY_FLAG_TC_IDENTITY);
+           (s->bodies[0].flags & BODY_FLAG_TC_IDENTITY) && (s->bodies[0].flags & BODY_FLAG_TP_ROT_IDENTITY);
 }
 
 void dyn_dof_info_get(const wr_skeleton *s, int dof, dyn_dof_info *out)

@@ -32,6 +32,9 @@
 #define BODY_FLAG_STATIC 1u          /* welded to the world through welds only */
 #define BODY_FLAG_TC_IDENTITY 2u     /* child_pose is the identity */
 #define BODY_FLAG_TP_ROT_IDENTITY 4u /* parent_pose has no rotation */
+#define BODY_FLAG_CONST_MASS 8u      /* a root body whose joint-space mass matrix does not depend on q */
+#define BODY_FLAG_COM_AT_JOINT 16u   /* free joint: the centre of mass is the child joint frame's origin */
+#define BODY_FLAG_SHAPE_MASS 32u     /* mass, COM and inertia come from the body's solid shapes (density) */
 
 /* One slot of the body_node_pool. Fixed size, 32-byte aligned. */
 typedef struct body_node {
@@ -56,21 +59,30 @@ typedef struct body_node {
     double armature;                 /* rotor inertia on every dof's mass-matrix diagonal (kg m^2 or kg) */
     double lower[WR_SKELETON_MAX_JOINT_DOFS], upper[WR_SKELETON_MAX_JOINT_DOFS];
     double velocity_limit[WR_SKELETON_MAX_JOINT_DOFS], effort_limit[WR_SKELETON_MAX_JOINT_DOFS];
-    sv6 S[WR_SKELETON_MAX_JOINT_DOFS];  /* motion subspace in the body frame (constant) */
+    /* Motion subspace in the body frame. Constant, except the three linear columns of a free joint (the parent
+     * joint frame's axes, which turn with the joint): there S[0..2] holds their value at the identity rotation and
+     * body_work.lin_axes the current one (use dyn_joint_column). */
+    sv6 S[WR_SKELETON_MAX_JOINT_DOFS];
     /* inertia */
     double mass;
     vec3 com;                        /* body frame */
     mat3 inertia;                    /* about the COM, body axes */
     sym3 inertia_sym;                /* the same, packed */
     sinertia I;                      /* spatial inertia about the body origin, body frame */
+    /* free joint: the COM in the child joint frame and the inertia about it in that frame's axes */
+    vec3 com_joint;
+    mat3 inertia_joint;
+    double density;                  /* kg/m^3 with BODY_FLAG_SHAPE_MASS, else 0 */
 } body_node;
 
 /* Per-body scratch of the recursive algorithms, one contiguous array per skeleton. */
 typedef struct body_work {
     _Alignas(32) sxform X;           /* parent body -> this body (for roots: world -> body) */
     transform pose;                  /* world pose of the body frame */
+    mat3 lin_axes;                   /* free joint: the parent joint frame's axes in this body's frame (the body-frame
+                                      * directions of the three linear dofs) at the current q; set with `pose` */
     sv6 vel;                         /* spatial velocity, body frame */
-    sv6 c;                           /* velocity-product acceleration v x (S qd) */
+    sv6 c;                           /* velocity-product acceleration v x (S qd) + dS/dt qd (free joints) */
     sv6 acc;                         /* spatial acceleration (ABA pass 3, RNEA) */
     sv6 pA;                          /* articulated bias force / RNEA force */
     sinertia IA;                     /* articulated (ABA) or composite (CRBA) inertia */
@@ -179,13 +191,18 @@ wr_status skeleton_own_shapes(wr_skeleton *s);
 /* Recompute every pointer of a header from its blocks (after copying). */
 void skeleton_bind(wr_skeleton *s);
 void skeleton_invalidate(wr_skeleton *s);
+/* WR_ERR_INVALID_STATE if a body that derives its mass from its shapes has no solid shape yet. */
+wr_status skeleton_check_mass(const wr_skeleton *s);
 /* Check a full position vector (finite, unit quaternions) / store one (renormalizing quaternions). */
 wr_status skeleton_check_positions(const wr_skeleton *s, const double *q);
 void skeleton_store_positions(wr_skeleton *s, const double *q);
 
 /* --- algorithms (articulated.c) ---------------------------------------------------------------------------- */
 
-/* Forward kinematics and body velocities (work[].X, pose, vel, c). */
+/* Column k of body b's motion subspace in its body frame at the current q (b->S[k], or for a free joint's linear
+ * dofs the current lin_axes column; needs the pose of the current q). */
+sv6 dyn_joint_column(const body_node *b, const body_work *wk, int k);
+/* Forward kinematics and body velocities (work[].X, pose, lin_axes, vel, c). */
 void dyn_forward_kinematics(wr_skeleton *s);
 /* ABA with generalized force s->tau into s->qdd, in world coordinates (no spatial transforms between bodies);
  * computes the world poses itself. `dt` is the time step the joint damping is integrated implicitly over (qdd solves
