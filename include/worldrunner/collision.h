@@ -11,6 +11,17 @@
  *   - other bodies of one skeleton do while `self_collision` is set (the default); groups/masks can refine it.
  * Friction of a pair is sqrt(mu_a * mu_b); restitution is the larger of the two.
  *
+ * Friction model (Coulomb, per contact point): the tangential impulse f_t and normal impulse f_n of a step satisfy
+ * |f_t| <= mu f_n; while the point sticks f_t is whatever keeps its tangential velocity zero, while it slides f_t
+ * lies on the limit, opposite the sliding velocity. By default (WR_FRICTION_ELLIPTIC) the limit is the circle
+ * |f_t| <= mu f_n, the same in every tangent direction: the solver treats a contact's two tangent rows as one 2x2
+ * block and projects onto the disc, so a push at any heading slides at the same threshold and a rotated scene gives
+ * the rotated result (to round-off; contacts and rows are also solved in an order fixed by skeleton, shape and
+ * feature, not by world position). WR_FRICTION_PYRAMID boxes the two rows independently, |f_1|, |f_2| <= mu f_n
+ * along two tangent directions taken from shape A's axes: a square limit, up to sqrt(2) mu f_n along its diagonal,
+ * kept for comparison with solvers that use it. No rolling or torsional friction is modelled: a ball rolling
+ * without slip on a plane keeps its speed.
+ *
  * Ownership: settings and statistics belong to the world. Threads: the world's thread, between steps (for a runner's
  * world: WR_ERR_BUSY during a tick from another thread than its worker, see worldrunner/world_runner.h).
  */
@@ -28,6 +39,12 @@
 extern "C" {
 #endif
 
+/* The shape of the Coulomb friction limit (see above). */
+typedef enum wr_friction_cone {
+    WR_FRICTION_ELLIPTIC = 0,      /* |f_t| <= mu f_n, isotropic (default) */
+    WR_FRICTION_PYRAMID = 1        /* |f_1|, |f_2| <= mu f_n on two tangent directions */
+} wr_friction_cone;
+
 /* Solver parameters of one world. */
 typedef struct wr_collision_settings {
     int max_iterations;            /* PGS sweeps per island per step, 1..10000; default 40 */
@@ -41,6 +58,7 @@ typedef struct wr_collision_settings {
     double limit_margin;           /* joint-limit rows are made this close to a limit (rad or m), >= 0; 0.05 */
     int self_collision;            /* 1: bodies of one skeleton collide with each other (groups/masks apply); 1 */
     int adjacent_collision;        /* 1: also a body with its parent (the two bodies of a joint); default 0 */
+    wr_friction_cone friction_cone;/* friction limit; default WR_FRICTION_ELLIPTIC */
 } wr_collision_settings;
 
 /* What the last step of a world found and did (counted also when the step failed). */
@@ -71,13 +89,14 @@ typedef struct wr_collision_contact_info {
     double point[3];               /* world frame, midway between the two surfaces (m) */
     double normal[3];              /* unit, from shape a towards shape b */
     double depth;                  /* penetration (m); < 0: a gap still within the margin */
-    double impulse[3];             /* normal impulse, then the two friction impulses of the step (N s) */
+    double impulse[3];             /* normal impulse, then the friction impulse along two tangent directions
+                                    * (orthonormal, perpendicular to the normal, from shape a's axes) (N s) */
 } wr_collision_contact_info;
 
 /* Defaults. */
 void wr_collision_settings_init(wr_collision_settings *settings);
 /* Read / replace the world's settings (checked: every field in range, finite; WR_ERR_INVALID_ARGUMENT unchanged).
- * WR_ERR_INVALID_STATE if the world has no skeleton yet (the solver is created with the first one). */
+ * Allowed at any time between steps, also before the world has a skeleton. */
 wr_status wr_collision_get_settings(const wr_world *w, wr_collision_settings *out);
 wr_status wr_collision_set_settings(wr_world *w, const wr_collision_settings *settings);
 /* Statistics of the world's last constraint stage. */

@@ -34,6 +34,26 @@ static void sort_by_key(uint32_t *order, const double *key, uint32_t n)
     }
 }
 
+/* Pairs by (a, b): the sweep visits them in an order that depends on world coordinates (the sweep axis, the sorted
+ * bounds); the proxies' own order does not, so a rotated or translated scene gets its contacts in the same order. */
+static void sort_pairs(broadphase_pair *pairs, uint32_t n)
+{
+    static const uint32_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+    for (int g = 0; g < 8; g++) {
+        uint32_t gap = gaps[g];
+        for (uint32_t i = gap; i < n; i++) {
+            broadphase_pair v = pairs[i];
+            uint64_t kv = ((uint64_t)v.a << 32) | v.b;
+            uint32_t j = i;
+            while (j >= gap && (((uint64_t)pairs[j - gap].a << 32) | pairs[j - gap].b) > kv) {
+                pairs[j] = pairs[j - gap];
+                j -= gap;
+            }
+            pairs[j] = v;
+        }
+    }
+}
+
 /* Visit (or count, when out == NULL) every kept pair; returns the count. */
 static uint32_t sweep(const broadphase_proxy *p, const uint32_t *order, uint32_t nb, const uint32_t *unb,
                       uint32_t nu, int axis, broadphase_filter filter, void *context, broadphase_pair *out)
@@ -124,6 +144,7 @@ wr_status broadphase_find_pairs(wr_frame_allocator *frame, const broadphase_prox
     uint32_t m = sweep(proxies, order, nb, unb, nu, axis, filter, context, out);
     assert(m == n);
     (void)m;
+    sort_pairs(out, n);
     *pairs = out;
     *pair_count = n;
     return WR_OK;

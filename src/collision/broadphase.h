@@ -4,7 +4,8 @@
  * bounded proxies along the axis with the largest spread of centres and reports every pair whose boxes overlap,
  * plus every (unbounded, bounded) pair; two unbounded proxies never pair. A pair is kept only if each proxy's group
  * meets the other's mask and the caller's filter (same body, adjacent bodies, two static bodies...) accepts it.
- * All arrays live in the given frame allocator; pairs come out in a deterministic order (by sweep position).
+ * All arrays live in the given frame allocator; pairs come out ordered by (a, b), so the order does not depend on
+ * where the scene is or how it is turned.
  * Threads: the caller's (one frame allocator per thread).
  */
 #ifndef WR_COLLISION_BROADPHASE_H

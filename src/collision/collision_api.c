@@ -38,6 +38,7 @@ void wr_collision_settings_init(wr_collision_settings *s)
     s->limit_margin = 0.05;
     s->self_collision = 1;
     s->adjacent_collision = 0;
+    s->friction_cone = WR_FRICTION_ELLIPTIC;
 }
 
 static wr_status check_settings(const wr_collision_settings *s)
@@ -60,6 +61,9 @@ static wr_status check_settings(const wr_collision_settings *s)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "max_correction must be > 0");
     if ((s->self_collision != 0 && s->self_collision != 1) || (s->adjacent_collision != 0 && s->adjacent_collision != 1))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "self_collision and adjacent_collision must be 0 or 1");
+    if (s->friction_cone != WR_FRICTION_ELLIPTIC && s->friction_cone != WR_FRICTION_PYRAMID)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT,
+                       "friction_cone %d is neither WR_FRICTION_ELLIPTIC nor WR_FRICTION_PYRAMID", (int)s->friction_cone);
     return WR_OK;
 }
 

@@ -4,7 +4,8 @@
  * Per step (all temporaries in the step's frame allocator; the contacts come from the collision stage):
  *   1-3. the skeletons' dofs and candidate velocities; joint position/velocity limits close to being hit;
  *   4. islands: skeletons joined by contacts (union-find); rows laid out island by island;
- *   5. rows: contact normal (restitution, Baumgarte or speculative bias) and two friction rows (pyramid), limits;
+ *   5. rows: contact normal (restitution, Baumgarte or speculative bias) and two friction rows (a disc pair, or a
+ *      pyramid by setting), limits;
  *      J over each side's skeleton dofs, W = M^-1 J^T through the skeleton's cached Cholesky factor;
  *   6. warm start from the cache (key: shape pair + feature, or skeleton + dof + kind), PGS per island;
  *   7. the candidate velocities are written back only if everything succeeded and is finite.
@@ -538,9 +539,17 @@ static wr_status make_islands(step_ctx *c, uint32_t **rows_per_island)
 
 /* ---- rows ---------------------------------------------------------------------------------------------------------- */
 
-static void tangent_basis(vec3 n, vec3 *t1, vec3 *t2)
+/* Two tangent directions for normal n, from the axes of shape A's frame (the first one not within 53 degrees of n:
+ * one always is): they turn with the scene, so a rotated scene gets the rotated basis (and warm starts stored in
+ * it stay meaningful), and they stay put while n moves a little over a face. */
+static void tangent_basis(vec3 n, mat3 frame, vec3 *t1, vec3 *t2)
 {
-    vec3 a = fabs(n.x) < 0.57735 ? v3(1, 0, 0) : (fabs(n.y) < 0.57735 ? v3(0, 1, 0) : v3(0, 0, 1));
+    vec3 a = m3_col(frame, 0);
+    if (!(fabs(v3_dot(a, n)) < 0.6)) {
+        a = m3_col(frame, 1);
+        if (!(fabs(v3_dot(a, n)) < 0.6))
+            a = m3_col(frame, 2);
+    }
     *t1 = v3_normalize(v3_cross(n, a));
     *t2 = v3_cross(n, *t1);
 }
@@ -629,6 +638,8 @@ static void init_row(pgs_row *row, double cfm)
     row->inv_diag = 0;
     row->lambda = 0;
     row->normal = -1;
+    row->disc = 0;
+    row->step = 0;
     row->cfm = cfm;
     row->lo = 0;
     row->hi = INFINITY;
@@ -700,7 +711,7 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
     int a = dynamic_skel(c, r->pa), b = dynamic_skel(c, r->pb);
     vec3 dirs[3];
     dirs[0] = r->c.normal;
-    tangent_basis(r->c.normal, &dirs[1], &dirs[2]);
+    tangent_basis(r->c.normal, pa->pose.rot, &dirs[1], &dirs[2]);
     double mu = sqrt(pa->friction * pb->friction);
     double e = fmax(pa->restitution, pb->restitution);
     pgs_row *rows = c->pgs.rows + at;
@@ -709,6 +720,10 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
     rows[1].normal = rows[2].normal = (int32_t)at;
     rows[1].mu = rows[2].mu = mu;
     rows[1].lo = rows[2].lo = -INFINITY;
+    if (c->settings->friction_cone == WR_FRICTION_ELLIPTIC) {
+        rows[1].disc = 1;
+        rows[2].disc = 2;
+    }
     /* Side B (+) then side A (-); one combined block when both are the same skeleton. */
     int sides[2] = {b, a};
     int bodies[2] = {pb->body, pa->body};

@@ -1,6 +1,7 @@
 /* Projected Gauss-Seidel (see pgs.h). The inner loop is a dot product and an axpy per block. */
 #include "constraint/pgs.h"
 
+#include <assert.h>
 #include <math.h>
 
 static inline double dot_n(const double *j, const double *v, uint32_t n)
@@ -49,16 +50,65 @@ static inline void apply(pgs_problem *p, const pgs_row *r, double dl)
             block_axpy(p->v + r->dof[s], p->coef + r->coef[s] + r->count[s], dl, r->count[s]);
 }
 
+static double row_diag(const pgs_problem *p, const pgs_row *r)
+{
+    double d = r->cfm;
+    for (int s = 0; s < 2; s++)
+        if (r->count[s])
+            d += block_dot(p->coef + r->coef[s], p->coef + r->coef[s] + r->count[s], r->count[s]);
+    return d;
+}
+
+/* The 2x2 block of a disc pair: its inverse (the sticking solve) and 1 / its larger eigenvalue (the sliding step).
+ * A singular block (both directions move the same dof) gets the step in both places. */
+static void prepare_disc(const pgs_problem *p, pgs_row *r1, const pgs_row *r2, double d1, double d2)
+{
+    double k12 = 0;
+    for (int s = 0; s < 2; s++) {
+        assert(r1->count[s] == r2->count[s] && r1->dof[s] == r2->dof[s]);
+        if (r1->count[s])
+            k12 += block_dot(p->coef + r1->coef[s], p->coef + r2->coef[s] + r2->count[s], r1->count[s]);
+    }
+    const double half = 0.5 * (d1 - d2);
+    const double kmax = 0.5 * (d1 + d2) + sqrt(half * half + k12 * k12);
+    r1->step = kmax > 1e-12 ? 1.0 / kmax : 0.0;
+    const double det = d1 * d2 - k12 * k12;
+    if (det > 1e-9 * d1 * d2) {
+        r1->block[0] = d2 / det;
+        r1->block[1] = -k12 / det;
+        r1->block[2] = d1 / det;
+    } else {
+        r1->block[0] = r1->block[2] = r1->step;
+        r1->block[1] = 0.0;
+    }
+}
+
 void pgs_prepare(pgs_problem *p)
 {
     for (uint32_t i = 0; i < p->row_count; i++) {
         pgs_row *r = &p->rows[i];
-        double d = r->cfm;
-        for (int s = 0; s < 2; s++)
-            if (r->count[s])
-                d += block_dot(p->coef + r->coef[s], p->coef + r->coef[s] + r->count[s], r->count[s]);
+        double d = row_diag(p, r);
         r->inv_diag = d > 1e-12 ? 1.0 / d : 0.0;
+        if (r->disc != 1)
+            continue;
+        assert(i + 1 < p->row_count && p->rows[i + 1].disc == 2);
+        pgs_row *r2 = &p->rows[i + 1];
+        double d2 = row_diag(p, r2);
+        r2->inv_diag = d2 > 1e-12 ? 1.0 / d2 : 0.0;
+        prepare_disc(p, r, r2, d, d2); /* step 0: neither direction can act */
+        i++;
     }
+}
+
+/* (l1, l2) onto the disc of radius `bound` (one square root when outside). */
+static void disc_project(double *l1, double *l2, double bound)
+{
+    double n2 = *l1 * *l1 + *l2 * *l2;
+    if (n2 <= bound * bound)
+        return;
+    double k = bound > 0 ? bound / sqrt(n2) : 0.0;
+    *l1 *= k;
+    *l2 *= k;
 }
 
 static void bounds(const pgs_problem *p, const pgs_row *r, double *lo, double *hi)
@@ -79,12 +129,54 @@ void pgs_warm_start(pgs_problem *p, uint32_t first, uint32_t end)
 {
     for (uint32_t i = first; i < end; i++) {
         pgs_row *r = &p->rows[i];
+        if (r->disc == 1) {
+            pgs_row *r2 = &p->rows[i + 1];
+            i++;
+            if (r->step == 0.0) {
+                r->lambda = r2->lambda = 0.0;
+                continue;
+            }
+            disc_project(&r->lambda, &r2->lambda, r->mu * p->rows[r->normal].lambda);
+            if (r->lambda != 0.0)
+                apply(p, r, r->lambda);
+            if (r2->lambda != 0.0)
+                apply(p, r2, r2->lambda);
+            continue;
+        }
         double lo, hi;
         bounds(p, r, &lo, &hi);
         r->lambda = r->inv_diag > 0 ? clamp(r->lambda, lo, hi) : 0.0;
         if (r->lambda != 0.0)
             apply(p, r, r->lambda);
     }
+}
+
+/* One sweep's update of a disc pair (see pgs.h); returns the larger impulse change. */
+static double solve_disc(pgs_problem *p, pgs_row *r1, pgs_row *r2)
+{
+    if (r1->step == 0.0)
+        return 0.0;
+    const double l1 = r1->lambda, l2 = r2->lambda;
+    const double e1 = r1->rhs - row_velocity(p, r1) - r1->cfm * l1;
+    const double e2 = r2->rhs - row_velocity(p, r2) - r2->cfm * l2;
+    const double bound = r1->mu * p->rows[r1->normal].lambda;
+    double t1 = l1 + r1->block[0] * e1 + r1->block[1] * e2;
+    double t2 = l2 + r1->block[1] * e1 + r1->block[2] * e2;
+    if (t1 * t1 + t2 * t2 > bound * bound) { /* sliding: a step along the residual, onto the disc */
+        t1 = l1 + r1->step * e1;
+        t2 = l2 + r1->step * e2;
+        disc_project(&t1, &t2, bound);
+    }
+    const double d1 = t1 - l1, d2 = t2 - l2;
+    if (d1 != 0.0) {
+        apply(p, r1, d1);
+        r1->lambda = t1;
+    }
+    if (d2 != 0.0) {
+        apply(p, r2, d2);
+        r2->lambda = t2;
+    }
+    return fmax(fabs(d1), fabs(d2));
 }
 
 pgs_result pgs_solve(pgs_problem *p, uint32_t first, uint32_t end, const pgs_settings *settings)
@@ -94,6 +186,13 @@ pgs_result pgs_solve(pgs_problem *p, uint32_t first, uint32_t end, const pgs_set
         double worst = 0;
         for (uint32_t i = first; i < end; i++) {
             pgs_row *r = &p->rows[i];
+            if (r->disc == 1) {
+                double d = solve_disc(p, r, &p->rows[i + 1]);
+                if (d > worst)
+                    worst = d;
+                i++;
+                continue;
+            }
             if (r->inv_diag == 0.0)
                 continue;
             double a = row_velocity(p, r);

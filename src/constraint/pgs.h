@@ -5,7 +5,14 @@
  * and seeks an impulse lambda in [lo, hi] with the complementarity of a boxed LCP:
  *   lambda = lo  => a >= rhs;  lambda = hi  => a <= rhs;  lo < lambda < hi  => a = rhs   (with softness cfm:
  *   a + cfm * lambda in place of a). Applying lambda changes v by W lambda, W = M^-1 J^T (per block).
- * Friction rows take their bounds from a normal row: |lambda| <= mu * lambda_normal (a friction pyramid).
+ * Friction rows take their bounds from a normal row. A row of its own (disc 0) is boxed: |lambda| <= mu lambda_n
+ * (two of them make a friction pyramid). Two consecutive rows marked disc 1, 2 (a contact's two tangent
+ * directions) are solved together on the friction disc |(l1, l2)| <= mu lambda_n: each sweep takes the exact
+ * solution of their 2x2 Delassus block K (off-diagonal included) if it lies in the disc (sticking); otherwise a
+ * projected step (l1, l2) + r / k_max onto the disc, k_max being K's larger eigenvalue. The second branch is what
+ * makes a sliding contact's friction oppose its sliding velocity at convergence (projecting the block solution
+ * radially would leave it along K^-1 of the sliding direction); both branches commute with a rotation of the two
+ * tangent directions, so the result does not depend on the tangent basis. One square root per contact and sweep.
  * Rows, coefficients and v are the caller's (frame memory); nothing here allocates. Threads: the caller's.
  */
 #ifndef WR_CONSTRAINT_PGS_H
@@ -18,11 +25,14 @@ typedef struct pgs_row {
     uint32_t count[2];    /* entries in each block (0 = no block) */
     uint32_t coef[2];     /* offset of the block's J in the coefficient array; its W follows (count entries) */
     int32_t normal;       /* friction rows: index of their normal row; -1 for rows with fixed bounds */
+    int32_t disc;         /* 1: first of a friction pair solved on the disc (the next row is the second, 2); 0 */
     double mu;            /* friction rows: coefficient */
     double lo, hi;        /* fixed bounds (may be +-INFINITY) */
     double rhs;           /* target of J v (m/s or rad/s) */
     double cfm;           /* softness >= 0 */
     double inv_diag;      /* 1 / (J W + cfm), set by pgs_prepare */
+    double block[3];      /* disc pair, first row: the inverse of the 2x2 block (11, 12, 22), set by pgs_prepare */
+    double step;          /* disc pair, first row: 1 / k_max, set by pgs_prepare */
     double lambda;        /* impulse: warm start in, solution out */
 } pgs_row;
 
