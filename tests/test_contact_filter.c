@@ -21,7 +21,7 @@ static wr_world *overlapping_chain(void)
         sh.size[0] = sh.size[1] = sh.size[2] = 0.1; /* each box overlaps its parent's and its grandparent's */
         assert_wr_ok(wr_skeleton_add_shape(s, prev, &sh, NULL));
     }
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return w;
 }
 

@@ -45,7 +45,7 @@ static void test_velocity_limit(void **state)
     b.mass = 1.0;
     b.com[0] = 0.3;
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     double v = 0, worst = 0;
     for (int k = 0; k < 2000; k++) {
         assert_wr_ok(wr_world_step(w, 1));
@@ -88,7 +88,7 @@ static void test_pendulum_bounces_and_settles(void **state)
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
     double q0 = 1.6;
     assert_wr_ok(wr_skeleton_set_positions(s, &q0, 1));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     const double q_touch = acos(0.45);
     double q = q0, v = 0, prev_v = 0, lowest = q0;
     int bounces = 0;

@@ -151,10 +151,24 @@ static void test_settings(void **state)
     (void)state;
     wr_world *w = make_world(0.001);
     wr_collision_settings s;
-    assert_int_equal(wr_collision_get_settings(w, &s), WR_ERR_INVALID_STATE); /* no skeleton yet */
-    add_ground(w, 0.0, 0.8, 0.0);
+    /* before the first skeleton (no solver yet) the world keeps them, checked the same way, and hands them on */
     assert_wr_ok(wr_collision_get_settings(w, &s));
     assert_int_equal(s.max_iterations, 40);
+    assert_int_equal(s.friction_cone, WR_FRICTION_ELLIPTIC);
+    s.max_iterations = 25;
+    s.friction_cone = WR_FRICTION_PYRAMID;
+    assert_wr_ok(wr_collision_set_settings(w, &s));
+    wr_collision_settings early = s;
+    early.erp = -1;
+    assert_int_equal(wr_collision_set_settings(w, &early), WR_ERR_INVALID_ARGUMENT);
+    add_ground(w, 0.0, 0.8, 0.0);
+    assert_wr_ok(wr_collision_get_settings(w, &s));
+    assert_int_equal(s.max_iterations, 25);
+    assert_int_equal(s.friction_cone, WR_FRICTION_PYRAMID);
+    assert_true(s.erp == 0.2);
+    s.max_iterations = 40;
+    s.friction_cone = WR_FRICTION_ELLIPTIC;
+    assert_wr_ok(wr_collision_set_settings(w, &s));
     wr_collision_settings bad = s;
     bad.erp = 1.5;
     assert_int_equal(wr_collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
@@ -164,6 +178,9 @@ static void test_settings(void **state)
     bad = s;
     bad.max_iterations = 0;
     assert_int_equal(wr_collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
+    bad = s;
+    bad.friction_cone = (wr_friction_cone)7;
+    assert_int_equal(wr_collision_set_settings(w, &bad), WR_ERR_INVALID_ARGUMENT);
     wr_collision_settings now;
     assert_wr_ok(wr_collision_get_settings(w, &now));
     /* Field by field (padding is not part of the value). */
@@ -171,7 +188,7 @@ static void test_settings(void **state)
                 now.erp == s.erp && now.slop == s.slop && now.max_correction == s.max_correction &&
                 now.cfm == s.cfm && now.restitution_threshold == s.restitution_threshold &&
                 now.limit_margin == s.limit_margin && now.self_collision == s.self_collision &&
-                now.adjacent_collision == s.adjacent_collision);
+                now.adjacent_collision == s.adjacent_collision && now.friction_cone == s.friction_cone);
     s.max_iterations = 10;
     assert_wr_ok(wr_collision_set_settings(w, &s));
     assert_wr_ok(wr_collision_get_settings(w, &now));

@@ -37,7 +37,7 @@ static inline wr_skeleton *add_ground(wr_world *w, double tilt, double friction,
     sh.friction = friction;
     sh.restitution = restitution;
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return s;
 }
 
@@ -67,7 +67,7 @@ static inline wr_skeleton *add_free_body(wr_world *w, wr_shape_type type, const 
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
     double q[7] = {pos[0], pos[1], pos[2], cos(0.5 * angle), sin(0.5 * angle), 0, 0};
     assert_wr_ok(wr_skeleton_set_positions(s, q, 7));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return s;
 }
 
@@ -134,7 +134,7 @@ static inline wr_skeleton *add_limited_chain(wr_world *w, double limit, double v
         assert_wr_ok(wr_inertia_of_box(1.0, half, b.inertia));
         assert_wr_ok(wr_skeleton_add_body(s, &b, &prev));
     }
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return s;
 }
 

@@ -204,7 +204,7 @@ static void test_armature_pendulum_step(void **state)
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
     assert_wr_ok(wr_skeleton_set_positions(s, &q0, 1));
     assert_wr_ok(wr_skeleton_set_velocities(s, &v0, 1));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     assert_wr_ok(wr_world_step(w, 1));
     double v1 = 0, q1 = 0;
     assert_wr_ok(wr_skeleton_get_velocities(s, &v1, 1));

@@ -51,7 +51,7 @@ static void check_pendulum(double sphere_radius, double dt)
     b.com[2] = -d;
     assert_wr_ok(wr_inertia_of_sphere(mass, sphere_radius, b.inertia));
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     double q0 = 0.01;
     assert_wr_ok(wr_skeleton_set_positions(s, &q0, 1));
 
@@ -116,7 +116,7 @@ static void test_free_fall(void **state)
     b.mass = 3.0;
     assert_wr_ok(wr_inertia_of_sphere(3.0, 0.1, b.inertia));
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     double q[7] = {0.5, -1.0, 10.0, 1, 0, 0, 0};
     double v[6] = {2.0, 1.0, 3.0, 0, 0, 0}; /* the origin's world velocity, then the angular velocity */
     assert_wr_ok(wr_skeleton_set_positions(s, q, 7));
@@ -152,7 +152,7 @@ static void test_symmetric_spin(void **state)
     wr_body_desc_init(&b);
     assert_wr_ok(wr_inertia_of_sphere(1.0, 0.2, b.inertia));
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     double v[6] = {0, 0, 0, 0.3, -0.2, 1.5};
     assert_wr_ok(wr_skeleton_set_velocities(s, v, 6));
     assert_wr_ok(wr_world_step(w, 1000));
@@ -187,7 +187,7 @@ static void test_ball_spring_period(void **state)
     b.mass = 2.0;
     assert_wr_ok(wr_inertia_of_sphere(2.0, 0.5, b.inertia)); /* I = 0.2 */
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     const double a = 0.02;
     double q[4] = {cos(0.5 * a), sin(0.5 * a), 0, 0};
     assert_wr_ok(wr_skeleton_set_positions(s, q, 4));

@@ -253,7 +253,7 @@ static wr_status op_build(fixture *fx, int j)
         return wr_skeleton_add_shape(fx->s, j - 10, &sh, NULL);
     }
     if (j == 19 || j == 22) {
-        wr_status st = wr_world_add_skeleton(fx->w, &fx->s);
+        wr_status st = wr_world_add_skeleton(fx->w, &fx->s, NULL);
         if (st == WR_OK)
             fx->s = NULL; /* the world owns it */
         return st;

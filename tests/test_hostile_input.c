@@ -53,7 +53,7 @@ static void empty_skeleton_is_refused_by_the_world(void **state)
     wr_skeleton *s = NULL;
     assert_wr_ok(wr_skeleton_create(wr_world_get_memory_manager(w), "empty", &s));
     wr_skeleton *kept = s;
-    expect(wr_world_add_skeleton(w, &s), WR_ERR_INVALID_ARGUMENT, "no body");
+    expect(wr_world_add_skeleton(w, &s, NULL), WR_ERR_INVALID_ARGUMENT, "no body");
     assert_ptr_equal(s, kept);
     assert_int_equal(wr_world_skeleton_count(w), 0);
     /* the empty skeleton itself is well-defined: every call on it works or is refused cleanly */
@@ -106,7 +106,7 @@ static void null_with_zero_length_on_a_static_ground(void **state)
     expect(wr_skeleton_set_positions(s, &one, 1), WR_ERR_INVALID_ARGUMENT, "count");
     wr_world *w = NULL;
     assert_wr_ok(wr_world_create(NULL, &w));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     assert_wr_ok(wr_world_set_positions(w, NULL, 0));
     assert_wr_ok(wr_world_get_positions(w, NULL, 0));
     assert_wr_ok(wr_world_set_velocities(w, NULL, 0));

@@ -298,7 +298,7 @@ static wr_world *mass_world(double lo, double hi, double free_mass, int links)
         sh.size[0] = sh.size[1] = sh.size[2] = 0.05;
         assert_wr_ok(wr_skeleton_add_shape(s, i, &sh, NULL));
     }
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     /* ground, and a stack of two free boxes */
     assert_wr_ok(wr_skeleton_create(wr_world_get_memory_manager(w), "ground", &s));
     wr_body_desc g;
@@ -307,7 +307,7 @@ static wr_world *mass_world(double lo, double hi, double free_mass, int links)
     wr_shape_desc plane;
     wr_shape_desc_init(&plane, WR_SHAPE_PLANE);
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &plane, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     for (int k = 0; k < 2; ++k) {
         assert_wr_ok(wr_skeleton_create(wr_world_get_memory_manager(w), "box", &s));
         wr_body_desc b;
@@ -319,7 +319,7 @@ static wr_world *mass_world(double lo, double hi, double free_mass, int links)
         wr_shape_desc_init(&sh, WR_SHAPE_BOX);
         sh.size[0] = sh.size[1] = sh.size[2] = 0.05;
         assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
-        assert_wr_ok(wr_world_add_skeleton(w, &s));
+        assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     }
     return w;
 }
@@ -419,7 +419,7 @@ static void extreme_settings_and_joints(void **state)
             }
             assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
         }
-        assert_wr_ok(wr_world_add_skeleton(w, &s));
+        assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
         char what[64];
         snprintf(what, sizeof what, "extreme joint parameters %d", variant);
         double v[16];
@@ -456,7 +456,7 @@ static void overlapping_bodies_of_one_skeleton(void **state)
         wr_shape_desc_init(&sh, (wr_shape_type)(b % 4));
         assert_wr_ok(wr_skeleton_add_shape(s, b, &sh, NULL));
     }
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     checked_steps(w, 200, "overlapping bodies of one skeleton");
     assert_wr_ok(wr_world_destroy(w));
 }

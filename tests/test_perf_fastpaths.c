@@ -83,7 +83,7 @@ static void test_free_body_falls(void **state)
     wr_world *w = NULL;
     assert_wr_ok(wr_world_create(NULL, &w));
     wr_skeleton *s = free_body(0); /* joint frame = body frame, COM off the origin */
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     s = wr_world_get_skeleton(w, 0);
     double v[6] = {0, 0, 0, 0, 0, 0};
     assert_wr_ok(wr_world_step(w, 500));
@@ -146,8 +146,8 @@ static void test_filter_change_ends_idle(void **state)
     sh.collision_group = 2;
     sh.collision_mask = ~1u; /* not the ground (group 1) */
     assert_wr_ok(wr_skeleton_add_shape(box, 0, &sh, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &ground));
-    assert_wr_ok(wr_world_add_skeleton(w, &box));
+    assert_wr_ok(wr_world_add_skeleton(w, &ground, NULL));
+    assert_wr_ok(wr_world_add_skeleton(w, &box, NULL));
     box = wr_world_get_skeleton(w, 1);
     assert_wr_ok(wr_world_step(w, 2));
     wr_collision_stats st;

@@ -143,7 +143,7 @@ static void test_bad_state(void **state)
     wr_body_desc b = good_body();
     expect(wr_skeleton_add_body(s, &b, NULL), WR_ERR_BUSY, "in a world");
     expect(wr_skeleton_destroy(s), WR_ERR_BUSY, "wr_world_remove_skeleton");
-    expect(wr_world_add_skeleton(w, &s), WR_ERR_BUSY, "already in a world");
+    expect(wr_world_add_skeleton(w, &s, NULL), WR_ERR_BUSY, "already in a world");
     assert_int_equal(wr_world_state_hash(w), h);
     /* world parameters */
     expect(wr_world_step(w, 0), WR_ERR_INVALID_ARGUMENT, "steps");
@@ -225,7 +225,7 @@ static void test_effort_limit_clamps(void **state)
         b.joint.effort_limit[0] = 2.0;
         b.com[0] = 0.3;
         assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-        assert_wr_ok(wr_world_add_skeleton(w[i], &s));
+        assert_wr_ok(wr_world_add_skeleton(w[i], &s, NULL));
         double tau = i ? 50.0 : 2.0;
         assert_wr_ok(wr_skeleton_set_joint_forces(s, &tau, 1));
         assert_wr_ok(wr_world_step(w[i], 100));

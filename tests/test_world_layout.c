@@ -26,7 +26,7 @@ static wr_skeleton *add_filtered_box(wr_world *w, uint32_t group, uint32_t mask)
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
     const double q[7] = {0, 0, 0.1, 1, 0, 0, 0};
     assert_wr_ok(wr_skeleton_set_positions(s, q, 7));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return s;
 }
 
@@ -49,7 +49,7 @@ static wr_skeleton *add_link(wr_world *w, double limit)
     const double half[3] = {0.05, 0.01, 0.01};
     assert_wr_ok(wr_inertia_of_box(1.0, half, b.inertia));
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return s;
 }
 
@@ -132,7 +132,7 @@ static void test_snapshot_of_other_shape_count_refused(void **state)
     sh.size[0] = 0.05;
     assert_wr_ok(wr_skeleton_add_shape(box, 0, &sh, NULL));
     assert_wr_ok(wr_skeleton_add_shape(box, 0, &sh, NULL));
-    assert_wr_ok(wr_world_add_skeleton(b, &box));
+    assert_wr_ok(wr_world_add_skeleton(b, &box, NULL));
     assert_int_equal(wr_world_position_count(a), wr_world_position_count(b));
     assert_wr_ok(wr_world_step(a, 5));
     unsigned char *snap = NULL;

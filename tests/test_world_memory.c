@@ -129,7 +129,7 @@ static void test_steady_state_allocates_nothing(void **state)
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
     const double v[6] = {1.0, 3.0, 0.2, 0.5, 0, 0};
     assert_wr_ok(wr_skeleton_set_velocities(s, v, 6));
-    assert_wr_ok(wr_world_add_skeleton(c.w, &s));
+    assert_wr_ok(wr_world_add_skeleton(c.w, &s, NULL));
     /* one scene per world (scenes overlap in space), all worlds on the one counted manager */
     const char *scenes[3] = {"chain:16", "chain:64", "pendulum"};
     for (int i = 0; i < 3; i++) {
@@ -219,10 +219,10 @@ static void test_moved_skeleton_identical(void **state)
     assert_wr_ok(wr_memory_manager_create(NULL, &user));
     wr_skeleton *sc = build_mixed(user);
     wr_skeleton *sa0 = sa;
-    assert_wr_ok(wr_world_add_skeleton(a, &sa));
+    assert_wr_ok(wr_world_add_skeleton(a, &sa, NULL));
     assert_ptr_equal(sa, sa0); /* same manager: nothing moved */
-    assert_wr_ok(wr_world_add_skeleton(b, &sb));
-    assert_wr_ok(wr_world_add_skeleton(c, &sc));
+    assert_wr_ok(wr_world_add_skeleton(b, &sb, NULL));
+    assert_wr_ok(wr_world_add_skeleton(c, &sc, NULL));
     assert_ptr_equal(wr_skeleton_memory_manager(sb), wr_world_get_memory_manager(b));
     /* the body_node_pool is one contiguous, 32-byte aligned array of fixed-size slots, wherever it lives */
     assert_int_equal((uintptr_t)sb->bodies % 32, 0);
@@ -287,7 +287,7 @@ static void test_budget_refuses_cleanly(void **state)
         assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
     }
     wr_skeleton *before = s;
-    st = wr_world_add_skeleton(c.w, &s);
+    st = wr_world_add_skeleton(c.w, &s, NULL);
     assert_int_equal(st, WR_ERR_BUDGET);
     assert_ptr_equal(s, before);
     assert_int_equal(wr_world_skeleton_count(c.w), 1);

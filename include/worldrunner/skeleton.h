@@ -198,6 +198,15 @@ wr_status wr_skeleton_apply_body_wrench(wr_skeleton *s, int body, const double f
 wr_status wr_skeleton_clear_forces(wr_skeleton *s);
 /* World pose of body `body` at the current positions: position (m) and row-major rotation matrix. */
 wr_status wr_skeleton_body_pose(wr_skeleton *s, int body, double position[3], double rotation[9]);
+/* World-frame velocity of body `body` at the current positions and velocities: the linear velocity (m/s) of its
+ * body-frame origin and its angular velocity (rad/s). */
+wr_status wr_skeleton_body_velocity(wr_skeleton *s, int body, double linear[3], double angular[3]);
+/* The same for the body's centre of mass (the angular velocity is the body's). */
+wr_status wr_skeleton_body_com_velocity(wr_skeleton *s, int body, double linear[3], double angular[3]);
+/* World position (m) of body `body`'s centre of mass. */
+wr_status wr_skeleton_body_com(wr_skeleton *s, int body, double position[3]);
+/* Centre of mass of the whole skeleton (world, m) and its velocity (m/s); velocity may be NULL. */
+wr_status wr_skeleton_center_of_mass(wr_skeleton *s, double position[3], double velocity[3]);
 /* Change the damping (>= 0) of body `body`'s joint; allowed at any time (also in a world, between steps). */
 wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping);
 /* Actuators (motors of a skeleton instantiated from a model, see worldrunner/model.h; a skeleton built by hand
@@ -227,10 +236,12 @@ wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double
 
 /* --- worlds and skeletons ---------------------------------------------------------------------------------- */
 
-/* Add `*s` to `w`; the world owns it from now on. If its memory lives in another manager, everything is moved
- * (copied) into the world's manager, *s is updated to the skeleton's new address and a default manager the skeleton
- * owned is destroyed. On failure (budget, out of memory) nothing changed and *s is still valid and not added. */
-wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **s);
+/* Add `*s` to `w`; the world owns it from now on and *index (may be NULL) receives its index among the world's
+ * skeletons (wr_world_get_skeleton, wr_world_apply_body_wrench, contact reports). If its memory lives in another
+ * manager, everything is moved (copied) into the world's manager, *s is updated to the skeleton's new address and a
+ * default manager the skeleton owned is destroyed. On failure (budget, out of memory, a body that derives its mass
+ * from shapes it does not have: WR_ERR_INVALID_STATE) nothing changed and *s is still valid and not added. */
+wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **s, int *index);
 /* Remove and destroy a skeleton of `w`. */
 wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s);
 int wr_world_skeleton_count(const wr_world *w);

@@ -67,30 +67,35 @@ static wr_status check_settings(const wr_collision_settings *s)
     return WR_OK;
 }
 
+/* Settings work before the world's first skeleton too: the world keeps them and hands them to its stage. */
 wr_status wr_collision_get_settings(const wr_world *w, wr_collision_settings *out)
 {
-    wr_collision_stage *stage = NULL;
-    if (!out)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "out is NULL");
-    wr_status s = stage_of(w, &stage, __func__);
-    if (s == WR_OK)
-        *out = stage->settings;
-    return s;
+    if (!w || !out)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and out must not be NULL");
+    if (wr_world_guard_refuses(w))
+        return wr_guard_fail(__func__);
+    const wr_collision_stage *stage = wr_world_collision_stage(w);
+    *out = stage ? stage->settings : *wr_world_early_collision_settings((wr_world *)w); /* only read */
+    return WR_OK;
 }
 
 wr_status wr_collision_set_settings(wr_world *w, const wr_collision_settings *settings)
 {
-    wr_collision_stage *stage = NULL;
-    if (!settings)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "settings is NULL");
-    wr_status s = stage_of(w, &stage, __func__);
-    if (s == WR_OK)
-        s = check_settings(settings);
-    if (s == WR_OK) {
-        stage->settings = *settings;
-        wr_collision_invalidate(stage); /* self/adjacent collision may have changed */
+    if (!w || !settings)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and settings must not be NULL");
+    if (wr_world_guard_refuses(w))
+        return wr_guard_fail(__func__);
+    wr_status s = check_settings(settings);
+    if (s != WR_OK)
+        return s;
+    wr_collision_stage *stage = wr_world_collision_stage(w);
+    if (!stage) {
+        *wr_world_early_collision_settings(w) = *settings;
+        return WR_OK;
     }
-    return s;
+    stage->settings = *settings;
+    wr_collision_invalidate(stage); /* self/adjacent collision may have changed */
+    return WR_OK;
 }
 
 wr_status wr_collision_get_stats(const wr_world *w, wr_collision_stats *out)

@@ -105,5 +105,9 @@ void wr_collision_commit(wr_collision_stage *stage);
  * it; a function rather than a header, so that no stage sees the world's layout (the one call from a stage folder
  * up into src/world, made only by the API entry points). */
 wr_collision_stage *wr_world_collision_stage(const wr_world *w);
+/* Implemented by the world layer too: the settings a world keeps while it has no collision stage yet (it hands them
+ * to the stage it creates with its first skeleton), so that the public API can read and set them at any time;
+ * NULL for a NULL world. */
+wr_collision_settings *wr_world_early_collision_settings(wr_world *w);
 
 #endif

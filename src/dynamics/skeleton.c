@@ -1113,6 +1113,88 @@ wr_status wr_skeleton_body_pose(wr_skeleton *s, int body, double position[3], do
     return WR_OK;
 }
 
+/* A body whose mass is still to come from its shapes has no COM yet. */
+static wr_status check_body(const wr_skeleton *s, int body)
+{
+    if (!s)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton is NULL");
+    if (body < 0 || body >= s->body_count)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "body index %d out of range [0, %d)", body, s->body_count);
+    const body_node *b = &s->bodies[body];
+    if ((b->flags & BODY_FLAG_SHAPE_MASS) && !(b->mass > 0))
+        return WR_FAIL(WR_ERR_INVALID_STATE, "body %d ('%s') derives its mass from its shapes but has no solid shape",
+                       body, b->name);
+    return WR_OK;
+}
+
+wr_status wr_skeleton_body_velocity(wr_skeleton *s, int body, double linear[3], double angular[3])
+{
+    if (!linear || !angular)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "linear and angular must not be NULL");
+    wr_status st = check_body(s, body);
+    if (st != WR_OK)
+        return st;
+    dyn_forward_kinematics(s);
+    vec3 w, v;
+    dyn_body_velocity(s, body, &w, &v);
+    v3_store(v, linear);
+    v3_store(w, angular);
+    return WR_OK;
+}
+
+wr_status wr_skeleton_body_com_velocity(wr_skeleton *s, int body, double linear[3], double angular[3])
+{
+    if (!linear || !angular)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "linear and angular must not be NULL");
+    wr_status st = check_body(s, body);
+    if (st != WR_OK)
+        return st;
+    dyn_forward_kinematics(s);
+    vec3 c = dyn_point_velocity(s, body, dyn_body_com_world(s, body)), w, v;
+    dyn_body_velocity(s, body, &w, &v);
+    v3_store(c, linear);
+    v3_store(w, angular);
+    return WR_OK;
+}
+
+wr_status wr_skeleton_body_com(wr_skeleton *s, int body, double position[3])
+{
+    if (!position)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "position must not be NULL");
+    wr_status st = check_body(s, body);
+    if (st != WR_OK)
+        return st;
+    dyn_forward_kinematics(s);
+    v3_store(dyn_body_com_world(s, body), position);
+    return WR_OK;
+}
+
+wr_status wr_skeleton_center_of_mass(wr_skeleton *s, double position[3], double velocity[3])
+{
+    if (!s || !position)
+        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and position must not be NULL");
+    if (s->body_count == 0)
+        return WR_FAIL(WR_ERR_INVALID_STATE, "skeleton '%s' has no body", s->name);
+    wr_status st = skeleton_check_mass(s);
+    if (st != WR_OK)
+        return st;
+    dyn_forward_kinematics(s);
+    vec3 p = v3_zero(), v = v3_zero();
+    double m = 0;
+    for (int i = 0; i < s->body_count; i++) {
+        const double mi = s->bodies[i].mass;
+        const vec3 c = dyn_body_com_world(s, i);
+        p = v3_madd(p, c, mi);
+        if (velocity)
+            v = v3_madd(v, dyn_point_velocity(s, i, c), mi);
+        m += mi;
+    }
+    v3_store(v3_scale(p, 1.0 / m), position);
+    if (velocity)
+        v3_store(v3_scale(v, 1.0 / m), velocity);
+    return WR_OK;
+}
+
 wr_status wr_skeleton_set_joint_damping(wr_skeleton *s, int body, double damping)
 {
     if (!s)

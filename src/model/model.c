@@ -366,7 +366,7 @@ wr_status wr_world_add_model(wr_world *w, const wr_model *m, const wr_model_inst
                              (skeleton_lender *)&m->lender};
         wr_skeleton *s = NULL;
         st = skeleton_create_borrowed(wr_world_get_memory_manager(w), &b, &s);
-        if (st == WR_OK && (st = wr_world_add_skeleton(w, &s)) != WR_OK)
+        if (st == WR_OK && (st = wr_world_add_skeleton(w, &s, NULL)) != WR_OK)
             wr_skeleton_destroy(s);
     }
     if (st != WR_OK) { /* keep the failing call's message: removing cannot fail here */

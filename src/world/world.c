@@ -108,6 +108,7 @@ wr_status wr_world_create(const wr_world_config *config, wr_world **out)
     }
     w->dt = config->time_step;
     w->gravity = v3_from(config->gravity);
+    wr_collision_settings_init(&w->early_settings);
     *out = w;
     return WR_OK;
 }
@@ -121,8 +122,10 @@ static wr_status create_contact_stages(wr_world *w, wr_collision_stage **collisi
     *solver = NULL;
     *frame = NULL;
     wr_status st = wr_collision_stage_create(w->manager, collision);
-    if (st == WR_OK)
+    if (st == WR_OK) {
+        (*collision)->settings = w->early_settings; /* set (and checked) before the first skeleton */
         st = constraint_solver_create(w->manager, &(*collision)->stats, solver);
+    }
     if (st == WR_OK)
         st = wr_frame_allocator_create(w->manager, 64 * 1024, WR_MEMORY_TAG_SOLVER, frame);
     if (st != WR_OK) {
@@ -236,7 +239,7 @@ static void world_relayout(wr_world *w)
     }
 }
 
-wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
+wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp, int *index)
 {
     if (!w || !sp || !*sp)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world and skeleton must not be NULL");
@@ -250,7 +253,9 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton '%s' has no body: add bodies before wr_world_add_skeleton",
                        s->name);
     /* everything that can fail first; the move last, because it cannot be undone */
-    wr_status st = WR_OK;
+    wr_status st = skeleton_check_mass(s);
+    if (st != WR_OK)
+        return st;
     wr_collision_stage *collision = w->collision;
     constraint_solver *solver = w->solver;
     wr_frame_allocator *frame = w->frame;
@@ -303,6 +308,8 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp)
     world_relayout(w);
     skeleton_invalidate(s);
     *sp = s;
+    if (index)
+        *index = s->world_index;
     return WR_OK;
 }
 
@@ -527,3 +534,4 @@ void wr_world_get_gravity(const wr_world *w, double gravity[3])
 /* ---- for the public collision API (collision_stage.h) -------------------------------------------------- */
 
 wr_collision_stage *wr_world_collision_stage(const wr_world *w) { return w ? w->collision : NULL; }
+wr_collision_settings *wr_world_early_collision_settings(wr_world *w) { return w ? &w->early_settings : NULL; }

@@ -32,6 +32,8 @@ struct wr_world {
     wr_collision_stage *collision; /* settings, statistics, facts, the last step's contacts */
     constraint_solver *solver;     /* warm-start and inverse-mass caches */
     wr_frame_allocator *frame;     /* every per-step temporary of the collision and constraint stages */
+    /* The collision settings set before the first skeleton (checked), handed to the collision stage it creates. */
+    wr_collision_settings early_settings;
     int snapshots;               /* live wr_world_snapshot objects */
     /* The world's layout identity, the one key of everything derived from how the world is numbered: FNV-1a over
      * the skeleton count and each skeleton's joint types and shape count (which fix the q and v layout and the
