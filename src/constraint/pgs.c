@@ -59,9 +59,10 @@ static double row_diag(const pgs_problem *p, const pgs_row *r)
     return d;
 }
 
-/* The 2x2 block of a disc pair: its inverse (the sticking solve) and 1 / its larger eigenvalue (the sliding step).
- * A singular block (both directions move the same dof) gets the step in both places. */
-static void prepare_disc(const pgs_problem *p, pgs_row *r1, const pgs_row *r2, double d1, double d2)
+/* The 2x2 block K of a disc pair: K itself (second row's block[]), its inverse (first row's block[]), and
+ * 1 / its larger eigenvalue (first row's step; 0: neither direction can act). A nearly singular K (both directions
+ * move one dof) is marked by the second row's step = 0 and solved by the projected-step fallback. */
+static void prepare_disc(const pgs_problem *p, pgs_row *r1, pgs_row *r2, double d1, double d2)
 {
     double k12 = 0;
     for (int s = 0; s < 2; s++) {
@@ -72,14 +73,15 @@ static void prepare_disc(const pgs_problem *p, pgs_row *r1, const pgs_row *r2, d
     const double half = 0.5 * (d1 - d2);
     const double kmax = 0.5 * (d1 + d2) + sqrt(half * half + k12 * k12);
     r1->step = kmax > 1e-12 ? 1.0 / kmax : 0.0;
+    r2->block[0] = d1;
+    r2->block[1] = k12;
+    r2->block[2] = d2;
     const double det = d1 * d2 - k12 * k12;
-    if (det > 1e-9 * d1 * d2) {
+    r2->step = det > 1e-9 * d1 * d2 ? det : 0.0;
+    if (r2->step > 0) {
         r1->block[0] = d2 / det;
         r1->block[1] = -k12 / det;
         r1->block[2] = d1 / det;
-    } else {
-        r1->block[0] = r1->block[2] = r1->step;
-        r1->block[1] = 0.0;
     }
 }
 
@@ -151,6 +153,34 @@ void pgs_warm_start(pgs_problem *p, uint32_t first, uint32_t end)
     }
 }
 
+/* The point of the disc |l| <= bound nearest to t in the metric of K (k = K's 11, 12, 22 entries, det its
+ * determinant, z = K t; |t| > bound): l = (K + mu 1)^-1 K t = (det t + mu z) / det(K + mu 1) for the mu > 0 with
+ * |l| = bound, found by Newton on 1/bound - 1/|l(mu)| (convex and decreasing, so the steps from mu = 0 never
+ * overshoot; exact in one step when K is isotropic). This is the exact solution of the pair's 2x2 problem on the
+ * disc, continuous in t (so round-off stays round-off). */
+static void disc_nearest(const double k[3], double det, double t1, double t2, double z1, double z2, double bound,
+                         double *l1, double *l2)
+{
+    const double tr = k[0] + k[2];
+    double mu = 0;
+    for (int it = 0; it < 12; it++) {
+        const double dm = det + mu * (tr + mu); /* det(K + mu 1) */
+        const double x1 = (det * t1 + mu * z1) / dm, x2 = (det * t2 + mu * z2) / dm;
+        const double n = sqrt(x1 * x1 + x2 * x2);
+        *l1 = x1;
+        *l2 = x2;
+        const double psi = 1.0 / bound - 1.0 / n;
+        if (psi <= 1e-14 / bound)
+            break;
+        /* d psi / d mu = -l^T adj(K + mu 1) l / (det(K + mu 1) |l|^3) */
+        const double a = (k[2] + mu) * x1 * x1 - 2.0 * k[1] * x1 * x2 + (k[0] + mu) * x2 * x2;
+        if (!(a > 0))
+            break;
+        mu += psi * dm * n * n * n / a;
+    }
+    disc_project(l1, l2, bound); /* round-off */
+}
+
 /* One sweep's update of a disc pair (see pgs.h); returns the larger impulse change. */
 static double solve_disc(pgs_problem *p, pgs_row *r1, pgs_row *r2)
 {
@@ -160,9 +190,16 @@ static double solve_disc(pgs_problem *p, pgs_row *r1, pgs_row *r2)
     const double e1 = r1->rhs - row_velocity(p, r1) - r1->cfm * l1;
     const double e2 = r2->rhs - row_velocity(p, r2) - r2->cfm * l2;
     const double bound = r1->mu * p->rows[r1->normal].lambda;
-    double t1 = l1 + r1->block[0] * e1 + r1->block[1] * e2;
-    double t2 = l2 + r1->block[1] * e1 + r1->block[2] * e2;
-    if (t1 * t1 + t2 * t2 > bound * bound) { /* sliding: a step along the residual, onto the disc */
+    double t1 = 0, t2 = 0;
+    if (bound > 0 && r2->step > 0) {
+        t1 = l1 + r1->block[0] * e1 + r1->block[1] * e2; /* the block's own solution: sticking */
+        t2 = l2 + r1->block[1] * e1 + r1->block[2] * e2;
+        if (t1 * t1 + t2 * t2 > bound * bound) { /* sliding: the nearest point of the disc in K's metric */
+            const double *k = r2->block;
+            const double z1 = k[0] * l1 + k[1] * l2 + e1, z2 = k[1] * l1 + k[2] * l2 + e2; /* K t */
+            disc_nearest(k, r2->step, t1, t2, z1, z2, bound, &t1, &t2);
+        }
+    } else if (bound > 0) { /* nearly singular block: a projected step */
         t1 = l1 + r1->step * e1;
         t2 = l2 + r1->step * e2;
         disc_project(&t1, &t2, bound);

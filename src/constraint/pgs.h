@@ -7,12 +7,14 @@
  *   a + cfm * lambda in place of a). Applying lambda changes v by W lambda, W = M^-1 J^T (per block).
  * Friction rows take their bounds from a normal row. A row of its own (disc 0) is boxed: |lambda| <= mu lambda_n
  * (two of them make a friction pyramid). Two consecutive rows marked disc 1, 2 (a contact's two tangent
- * directions) are solved together on the friction disc |(l1, l2)| <= mu lambda_n: each sweep takes the exact
- * solution of their 2x2 Delassus block K (off-diagonal included) if it lies in the disc (sticking); otherwise a
- * projected step (l1, l2) + r / k_max onto the disc, k_max being K's larger eigenvalue. The second branch is what
- * makes a sliding contact's friction oppose its sliding velocity at convergence (projecting the block solution
- * radially would leave it along K^-1 of the sliding direction); both branches commute with a rotation of the two
- * tangent directions, so the result does not depend on the tangent basis. One square root per contact and sweep.
+ * directions) are solved together on the friction disc |(l1, l2)| <= mu lambda_n: each sweep solves their 2x2
+ * problem exactly, with the Delassus block K (off-diagonal included): the block's own solution t if it lies in the
+ * disc (sticking), else the point of the disc nearest to t in K's metric, (K + mu 1)^-1 K t on the circle (sliding;
+ * a few Newton steps on mu, one when K is isotropic). That point is what makes a sliding contact's friction oppose
+ * its sliding velocity at convergence (projecting t radially would leave it along K^-1 of the sliding direction);
+ * the update commutes with a rotation of the two tangent directions and is continuous, so the result does not
+ * depend on the tangent basis and a turned scene stays turned to round-off. A sticking contact costs no square
+ * root; a nearly singular K (both directions move one dof) falls back to a projected step r / k_max.
  * Rows, coefficients and v are the caller's (frame memory); nothing here allocates. Threads: the caller's.
  */
 #ifndef WR_CONSTRAINT_PGS_H
@@ -31,8 +33,8 @@ typedef struct pgs_row {
     double rhs;           /* target of J v (m/s or rad/s) */
     double cfm;           /* softness >= 0 */
     double inv_diag;      /* 1 / (J W + cfm), set by pgs_prepare */
-    double block[3];      /* disc pair, first row: the inverse of the 2x2 block (11, 12, 22), set by pgs_prepare */
-    double step;          /* disc pair, first row: 1 / k_max, set by pgs_prepare */
+    double block[3];      /* disc pair: K^-1 (first row), K (second row), entries 11, 12, 22; set by pgs_prepare */
+    double step;          /* disc pair: 1 / k_max, 0 if inactive (first row); det K, 0 if nearly singular (second) */
     double lambda;        /* impulse: warm start in, solution out */
 } pgs_row;
 
