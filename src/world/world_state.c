@@ -14,7 +14,9 @@
 #include "world/world_internal.h"
 #include "worldrunner/collision.h"
 
-#define SNAPSHOT_MAGIC 0x77727368u /* "wrsh" */
+/* "wrs2": a free joint's velocities are (linear in the parent frame, angular in the child frame) since version 2;
+ * "wrsh" snapshots held (angular, linear) body-frame twists and are refused as another layout */
+#define SNAPSHOT_MAGIC 0x77727332u
 
 struct wr_world_snapshot {
     const wr_world *owner;
