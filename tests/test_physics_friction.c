@@ -104,7 +104,8 @@ static void test_push_at_every_heading(void **state)
         assert_true(fabs(a[2]) < 1e-6);
     }
     print_message("push 0..90 deg: below mu m g moved at most %.3g m; above, acceleration within %.3g%% of "
-                  "(F - mu m g) / m, direction within %.3g deg of the push\n", worst_stuck, 100 * worst_rel, worst_angle);
+                  "(F - mu m g) / m, direction within %.3g deg of the push\n",
+                  worst_stuck, 100 * worst_rel, worst_angle);
     assert_true(worst_stuck < 1e-6);
     assert_true(worst_rel < 0.01);
     assert_true(worst_angle < 0.1);
