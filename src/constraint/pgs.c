@@ -154,31 +154,37 @@ void pgs_warm_start(pgs_problem *p, uint32_t first, uint32_t end)
 }
 
 /* The point of the disc |l| <= bound nearest to t in the metric of K (k = K's 11, 12, 22 entries, det its
- * determinant, z = K t; |t| > bound): l = (K + mu 1)^-1 K t = (det t + mu z) / det(K + mu 1) for the mu > 0 with
- * |l| = bound, found by Newton on 1/bound - 1/|l(mu)| (convex and decreasing, so the steps from mu = 0 never
- * overshoot; exact in one step when K is isotropic). This is the exact solution of the pair's 2x2 problem on the
- * disc, continuous in t (so round-off stays round-off). */
-static void disc_nearest(const double k[3], double det, double t1, double t2, double z1, double z2, double bound,
-                         double *l1, double *l2)
+ * determinant, kmin its smaller eigenvalue, z = K t; |t| > bound): l = (K + mu 1)^-1 K t = (det t + mu z) /
+ * det(K + mu 1) for the mu > 0 with |l| = bound, found by Newton on 1/bound - 1/|l(mu)|, which is convex and
+ * decreasing, so Newton from below never overshoots. It starts from kmin (|t| / bound - 1), a lower bound of mu (the
+ * root itself when K is isotropic), and takes one to three steps. This is the exact solution of the pair's 2x2
+ * problem on the disc, continuous in t (so round-off stays round-off). */
+static void disc_nearest(const double k[3], double det, double kmin, double t1, double t2, double z1, double z2,
+                         double bound, double *l1, double *l2)
 {
-    const double tr = k[0] + k[2];
-    double mu = 0;
+    const double tr = k[0] + k[2], inv_b = 1.0 / bound;
+    double mu = kmin * (sqrt(t1 * t1 + t2 * t2) * inv_b - 1.0), n = bound;
     for (int it = 0; it < 12; it++) {
-        const double dm = det + mu * (tr + mu); /* det(K + mu 1) */
-        const double x1 = (det * t1 + mu * z1) / dm, x2 = (det * t2 + mu * z2) / dm;
-        const double n = sqrt(x1 * x1 + x2 * x2);
+        const double dm = det + mu * (tr + mu), inv = 1.0 / dm; /* det(K + mu 1) */
+        const double x1 = (det * t1 + mu * z1) * inv, x2 = (det * t2 + mu * z2) * inv;
+        const double n2 = x1 * x1 + x2 * x2;
+        n = sqrt(n2);
         *l1 = x1;
         *l2 = x2;
-        const double psi = 1.0 / bound - 1.0 / n;
-        if (psi <= 1e-14 / bound)
+        const double psi = inv_b - 1.0 / n;
+        if (psi <= 1e-14 * inv_b)
             break;
         /* d psi / d mu = -l^T adj(K + mu 1) l / (det(K + mu 1) |l|^3) */
         const double a = (k[2] + mu) * x1 * x1 - 2.0 * k[1] * x1 * x2 + (k[0] + mu) * x2 * x2;
         if (!(a > 0))
             break;
-        mu += psi * dm * n * n * n / a;
+        mu += psi * dm * n * n2 / a;
     }
-    disc_project(l1, l2, bound); /* round-off */
+    if (n > bound) { /* round-off */
+        const double f = bound / n;
+        *l1 *= f;
+        *l2 *= f;
+    }
 }
 
 /* One sweep's update of a disc pair (see pgs.h); returns the larger impulse change. */
@@ -197,7 +203,7 @@ static double solve_disc(pgs_problem *p, pgs_row *r1, pgs_row *r2)
         if (t1 * t1 + t2 * t2 > bound * bound) { /* sliding: the nearest point of the disc in K's metric */
             const double *k = r2->block;
             const double z1 = k[0] * l1 + k[1] * l2 + e1, z2 = k[1] * l1 + k[2] * l2 + e2; /* K t */
-            disc_nearest(k, r2->step, t1, t2, z1, z2, bound, &t1, &t2);
+            disc_nearest(k, r2->step, r2->step * r1->step, t1, t2, z1, z2, bound, &t1, &t2);
         }
     } else if (bound > 0) { /* nearly singular block: a projected step */
         t1 = l1 + r1->step * e1;
