@@ -268,8 +268,9 @@ int main(int argc, char **argv)
     const peer_engine engine = {
         .name = "worldrunner",
         .version = PEER_WR_VERSION,
-        .notes = "generalized coordinates (articulated-body algorithm), semi-implicit Euler, projected Gauss-Seidel "
-                 "contacts and limits",
+        .notes = "generalized coordinates (articulated-body algorithm), semi-implicit Euler (free bodies: "
+                 "implicit-midpoint gyroscopic term), projected Gauss-Seidel contacts and limits, circular friction "
+                 "cone",
         .create = wr_create,
         .step = wr_step,
         .probe = wr_probe,
