@@ -134,47 +134,6 @@ static sv6 external_force_body(const body_node *b, const body_work *wk)
     return sv(n, f);
 }
 
-/* ---- small dense general matrices ------------------------------------------------------------------------- */
-
-/* x <- a^-1 x for a general n x n `a` (n <= 6, destroyed) by Gaussian elimination with partial pivoting; 0 if `a`
- * is singular (or not finite). For the non-symmetric matrices of the implicit gyroscopic step. */
-static int small_general_solve(double *a, int n, double *x)
-{
-    for (int c = 0; c < n; c++) {
-        int p = c;
-        for (int r = c + 1; r < n; r++)
-            if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
-                p = r;
-        if (!(fabs(a[p * n + c]) > 0))
-            return 0;
-        if (p != c) {
-            for (int k = c; k < n; k++) {
-                double t = a[c * n + k];
-                a[c * n + k] = a[p * n + k];
-                a[p * n + k] = t;
-            }
-            double t = x[c];
-            x[c] = x[p];
-            x[p] = t;
-        }
-        for (int r = c + 1; r < n; r++) {
-            double f = a[r * n + c] / a[c * n + c];
-            if (f == 0.0)
-                continue;
-            for (int k = c + 1; k < n; k++)
-                a[r * n + k] -= f * a[c * n + k];
-            x[r] -= f * x[c];
-        }
-    }
-    for (int r = n - 1; r >= 0; r--) {
-        double sum = x[r];
-        for (int k = r + 1; k < n; k++)
-            sum -= a[r * n + k] * x[k];
-        x[r] = sum / a[r * n + r];
-    }
-    return 1;
-}
-
 /* ---- a single root body ------------------------------------------------------------------------------------- */
 
 /* M = S^T I S of a root body (no parent: no transform enters). Constant for every joint but a free one whose COM is
@@ -289,14 +248,14 @@ static void aba_free_body(wr_skeleton *s, double dt)
         rhs[4] = n.y - hd * ktg.y;
         rhs[5] = n.z - hd * ktg.z;
         memcpy(x, rhs, sizeof rhs);
-        ok = small_general_solve(a6, 6, x);
+        ok = wr_general_solve_small(a6, 6, x);
         if (ok) { /* the chord step for the quadratic remainder */
             const vec3 wd = v3(x[3], x[4], x[5]), qr = v3_scale(v3_cross(wd, m3_mulv(ic, wd)), q4);
             memcpy(x, rhs, sizeof rhs);
             x[3] -= qr.x;
             x[4] -= qr.y;
             x[5] -= qr.z;
-            ok = small_general_solve(a6copy, 6, x);
+            ok = wr_general_solve_small(a6copy, 6, x);
         }
     }
     double *qdd = s->qdd + b->v_offset;

@@ -1,7 +1,9 @@
-/* src/math/linalg.h — small dense symmetric positive definite matrices: Cholesky factor, solve, inverse.
+/* src/math/linalg.h — small dense symmetric positive definite matrices: Cholesky factor, solve, inverse; and one
+ * small general solve.
  *
- * The one place where worldrunner factors a matrix: the joint-space blocks of ABA (n <= 6), the free-body 6x6
- * solve, the skeleton's mass-matrix factor for the constraint stage, and the constraint stage's M^-1. Matrices are
+ * The one place where worldrunner factors a matrix: the joint-space blocks of ABA (n <= 6), the skeleton's
+ * mass-matrix factor for the constraint stage, the constraint stage's M^-1, and (general, not symmetric) the
+ * implicit gyroscopic step of a free body with joint damping (6x6). Matrices are
  * row-major n x n doubles; only the lower triangle of an input is read. Header-only (static inline) like the rest of
  * src/math: the callers' fixed sizes (6 for a free body) unroll, and nothing allocates. Threads: any.
  *
@@ -121,6 +123,45 @@ static inline void wr_spd_inverse(const double *a, int n, double *out, double *l
     for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++)
             out[i * n + j] = out[j * n + i] = l[i * n + j];
+}
+
+/* x <- a^-1 x for a general n x n `a` (n <= WR_LINALG_SMALL_MAX; destroyed) by Gaussian elimination with partial
+ * pivoting. Returns 0 if `a` is singular (or not finite). */
+static inline int wr_general_solve_small(double *a, int n, double *x)
+{
+    for (int c = 0; c < n; c++) {
+        int p = c;
+        for (int r = c + 1; r < n; r++)
+            if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
+                p = r;
+        if (!(fabs(a[p * n + c]) > 0))
+            return 0;
+        if (p != c) {
+            for (int k = c; k < n; k++) {
+                double t = a[c * n + k];
+                a[c * n + k] = a[p * n + k];
+                a[p * n + k] = t;
+            }
+            double t = x[c];
+            x[c] = x[p];
+            x[p] = t;
+        }
+        for (int r = c + 1; r < n; r++) {
+            double f = a[r * n + c] / a[c * n + c];
+            if (f == 0.0)
+                continue;
+            for (int k = c + 1; k < n; k++)
+                a[r * n + k] -= f * a[c * n + k];
+            x[r] -= f * x[c];
+        }
+    }
+    for (int r = n - 1; r >= 0; r--) {
+        double sum = x[r];
+        for (int k = r + 1; k < n; k++)
+            sum -= a[r * n + k] * x[k];
+        x[r] = sum / a[r * n + r];
+    }
+    return 1;
 }
 
 #endif
