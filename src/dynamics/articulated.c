@@ -79,12 +79,14 @@ static transform body_in_parent(const body_node *b, const double *q, body_work *
     return tf_mul(t, b->child_inv);
 }
 
-sv6 dyn_joint_column(const body_node *b, const body_work *wk, int k)
+static inline sv6 joint_column(const body_node *b, const body_work *wk, int k)
 {
     if (b->type == WR_JOINT_FREE && k < 3)
         return sv(v3_zero(), m3_col(wk->lin_axes, k));
     return b->S[k];
 }
+
+sv6 dyn_joint_column(const body_node *b, const body_work *wk, int k) { return joint_column(b, wk, k); }
 
 /* The free joint's share of the velocity-product acceleration beyond v x vj: its linear columns are fixed in the
  * parent and its angular ones in the child, so d/dt (S) qd = v_parent x vj_lin + v x vj_ang
@@ -107,7 +109,7 @@ void dyn_forward_kinematics(wr_skeleton *s)
         const double *v = s->v + b->v_offset;
         sv6 vj = sv_zero();
         for (int k = 0; k < b->nv; k++)
-            vj = sv_madd(vj, dyn_joint_column(b, wk, k), v[k]);
+            vj = sv_madd(vj, joint_column(b, wk, k), v[k]);
         if (b->parent >= 0) {
             const body_work *pw = &s->work[b->parent];
             wk->pose = tf_mul(pw->pose, t);
@@ -143,9 +145,9 @@ static void root_mass_matrix(const body_node *b, const body_work *wk, double *m)
 {
     const int nv = b->nv, free_joint = b->type == WR_JOINT_FREE;
     for (int k = 0; k < nv; k++) {
-        sv6 f = si_mul(&b->I, dyn_joint_column(b, wk, k));
+        sv6 f = si_mul(&b->I, joint_column(b, wk, k));
         for (int l = 0; l < nv; l++)
-            m[k * nv + l] = sv_dot(dyn_joint_column(b, wk, l), f);
+            m[k * nv + l] = sv_dot(joint_column(b, wk, l), f);
     }
     for (int k = 0; k < nv; k++) /* the rotor inertia on the joint-space diagonal */
         m[k * nv + k] += b->armature;
@@ -315,8 +317,15 @@ void dyn_aba(wr_skeleton *s, double dt)
         const vec3 o = wk->pose.pos;
         const double *v = s->v + b->v_offset;
         sv6 vj = sv_zero();
+        const sv6 *cols = b->S; /* the body-frame columns: constant but for a free joint's linear ones */
+        sv6 turned[WR_SKELETON_MAX_JOINT_DOFS];
+        if (b->type == WR_JOINT_FREE) {
+            for (int k = 0; k < 6; k++)
+                turned[k] = joint_column(b, wk, k);
+            cols = turned;
+        }
         for (int k = 0; k < b->nv; k++) {
-            const sv6 col = dyn_joint_column(b, wk, k);
+            const sv6 col = cols[k];
             vec3 w = m3_mulv(r, col.w);
             sv6 sw = sv(w, v3_add(m3_mulv(r, col.v), v3_cross(o, w)));
             wk->Sw[k] = sw;
@@ -441,7 +450,7 @@ void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out)
         const sv6 ap = b->parent >= 0 ? s->work[b->parent].acc : a0;
         sv6 a = sv_add(sx_motion(&wk->X, ap), wk->c);
         for (int k = 0; k < b->nv; k++)
-            a = sv_madd(a, dyn_joint_column(b, wk, k), qdd[b->v_offset + k]);
+            a = sv_madd(a, joint_column(b, wk, k), qdd[b->v_offset + k]);
         wk->acc = a;
         sv6 f = sv_add(si_mul(&b->I, a), sv_cross_force(wk->vel, si_mul(&b->I, wk->vel)));
         wk->pA = sv_sub(f, external_force_body(b, wk));
@@ -450,7 +459,7 @@ void dyn_rnea(wr_skeleton *s, const double *qdd, double *tau_out)
         const body_node *b = &s->bodies[i];
         const body_work *wk = &s->work[i];
         for (int k = 0; k < b->nv; k++)
-            tau_out[b->v_offset + k] = sv_dot(dyn_joint_column(b, wk, k), wk->pA) + b->armature * qdd[b->v_offset + k];
+            tau_out[b->v_offset + k] = sv_dot(joint_column(b, wk, k), wk->pA) + b->armature * qdd[b->v_offset + k];
         if (b->parent >= 0) {
             body_work *pw = &s->work[b->parent];
             pw->pA = sv_add(pw->pA, sx_force_inv(&wk->X, wk->pA));
@@ -480,9 +489,9 @@ void dyn_crba(wr_skeleton *s)
         const body_node *b = &s->bodies[i];
         for (int k = 0; k < b->nv; k++) {
             const int row = b->v_offset + k;
-            sv6 f = si_mul(&s->work[i].IA, dyn_joint_column(b, &s->work[i], k));
+            sv6 f = si_mul(&s->work[i].IA, joint_column(b, &s->work[i], k));
             for (int l = 0; l < b->nv; l++)
-                m[row * nv + b->v_offset + l] = sv_dot(dyn_joint_column(b, &s->work[i], l), f);
+                m[row * nv + b->v_offset + l] = sv_dot(joint_column(b, &s->work[i], l), f);
             m[row * nv + row] += b->armature;
             int j = i;
             while (s->bodies[j].parent >= 0) {
@@ -490,7 +499,7 @@ void dyn_crba(wr_skeleton *s)
                 j = s->bodies[j].parent;
                 const body_node *bj = &s->bodies[j];
                 for (int l = 0; l < bj->nv; l++) {
-                    double x = sv_dot(dyn_joint_column(bj, &s->work[j], l), f);
+                    double x = sv_dot(joint_column(bj, &s->work[j], l), f);
                     m[row * nv + bj->v_offset + l] = x;
                     m[(bj->v_offset + l) * nv + row] = x;
                 }
@@ -544,7 +553,7 @@ void dyn_point_jacobian(const wr_skeleton *s, int body, vec3 point, double *jlin
         const transform *t = &s->work[j].pose;
         vec3 r = v3_sub(point, t->pos);
         for (int k = 0; k < b->nv; k++) {
-            const sv6 sc = dyn_joint_column(b, &s->work[j], k);
+            const sv6 sc = joint_column(b, &s->work[j], k);
             vec3 w = m3_mulv(t->rot, sc.w);
             vec3 lin = v3_add(m3_mulv(t->rot, sc.v), v3_cross(w, r));
             int col = b->v_offset + k;
@@ -570,7 +579,7 @@ void dyn_body_velocity(const wr_skeleton *s, int body, vec3 *angular, vec3 *line
         vec3 r = v3_sub(o, t->pos);
         for (int k = 0; k < b->nv; k++) {
             double qd = s->v[b->v_offset + k];
-            const sv6 sc = dyn_joint_column(b, &s->work[j], k);
+            const sv6 sc = joint_column(b, &s->work[j], k);
             vec3 wk = m3_mulv(t->rot, sc.w);
             w = v3_madd(w, wk, qd);
             v = v3_madd(v, v3_add(m3_mulv(t->rot, sc.v), v3_cross(wk, r)), qd);
