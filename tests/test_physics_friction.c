@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "worldrunner/collision.h"
-#include "worldrunner/scene.h"
 
 #define PI 3.141592653589793
 #define G 9.81
@@ -28,7 +27,7 @@ static wr_world *world_with_ground(const double normal[3], double mu, wr_frictio
     cs.friction_cone = cone;
     assert_wr_ok(wr_collision_set_settings(w, &cs));
     int index = -1;
-    assert_wr_ok(wr_scene_add_ground_plane(w, normal, NULL, mu, &index));
+    assert_wr_ok(wr_world_add_ground_plane(w, normal, NULL, mu, &index));
     assert_int_equal(index, 0);
     return w;
 }
@@ -163,7 +162,7 @@ static void test_sliding_then_rolling_ball(void **state)
     assert_wr_ok(wr_world_destroy(w));
 }
 
-/* q = the shortest rotation taking +z onto unit n (as wr_scene_add_ground_plane does) */
+/* q = the shortest rotation taking +z onto unit n (as wr_world_add_ground_plane does) */
 static void z_onto(const double n[3], double q[4])
 {
     double w = 1.0 + n[2], x = -n[1], y = n[0], len = sqrt(w * w + x * x + y * y);

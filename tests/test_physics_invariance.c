@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "worldrunner/collision.h"
-#include "worldrunner/scene.h"
 
 #define PI 3.141592653589793
 #define BODIES 6
@@ -110,7 +109,7 @@ static void run_scene(const frame *f, wr_friction_cone cone, int fixed_sweeps, i
         cs.max_iterations = fixed_sweeps;
     }
     assert_wr_ok(wr_collision_set_settings(w, &cs));
-    assert_wr_ok(wr_scene_add_ground_plane(w, NULL, f->t, 0.5, NULL));
+    assert_wr_ok(wr_world_add_ground_plane(w, NULL, f->t, 0.5, NULL));
     const double cube[3] = {0.1, 0.1, 0.1}, ball[3] = {0.1, 0, 0}, caps[3] = {0.08, 0.15, 0};
     const double flat[3] = {0.3, 0.2, 0.05}, id[4] = {1, 0, 0, 0}, zero[3] = {0, 0, 0};
     wr_skeleton *s[BODIES];

@@ -46,7 +46,7 @@ static wr_status add_ground(wr_world *w)
     if (st == WR_OK)
         st = wr_skeleton_add_shape(s, body, &plane, NULL);
     if (st == WR_OK)
-        st = wr_world_add_skeleton(w, &s);
+        st = wr_world_add_skeleton(w, &s, NULL);
     if (st != WR_OK)
         wr_skeleton_destroy(s);
     return st;
@@ -87,7 +87,7 @@ static wr_status add_arm(wr_world *w, const arm_build *spec)
         st = wr_skeleton_set_positions(s, q, (size_t)spec->links);
     }
     if (st == WR_OK)
-        st = wr_world_add_skeleton(w, &s);
+        st = wr_world_add_skeleton(w, &s, NULL);
     if (st != WR_OK && s)
         wr_skeleton_destroy(s);
     return st;
@@ -437,7 +437,7 @@ static void *call_everything(void *arg)
     expect_busy(p, wr_world_save_snapshot(w, snapshot, sizeof snapshot));
     expect_busy(p, wr_world_restore_snapshot(w, snapshot, sizeof snapshot));
     expect_busy(p, wr_world_snapshot_create(w, &snap));
-    expect_busy(p, wr_world_add_skeleton(w, &loose));
+    expect_busy(p, wr_world_add_skeleton(w, &loose, NULL));
     expect_busy(p, wr_world_snapshot_save(w, p->snapshot));
     expect_busy(p, wr_world_snapshot_restore(w, p->snapshot));
     expect_busy(p, wr_world_snapshot_destroy(w, p->snapshot));

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "worldrunner/collision.h"
-#include "worldrunner/scene.h"
+#include "worldrunner/scenes.h"
 
 static void expect(wr_status got, wr_status expected, const char *fragment)
 {
@@ -149,7 +149,7 @@ static void test_add_skeleton_index(void **state)
     wr_world *w = NULL;
     assert_wr_ok(wr_world_create(NULL, &w));
     int index = -1;
-    assert_wr_ok(wr_scene_add_ground_plane(w, NULL, NULL, 0.5, &index));
+    assert_wr_ok(wr_world_add_ground_plane(w, NULL, NULL, 0.5, &index));
     assert_int_equal(index, 0);
     for (int i = 1; i < 4; i++) {
         wr_skeleton *s = NULL;
@@ -246,7 +246,7 @@ static void test_ground_plane_helper(void **state)
     assert_wr_ok(wr_world_create(NULL, &w));
     const double n[3] = {0.3, -0.2, 2.0}, p[3] = {0.5, 0.5, 0.25};
     int index = -1;
-    assert_wr_ok(wr_scene_add_ground_plane(w, n, p, 0.7, &index));
+    assert_wr_ok(wr_world_add_ground_plane(w, n, p, 0.7, &index));
     assert_int_equal(index, 0);
     /* a ball dropped onto it touches it along the normal, at the plane */
     wr_skeleton *s = NULL;
@@ -275,14 +275,14 @@ static void test_ground_plane_helper(void **state)
     assert_true(fabs(off) < 1e-3);
     /* bad input, nothing added */
     const double zero[3] = {0, 0, 0}, nan3[3] = {NAN, 0, 1};
-    expect(wr_scene_add_ground_plane(w, zero, NULL, 0.5, NULL), WR_ERR_INVALID_ARGUMENT, "zero length");
-    expect(wr_scene_add_ground_plane(w, nan3, NULL, 0.5, NULL), WR_ERR_NON_FINITE, "not finite");
-    expect(wr_scene_add_ground_plane(w, NULL, NULL, -0.1, NULL), WR_ERR_INVALID_ARGUMENT, "friction");
-    expect(wr_scene_add_ground_plane(NULL, NULL, NULL, 0.5, NULL), WR_ERR_INVALID_ARGUMENT, "NULL");
+    expect(wr_world_add_ground_plane(w, zero, NULL, 0.5, NULL), WR_ERR_INVALID_ARGUMENT, "zero length");
+    expect(wr_world_add_ground_plane(w, nan3, NULL, 0.5, NULL), WR_ERR_NON_FINITE, "not finite");
+    expect(wr_world_add_ground_plane(w, NULL, NULL, -0.1, NULL), WR_ERR_INVALID_ARGUMENT, "friction");
+    expect(wr_world_add_ground_plane(NULL, NULL, NULL, 0.5, NULL), WR_ERR_INVALID_ARGUMENT, "NULL");
     assert_int_equal(wr_world_skeleton_count(w), 2);
     /* upside down works too (the shortest rotation is degenerate there) */
     const double down[3] = {0, 0, -1};
-    assert_wr_ok(wr_scene_add_ground_plane(w, down, NULL, 0.5, NULL));
+    assert_wr_ok(wr_world_add_ground_plane(w, down, NULL, 0.5, NULL));
     assert_wr_ok(wr_world_destroy(w));
 }
 

@@ -30,13 +30,6 @@ wr_status wr_scene_build_callback(wr_world *w, void *name);
 /* The cost wr_world_runner_cost_estimate() gives a world holding only this scene, without building it (see
  * worldrunner/world_runner.h). 0 for an unknown name. */
 double wr_scene_cost_estimate(const char *name);
-/* Add a static ground plane to `w`: a skeleton "ground" of one world-welded body with one plane shape of Coulomb
- * friction `friction` (>= 0) and no restitution, through `point` (m, world; NULL = the origin) with upward normal
- * `normal` (any length > 0, normalized; NULL = +z; tilt it for an incline). The plane's frame is the shortest
- * rotation of the world's axes that takes +z onto the normal. *index (may be NULL) receives the skeleton's index.
- * Bad input (NaN, zero normal, negative friction): an error status, the world unchanged. */
-wr_status wr_scene_add_ground_plane(wr_world *w, const double normal[3], const double point[3], double friction,
-                                    int *index);
 
 #ifdef __cplusplus
 }

@@ -246,6 +246,13 @@ wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double
  * default manager the skeleton owned is destroyed. On failure (budget, out of memory, a body that derives its mass
  * from shapes it does not have: WR_ERR_INVALID_STATE) nothing changed and *s is still valid and not added. */
 wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **s, int *index);
+/* Add a static ground plane to `w`: a skeleton "ground" of one world-welded body with one plane shape of Coulomb
+ * friction `friction` (>= 0) and no restitution, through `point` (m, world; NULL = the origin) with upward normal
+ * `normal` (any length > 0, normalized; NULL = +z; tilt it for an incline). The plane's frame is the shortest
+ * rotation of the world's axes that takes +z onto the normal. *index (may be NULL) receives the skeleton's index.
+ * Bad input (NaN, zero normal, negative friction): an error status, the world unchanged. */
+wr_status wr_world_add_ground_plane(wr_world *w, const double normal[3], const double point[3], double friction,
+                                    int *index);
 /* Remove and destroy a skeleton of `w`. */
 wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s);
 int wr_world_skeleton_count(const wr_world *w);

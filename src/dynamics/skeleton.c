@@ -1131,6 +1131,7 @@ wr_status wr_skeleton_body_velocity(wr_skeleton *s, int body, double linear[3], 
 {
     if (!linear || !angular)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "linear and angular must not be NULL");
+    SK_GUARD(s);
     wr_status st = check_body(s, body);
     if (st != WR_OK)
         return st;
@@ -1146,6 +1147,7 @@ wr_status wr_skeleton_body_com_velocity(wr_skeleton *s, int body, double linear[
 {
     if (!linear || !angular)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "linear and angular must not be NULL");
+    SK_GUARD(s);
     wr_status st = check_body(s, body);
     if (st != WR_OK)
         return st;
@@ -1161,6 +1163,7 @@ wr_status wr_skeleton_body_com(wr_skeleton *s, int body, double position[3])
 {
     if (!position)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "position must not be NULL");
+    SK_GUARD(s);
     wr_status st = check_body(s, body);
     if (st != WR_OK)
         return st;
@@ -1173,6 +1176,7 @@ wr_status wr_skeleton_center_of_mass(wr_skeleton *s, double position[3], double 
 {
     if (!s || !position)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "skeleton and position must not be NULL");
+    SK_GUARD(s);
     if (s->body_count == 0)
         return WR_FAIL(WR_ERR_INVALID_STATE, "skeleton '%s' has no body", s->name);
     wr_status st = skeleton_check_mass(s);

@@ -119,67 +119,9 @@ static wr_status add_to_world(wr_world *w, wr_skeleton *s, wr_status st)
 
 /* ---- scenes ------------------------------------------------------------------------------------------------ */
 
-wr_status wr_scene_add_ground_plane(wr_world *w, const double normal[3], const double point[3], double friction,
-                                    int *index)
-{
-    if (!w)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "world is NULL");
-    double n[3] = {0, 0, 1}, p[3] = {0, 0, 0};
-    if (normal)
-        memcpy(n, normal, sizeof n);
-    if (point)
-        memcpy(p, point, sizeof p);
-    for (int k = 0; k < 3; k++)
-        if (!isfinite(n[k]) || !isfinite(p[k]))
-            return WR_FAIL(WR_ERR_NON_FINITE, "ground plane normal or point is not finite");
-    if (!isfinite(friction))
-        return WR_FAIL(WR_ERR_NON_FINITE, "ground friction is not finite");
-    if (friction < 0)
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ground friction must be >= 0 (got %g)", friction);
-    double len = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
-    if (!(len > 1e-12))
-        return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "ground plane normal has zero length");
-    for (int k = 0; k < 3; k++)
-        n[k] /= len;
-    wr_shape_desc sh;
-    wr_shape_desc_init(&sh, WR_SHAPE_PLANE);
-    sh.friction = friction;
-    memcpy(sh.pose.position, p, sizeof p);
-    /* shortest rotation taking +z onto n: axis z x n, angle acos(n_z); q = (1 + n_z, z x n) normalized */
-    double qw = 1.0 + n[2], qx = -n[1], qy = n[0];
-    double qn = sqrt(qw * qw + qx * qx + qy * qy);
-    if (qn > 1e-12) {
-        sh.pose.rotation[0] = qw / qn;
-        sh.pose.rotation[1] = qx / qn;
-        sh.pose.rotation[2] = qy / qn;
-        sh.pose.rotation[3] = 0.0;
-    } else { /* n = -z: half a turn about x */
-        sh.pose.rotation[0] = 0.0;
-        sh.pose.rotation[1] = 1.0;
-        sh.pose.rotation[2] = sh.pose.rotation[3] = 0.0;
-    }
-    wr_skeleton *s = NULL;
-    wr_status st = wr_skeleton_create(wr_world_get_memory_manager(w), "ground", &s);
-    if (st != WR_OK)
-        return st;
-    wr_body_desc b;
-    wr_body_desc_init(&b);
-    strcpy(b.name, "ground");
-    wr_joint_desc_init(&b.joint, WR_JOINT_WELD);
-    int body = 0;
-    st = wr_skeleton_add_body(s, &b, &body);
-    if (st == WR_OK)
-        st = wr_skeleton_add_shape(s, body, &sh, NULL);
-    if (st == WR_OK)
-        st = wr_world_add_skeleton(w, &s, index);
-    if (st != WR_OK)
-        wr_skeleton_destroy(s);
-    return st;
-}
-
 static wr_status build_ground(wr_world *w)
 {
-    return wr_scene_add_ground_plane(w, NULL, NULL, 0.8, NULL);
+    return wr_world_add_ground_plane(w, NULL, NULL, 0.8, NULL);
 }
 
 /* A 1 m pendulum: 1 kg sphere (r = 0.05 m) on a massless-like rod, hinge about y at height 2 m, started at 0.5 rad. */

@@ -84,7 +84,7 @@ static wr_status build_arm(wr_world *w, void *context)
     wr_shape_desc_init(&plane, WR_SHAPE_PLANE);
     if (s == WR_OK && (s = wr_skeleton_add_body(floor, &b, NULL)) == WR_OK &&
         (s = wr_skeleton_add_shape(floor, 0, &plane, NULL)) == WR_OK)
-        s = wr_world_add_skeleton(w, &floor);
+        s = wr_world_add_skeleton(w, &floor, NULL);
     if (s != WR_OK) {
         wr_skeleton_destroy(floor);
         return s;
@@ -113,7 +113,7 @@ static wr_status build_arm(wr_world *w, void *context)
     }
     double q[8] = {spec->shoulder};
     if (s == WR_OK && (s = wr_skeleton_set_positions(arm, q, (size_t)spec->links)) == WR_OK)
-        s = wr_world_add_skeleton(w, &arm);
+        s = wr_world_add_skeleton(w, &arm, NULL);
     if (s != WR_OK && arm)
         wr_skeleton_destroy(arm);
     return s; /* on failure the runner destroys the half-built world (the floor too) */
