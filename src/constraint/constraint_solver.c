@@ -26,6 +26,10 @@
 #include "worldrunner/collision.h"
 
 #define CACHE_INITIAL_ENTRIES 256u
+/* Position recovery (Baumgarte) beyond this separation speed (m/s) is done with pseudo velocities that move the
+ * positions but are not kept (split impulse). A resting contact's recovery is about g dt (0.01 m/s at 1 ms), so
+ * ordinary contacts never reach it; a deep overlap does. */
+#define SPLIT_BIAS 0.05
 #define KEY_LIMIT_BIT (1ull << 63)
 
 typedef struct cache_entry {
@@ -51,6 +55,10 @@ struct constraint_solver {
     double *pool;
     size_t pool_capacity;        /* doubles */
     cache_entry *fresh;          /* this step's entries (frame memory), adopted by commit */
+    /* When the step had split position recovery, the skeletons hold v + the pseudo velocities for the position
+     * integration; these (frame memory, all dofs) are the velocities to keep, restored by
+     * constraint_solver_finish_integration. NULL otherwise. */
+    const double *kept_velocities;
     uint32_t fresh_count;
     int fresh_valid;
     /* Cache keys use world-wide shape and dof numbers: a cache made under another layout (skeletons added or
@@ -98,6 +106,8 @@ typedef struct step_ctx {
     pgs_problem pgs;
     uint32_t *island_first;      /* island_count + 1 row offsets */
     double *jac;                 /* 2 x 3 x max_nv scratch: point Jacobians of sides B and A */
+    double *split;               /* per row: position recovery moved to the pseudo-velocity solve (m/s), else 0 */
+    int any_split;
     double **minv;               /* per skeleton: M^-1 (nv x nv) once it has rows, else NULL */
     int *nv;                     /* per skeleton: dofs */
     unsigned char *free_body;    /* per skeleton: dyn_skeleton_is_free_body */
@@ -657,10 +667,13 @@ static uint32_t contact_coef_size(const step_ctx *c, const contact_rec *r)
     return 3 * n;
 }
 
-static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e)
+/* The normal row's target separation speed; *split gets the part of the position recovery beyond SPLIT_BIAS (or
+ * beyond the restitution target, if that is higher), which the pseudo-velocity solve does instead. */
+static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e, double *split)
 {
     const wr_collision_settings *st = c->settings;
-    double depth = r->c.depth, bias;
+    double depth = r->c.depth, bias, bounce = -INFINITY;
+    *split = 0;
     if (depth > st->slop)
         bias = fmin(st->erp * (depth - st->slop) / c->dt, st->max_correction);
     else if (depth >= 0)
@@ -668,8 +681,13 @@ static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, dou
     else
         bias = depth / c->dt; /* speculative: may still approach by the gap this step */
     if (e > 0 && vn < -st->restitution_threshold && depth - vn * c->dt > 0)
-        bias = fmax(bias, -e * vn);
-    return bias;
+        bounce = -e * vn;
+    const double keep = fmax(SPLIT_BIAS, bounce);
+    if (depth > st->slop && bias > keep) {
+        *split = bias - keep;
+        bias = keep;
+    }
+    return fmax(bias, bounce);
 }
 
 /* The three J blocks of one free-body side of a contact, directly: d^T J = sign (d, R^T (r x d)). */
@@ -760,7 +778,9 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
         slot++;
     }
     double vn = pgs_row_velocity(&c->pgs, &rows[0]);
-    rows[0].rhs = normal_rhs(c, r, vn, e);
+    double *split = c->split + at;
+    rows[0].rhs = normal_rhs(c, r, vn, e, split);
+    c->any_split |= *split > 0;
     const cache_entry *hit = cache_find(c->solver, r->key);
     if (hit) {
         for (int k = 0; k < 3; k++)
@@ -782,8 +802,14 @@ static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32
     finish_block(c, row, 0, r->skel, *coef_at);
     *coef_at += (uint32_t)(2 * nv);
     if (r->kind <= 1) {
-        /* gap >= 0: may close it this step; gap < 0: push back out (Baumgarte). */
+        /* gap >= 0: may close it this step; gap < 0: push back out (Baumgarte, the part beyond SPLIT_BIAS by
+         * pseudo velocities) */
         row->rhs = r->gap >= 0 ? -r->gap / c->dt : fmin(-st->erp * r->gap / c->dt, st->max_correction);
+        if (r->gap < 0 && row->rhs > SPLIT_BIAS) {
+            c->split[at] = row->rhs - SPLIT_BIAS;
+            row->rhs = SPLIT_BIAS;
+            c->any_split = 1;
+        }
     } else if (r->kind == 2) {
         row->rhs = -r->gap; /* v >= -max */
     } else {
@@ -811,12 +837,15 @@ static wr_status build_rows(step_ctx *c, uint32_t *rows_per_island)
         coef += contact_coef_size(c, &c->contacts[k]);
     for (uint32_t k = 0; k < c->limit_count; k++)
         coef += 2u * (uint32_t)c->nv[c->limits[k].skel];
-    void *m1 = NULL, *m2 = NULL, *m3 = NULL;
+    void *m1 = NULL, *m2 = NULL, *m3 = NULL, *m4 = NULL;
     wr_status s;
     if ((s = frame_alloc(c, total_rows * sizeof(pgs_row), &m1)) != WR_OK ||
         (s = frame_alloc(c, coef * sizeof(double), &m2)) != WR_OK ||
-        (s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &m3)) != WR_OK)
+        (s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &m3)) != WR_OK ||
+        (s = frame_alloc(c, total_rows * sizeof(double), &m4)) != WR_OK)
         return s;
+    c->split = m4;
+    memset(c->split, 0, total_rows * sizeof(double));
     c->pgs.rows = m1;
     c->pgs.row_count = total_rows;
     c->pgs.coef = m2;
@@ -867,6 +896,56 @@ static void solve(step_ctx *c)
         if (r.residual > st->residual)
             st->residual = r.residual;
     }
+}
+
+/* Split impulse: the position recovery moved out of the velocity rows (c->split) is solved on its own, as pseudo
+ * velocities vp from zero: the same rows (J, W) with target J vp >= split and impulses >= 0, no friction, not warm
+ * started. vp moves the positions this step and is then dropped, so recovering a deep overlap adds no kinetic
+ * energy, even where the rows are nearly dependent (a body wedged between two links of one skeleton near their
+ * joint: the biased velocity rows drove impulses of thousands of N s and flung the body out at 19 m/s). *out is
+ * NULL when no row has split recovery. */
+static wr_status solve_split(step_ctx *c, double **out)
+{
+    *out = NULL;
+    if (!c->any_split)
+        return WR_OK;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->pgs.row_count; i++)
+        n += c->split[i] > 0;
+    const size_t nv = (size_t)c->view->dof_count;
+    void *m1 = NULL, *m2 = NULL, *m3 = NULL;
+    wr_status s;
+    if ((s = frame_alloc(c, n * sizeof(pgs_row), &m1)) != WR_OK ||
+        (s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &m2)) != WR_OK ||
+        (s = frame_alloc(c, nv * sizeof(double), &m3)) != WR_OK)
+        return s;
+    pgs_row *rows = m1;
+    uint32_t *first = m2;
+    double *vp = m3;
+    memset(vp, 0, nv * sizeof(double));
+    uint32_t k = 0;
+    for (int i = 0; i < c->island_count; i++) {
+        first[i] = k;
+        for (uint32_t r = c->island_first[i]; r < c->island_first[i + 1]; r++) {
+            if (!(c->split[r] > 0))
+                continue;
+            rows[k] = c->pgs.rows[r]; /* its J, W and inv_diag */
+            rows[k].rhs = c->split[r];
+            rows[k].lambda = 0;
+            rows[k].normal = -1;
+            rows[k].lo = 0;
+            rows[k].hi = INFINITY;
+            k++;
+        }
+    }
+    first[c->island_count] = k;
+    pgs_problem p = {rows, n, c->pgs.coef, vp};
+    pgs_settings ps = {c->settings->max_iterations, c->settings->tolerance};
+    for (int i = 0; i < c->island_count; i++)
+        if (first[i] != first[i + 1])
+            pgs_solve(&p, first[i], first[i + 1], &ps);
+    *out = vp;
+    return WR_OK;
 }
 
 static wr_status record_fresh(step_ctx *c)
@@ -927,23 +1006,50 @@ static wr_status run_step(step_ctx *c)
     if ((s = make_islands(c, &rows_per_island)) != WR_OK || (s = build_rows(c, rows_per_island)) != WR_OK)
         return s;
     solve(c);
-    if (!wr_all_finite(c->v, (size_t)c->view->dof_count))
+    double *vp = NULL;
+    if ((s = solve_split(c, &vp)) != WR_OK)
+        return s;
+    const size_t nv_total = (size_t)c->view->dof_count;
+    if (!wr_all_finite(c->v, nv_total) || (vp && !wr_all_finite(vp, nv_total)))
         return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity from the contact solver (%u rows)",
                        c->pgs.row_count);
     if ((s = record_fresh(c)) != WR_OK)
         return s;
     for (int i = 0; i < c->skel_count; i++) {
         int nv = c->nv[i];
-        if (nv)
-            memcpy(dyn_skeleton_velocities(c->skels[i]), c->v + c->dof_offset[i], (size_t)nv * sizeof(double));
+        double *v = dyn_skeleton_velocities(c->skels[i]);
+        const double *cv = c->v + c->dof_offset[i];
+        if (!vp) {
+            if (nv)
+                memcpy(v, cv, (size_t)nv * sizeof(double));
+            continue;
+        }
+        for (int k = 0; k < nv; k++) /* for the position integration; the world restores cv afterwards */
+            v[k] = cv[k] + vp[c->dof_offset[i] + k];
     }
+    c->solver->kept_velocities = vp ? c->v : NULL;
     return WR_OK;
+}
+
+void constraint_solver_finish_integration(constraint_solver *solver, wr_skeleton *const *skeletons, int count)
+{
+    const double *v = solver->kept_velocities;
+    solver->kept_velocities = NULL;
+    if (!v)
+        return;
+    for (int i = 0; i < count; i++) {
+        wr_skeleton *sk = skeletons[i];
+        const int nv = dyn_skeleton_dof_count(sk);
+        if (nv)
+            memcpy(dyn_skeleton_velocities(sk), v + dyn_skeleton_dof_offset(sk), (size_t)nv * sizeof(double));
+    }
 }
 
 wr_status constraint_solver_step(constraint_solver *solver, const wr_constraint_view *view)
 {
     assert(solver && view && view->dt > 0);
     solver->fresh_valid = 0;
+    solver->kept_velocities = NULL;
     step_ctx c;
     memset(&c, 0, sizeof(c));
     c.solver = solver;

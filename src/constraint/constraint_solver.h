@@ -48,6 +48,11 @@ void constraint_solver_invalidate(constraint_solver *solver);
  * state (nor the velocities). */
 wr_status constraint_solver_step(constraint_solver *solver, const wr_constraint_view *view);
 
+/* After the world integrated positions following a successful constraint_solver_step(): where the step recovered
+ * deep penetrations by pseudo velocities (split impulse), the skeletons' velocities were v + pseudo for the
+ * integration; this puts the velocities to keep back. Nothing to do otherwise. */
+void constraint_solver_finish_integration(constraint_solver *solver, wr_skeleton *const *skeletons, int count);
+
 /* The step that called constraint_solver_step() committed: keep this step's warm-start data (`stats` receives the
  * cache's capacity if it grew). */
 void constraint_solver_commit(constraint_solver *solver, wr_collision_stats *stats);

@@ -12,7 +12,9 @@
  *     │ ├ wr_frame_allocator_reset  src/memory       the step's frame: every temporary below lives there
  *     │ ├ wr_collision_detect     src/collision    2. proxies, broadphase, narrowphase -> contact list (frame)
  *     │ └ constraint_solver_step  src/constraint   3. limits, islands, rows, PGS -> impulses on v (step view)
- *     ├ wr_dynamics_integrate     src/dynamics     4. semi-implicit Euler: q <- q (+) dt v
+ *     ├ wr_dynamics_integrate     src/dynamics     4. semi-implicit Euler: q <- q (+) dt v (where stage 3 recovers a
+ *     │                                               deep penetration, v + pseudo velocities, which are then
+ *     │                                               dropped: constraint_solver_finish_integration)
  *     └ commit (constraint_solver_commit: warm-start cache; wr_collision_commit: contacts readable)
  *       or, on any failure (a status, NaN/Inf), restore_state: the world is exactly as before the step.
  *
@@ -509,6 +511,8 @@ static wr_status world_step_once(wr_world *w)
         st = contact_stages(w, dt);                                         /* 2: collision, 3: constraint */
     if (st == WR_OK)
         st = wr_dynamics_integrate(w->skeletons, w->skeleton_count, dt);    /* 4: integration */
+    if (w->solver) /* the velocities to keep, where 4 moved positions with pseudo velocities too */
+        constraint_solver_finish_integration(w->solver, w->skeletons, w->skeleton_count);
     if (st != WR_OK) {
         restore_state(w);
         w->time = time;
