@@ -176,6 +176,28 @@ static void test_tumbling_box_conserves_energy_and_momentum(void **state)
     assert_wr_ok(wr_world_destroy(w));
 }
 
+/* A state that overflows (here |w| = 1e200 rad/s, set by hand) fails the step with WR_ERR_NON_FINITE and a message
+ * naming the skeleton; the world is left as it was, and fails the same way until its state is set again. */
+static void test_overflowing_state_fails_cleanly(void **state)
+{
+    (void)state;
+    wr_world *w = make_world();
+    const double size[3] = {0.1, 0.1, 0.1}, pos[3] = {0, 0, 1}, rot[4] = {1, 0, 0, 0};
+    wr_skeleton *s = add_free_body(w, WR_SHAPE_BOX, size, 1.0, pos, rot, 0.0);
+    const double huge[6] = {1e200, 1e200, 0, 0, 0, 0};
+    assert_wr_ok(wr_skeleton_set_velocities(s, huge, 6));
+    const uint64_t before = wr_world_state_hash(w);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(wr_world_step(w, 1), WR_ERR_NON_FINITE);
+        assert_non_null(strstr(wr_last_error(), "'clutter'"));
+        assert_true(wr_world_state_hash(w) == before);
+    }
+    const double calm[6] = {0, 0, 0, 0, 0, 0};
+    assert_wr_ok(wr_skeleton_set_velocities(s, calm, 6));
+    assert_wr_ok(wr_world_step(w, 10));
+    assert_wr_ok(wr_world_destroy(w));
+}
+
 /* ---- the issue's scene ------------------------------------------------------------------------------------------ */
 
 static uint64_t lcg_state;
@@ -432,6 +454,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spinning_ball_keeps_its_velocity),
         cmocka_unit_test(test_tumbling_box_conserves_energy_and_momentum),
+        cmocka_unit_test(test_overflowing_state_fails_cleanly),
         cmocka_unit_test(test_issue16_reproducer),
         cmocka_unit_test(test_random_clutter_humanoid),
         cmocka_unit_test(test_random_clutter_arm7),

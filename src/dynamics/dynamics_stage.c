@@ -26,11 +26,13 @@ static int skeleton_velocity_update(wr_skeleton *s, double dt)
 
 wr_status wr_dynamics_forward(wr_skeleton *const *skeletons, int count, double dt)
 {
-    int ok = 1;
+    int bad = -1;
     for (int i = 0; i < count; i++)
-        ok &= skeleton_velocity_update(skeletons[i], dt);
-    if (!ok)
-        return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity after forward dynamics");
+        if (!skeleton_velocity_update(skeletons[i], dt) && bad < 0)
+            bad = i;
+    if (bad >= 0)
+        return WR_FAIL(WR_ERR_NON_FINITE, "non-finite velocity of skeleton '%s' (index %d) after forward dynamics",
+                       skeletons[bad]->name, bad);
     return WR_OK;
 }
 

@@ -31,6 +31,7 @@
  */
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -501,6 +502,23 @@ static wr_status contact_stages(wr_world *w, double dt)
 }
 
 /* One step: backup, the four stages, then commit or restore. */
+/* A stage's non-finite failure (already restored), with the time and the largest velocity before the step: a state
+ * that runs away by itself (a spin or speed that overflows the next step's dynamics) fails again at every later step
+ * until the caller sets or restores it, so the message says so. */
+static wr_status non_finite_context(const wr_world *w, double time)
+{
+    char stage[200];
+    snprintf(stage, sizeof stage, "%s", wr_last_error());
+    double vmax = 0;
+    for (int i = 0; i < w->skeleton_count; i++) {
+        const wr_skeleton *s = w->skeletons[i];
+        for (int k = 0; k < s->nv; k++)
+            vmax = fmax(vmax, fabs(s->v[k]));
+    }
+    return WR_FAIL(WR_ERR_NON_FINITE, "%s, at t = %g (largest |v| before the step %g; the world is unchanged: set or "
+                   "restore its state)", stage, time, vmax);
+}
+
 static wr_status world_step_once(wr_world *w)
 {
     const double dt = w->dt;
@@ -516,7 +534,7 @@ static wr_status world_step_once(wr_world *w)
     if (st != WR_OK) {
         restore_state(w);
         w->time = time;
-        return st;
+        return st == WR_ERR_NON_FINITE ? non_finite_context(w, time) : st;
     }
     if (w->solver) {
         constraint_solver_commit(w->solver, &w->collision->stats);
