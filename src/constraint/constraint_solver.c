@@ -780,6 +780,7 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
     double vn = pgs_row_velocity(&c->pgs, &rows[0]);
     double *split = c->split + at;
     rows[0].rhs = normal_rhs(c, r, vn, e, split);
+    split[1] = split[2] = 0;
     c->any_split |= *split > 0;
     const cache_entry *hit = cache_find(c->solver, r->key);
     if (hit) {
@@ -794,6 +795,7 @@ static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32
     const wr_collision_settings *st = c->settings;
     pgs_row *row = c->pgs.rows + at;
     init_row(row, st->cfm);
+    c->split[at] = 0;
     int nv = c->nv[r->skel];
     double *j = c->pgs.coef + *coef_at;
     memset(j, 0, (size_t)nv * sizeof(double));
@@ -844,8 +846,7 @@ static wr_status build_rows(step_ctx *c, uint32_t *rows_per_island)
         (s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &m3)) != WR_OK ||
         (s = frame_alloc(c, total_rows * sizeof(double), &m4)) != WR_OK)
         return s;
-    c->split = m4;
-    memset(c->split, 0, total_rows * sizeof(double));
+    c->split = m4; /* every row writes its entry */
     c->pgs.rows = m1;
     c->pgs.row_count = total_rows;
     c->pgs.coef = m2;
