@@ -15,6 +15,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collision/collision_stage.h"
@@ -83,6 +84,12 @@ typedef struct limit_rec {
     int32_t island;
 } limit_rec;
 
+/* A row's position recovery beyond SPLIT_BIAS (m/s), done by the pseudo-velocity solve instead. */
+typedef struct split_entry {
+    uint32_t row;
+    double bias;
+} split_entry;
+
 /* Everything one step needs, on the stack of constraint_solver_step. */
 typedef struct step_ctx {
     constraint_solver *solver;
@@ -106,8 +113,8 @@ typedef struct step_ctx {
     pgs_problem pgs;
     uint32_t *island_first;      /* island_count + 1 row offsets */
     double *jac;                 /* 2 x 3 x max_nv scratch: point Jacobians of sides B and A */
-    double *split;               /* per row: position recovery moved to the pseudo-velocity solve (m/s), else 0 */
-    int any_split;
+    struct split_entry *splits;  /* rows whose position recovery moved to the pseudo-velocity solve (room: rows) */
+    uint32_t split_count;
     double **minv;               /* per skeleton: M^-1 (nv x nv) once it has rows, else NULL */
     int *nv;                     /* per skeleton: dofs */
     unsigned char *free_body;    /* per skeleton: dyn_skeleton_is_free_body */
@@ -667,13 +674,10 @@ static uint32_t contact_coef_size(const step_ctx *c, const contact_rec *r)
     return 3 * n;
 }
 
-/* The normal row's target separation speed; *split gets the part of the position recovery beyond SPLIT_BIAS (or
- * beyond the restitution target, if that is higher), which the pseudo-velocity solve does instead. */
-static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e, double *split)
+static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, double e)
 {
     const wr_collision_settings *st = c->settings;
-    double depth = r->c.depth, bias, bounce = -INFINITY;
-    *split = 0;
+    double depth = r->c.depth, bias;
     if (depth > st->slop)
         bias = fmin(st->erp * (depth - st->slop) / c->dt, st->max_correction);
     else if (depth >= 0)
@@ -681,13 +685,21 @@ static double normal_rhs(const step_ctx *c, const contact_rec *r, double vn, dou
     else
         bias = depth / c->dt; /* speculative: may still approach by the gap this step */
     if (e > 0 && vn < -st->restitution_threshold && depth - vn * c->dt > 0)
-        bounce = -e * vn;
+        bias = fmax(bias, -e * vn);
+    return bias;
+}
+
+/* Row `at` targets `rhs` > SPLIT_BIAS: keep SPLIT_BIAS (or the restitution target `bounce`, if higher) and hand the
+ * rest of the position recovery to the pseudo-velocity solve. Returns the row's new target. */
+static double split_off(step_ctx *c, uint32_t at, double rhs, double bounce)
+{
     const double keep = fmax(SPLIT_BIAS, bounce);
-    if (depth > st->slop && bias > keep) {
-        *split = bias - keep;
-        bias = keep;
-    }
-    return fmax(bias, bounce);
+    if (rhs <= keep)
+        return rhs;
+    split_entry *e = &c->splits[c->split_count++];
+    e->row = at;
+    e->bias = rhs - keep;
+    return keep;
 }
 
 /* The three J blocks of one free-body side of a contact, directly: d^T J = sign (d, R^T (r x d)). */
@@ -778,10 +790,12 @@ static void build_contact_rows(step_ctx *c, const contact_rec *r, uint32_t at, u
         slot++;
     }
     double vn = pgs_row_velocity(&c->pgs, &rows[0]);
-    double *split = c->split + at;
-    rows[0].rhs = normal_rhs(c, r, vn, e, split);
-    split[1] = split[2] = 0;
-    c->any_split |= *split > 0;
+    rows[0].rhs = normal_rhs(c, r, vn, e);
+    if (rows[0].rhs > SPLIT_BIAS && r->c.depth > c->settings->slop) { /* a deep penetration (rare) */
+        const wr_collision_settings *st = c->settings;
+        const int bounces = e > 0 && vn < -st->restitution_threshold && r->c.depth - vn * c->dt > 0;
+        rows[0].rhs = split_off(c, at, rows[0].rhs, bounces ? -e * vn : -INFINITY);
+    }
     const cache_entry *hit = cache_find(c->solver, r->key);
     if (hit) {
         for (int k = 0; k < 3; k++)
@@ -795,7 +809,6 @@ static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32
     const wr_collision_settings *st = c->settings;
     pgs_row *row = c->pgs.rows + at;
     init_row(row, st->cfm);
-    c->split[at] = 0;
     int nv = c->nv[r->skel];
     double *j = c->pgs.coef + *coef_at;
     memset(j, 0, (size_t)nv * sizeof(double));
@@ -807,11 +820,8 @@ static void build_limit_row(step_ctx *c, const limit_rec *r, uint32_t at, uint32
         /* gap >= 0: may close it this step; gap < 0: push back out (Baumgarte, the part beyond SPLIT_BIAS by
          * pseudo velocities) */
         row->rhs = r->gap >= 0 ? -r->gap / c->dt : fmin(-st->erp * r->gap / c->dt, st->max_correction);
-        if (r->gap < 0 && row->rhs > SPLIT_BIAS) {
-            c->split[at] = row->rhs - SPLIT_BIAS;
-            row->rhs = SPLIT_BIAS;
-            c->any_split = 1;
-        }
+        if (r->gap < 0 && row->rhs > SPLIT_BIAS)
+            row->rhs = split_off(c, at, row->rhs, -INFINITY);
     } else if (r->kind == 2) {
         row->rhs = -r->gap; /* v >= -max */
     } else {
@@ -844,9 +854,10 @@ static wr_status build_rows(step_ctx *c, uint32_t *rows_per_island)
     if ((s = frame_alloc(c, total_rows * sizeof(pgs_row), &m1)) != WR_OK ||
         (s = frame_alloc(c, coef * sizeof(double), &m2)) != WR_OK ||
         (s = frame_alloc(c, (size_t)(c->island_count + 1) * sizeof(uint32_t), &m3)) != WR_OK ||
-        (s = frame_alloc(c, total_rows * sizeof(double), &m4)) != WR_OK)
+        (s = frame_alloc(c, total_rows * sizeof(split_entry), &m4)) != WR_OK)
         return s;
-    c->split = m4; /* every row writes its entry */
+    c->splits = m4;
+    c->split_count = 0;
     c->pgs.rows = m1;
     c->pgs.row_count = total_rows;
     c->pgs.coef = m2;
@@ -899,7 +910,13 @@ static void solve(step_ctx *c)
     }
 }
 
-/* Split impulse: the position recovery moved out of the velocity rows (c->split) is solved on its own, as pseudo
+static int split_order(const void *a, const void *b)
+{
+    const uint32_t x = ((const split_entry *)a)->row, y = ((const split_entry *)b)->row;
+    return (x > y) - (x < y);
+}
+
+/* Split impulse: the position recovery moved out of the velocity rows (c->splits) is solved on its own, as pseudo
  * velocities vp from zero: the same rows (J, W) with target J vp >= split and impulses >= 0, no friction, not warm
  * started. vp moves the positions this step and is then dropped, so recovering a deep overlap adds no kinetic
  * energy, even where the rows are nearly dependent (a body wedged between two links of one skeleton near their
@@ -908,11 +925,10 @@ static void solve(step_ctx *c)
 static wr_status solve_split(step_ctx *c, double **out)
 {
     *out = NULL;
-    if (!c->any_split)
+    const uint32_t n = c->split_count;
+    if (n == 0)
         return WR_OK;
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < c->pgs.row_count; i++)
-        n += c->split[i] > 0;
+    qsort(c->splits, n, sizeof(split_entry), split_order); /* rows, hence islands, in order */
     const size_t nv = (size_t)c->view->dof_count;
     void *m1 = NULL, *m2 = NULL, *m3 = NULL;
     wr_status s;
@@ -927,16 +943,13 @@ static wr_status solve_split(step_ctx *c, double **out)
     uint32_t k = 0;
     for (int i = 0; i < c->island_count; i++) {
         first[i] = k;
-        for (uint32_t r = c->island_first[i]; r < c->island_first[i + 1]; r++) {
-            if (!(c->split[r] > 0))
-                continue;
-            rows[k] = c->pgs.rows[r]; /* its J, W and inv_diag */
-            rows[k].rhs = c->split[r];
+        for (; k < n && c->splits[k].row < c->island_first[i + 1]; k++) {
+            rows[k] = c->pgs.rows[c->splits[k].row]; /* its J, W and inv_diag */
+            rows[k].rhs = c->splits[k].bias;
             rows[k].lambda = 0;
             rows[k].normal = -1;
             rows[k].lo = 0;
             rows[k].hi = INFINITY;
-            k++;
         }
     }
     first[c->island_count] = k;
