@@ -11,10 +11,10 @@
  * - random_clutter_humanoid / random_clutter_arm7: seeds of 5-20 free bodies (boxes, balls, capsules, cylinders; half
  *   sizes 3-15 cm, masses 0.25-25 kg log-uniform: ratios up to 100:1 between them and against the limbs; restitution
  *   0, 0.2 or 0.5) dropped from up to 2.5 m on and around the scene, 5 s at dt = 1 ms with default settings. Every
- *   step succeeds; every free body stays within 25 m of the origin (a ball rolls on), above z = -0.05 m and below 3 m, and its centre
- *   of mass moves at most SPEED_BOUND; the world's energy never exceeds its start by more than ENERGY_SLACK; contacts
- *   between exact narrowphase pairs (plane, sphere, capsule, box) penetrate at most DEPTH_BOUND, and any contact at
- *   most DEPTH_BOUND_ANY (box/cylinder pairs are approximate, see README).
+ *   step succeeds; every free body stays within 25 m of the origin (a ball rolls on), above z = -0.05 m and below
+ *   3 m, and its centre of mass moves at most SPEED_BOUND; the world's energy never exceeds its start by more than
+ *   ENERGY_SLACK; contacts between exact narrowphase pairs (plane, sphere, capsule, box) penetrate at most
+ *   DEPTH_BOUND, and any contact at most DEPTH_BOUND_ANY (box/cylinder pairs are approximate, see README).
  *   WR_STABILITY_SEEDS=N runs N seeds per scene (default 24 humanoid + 12 arm7; 3 + 2 under sanitizers),
  *   WR_STABILITY_SEED0=K starts at seed K.
  */
@@ -58,8 +58,8 @@ static wr_world *make_world(void)
 /* A free body with one shape (at the body origin, so the COM is the origin) of `mass` at `pos`, turned by the unit
  * quaternion `rot` (w, x, y, z). Sizes: box half extents, sphere radius, capsule (radius, half length), cylinder
  * (radius, half height). */
-static wr_skeleton *add_free_body(wr_world *w, wr_shape_type type, const double size[3], double mass, const double pos[3],
-                               const double rot[4], double restitution)
+static wr_skeleton *add_free_body(wr_world *w, wr_shape_type type, const double size[3], double mass,
+                                  const double pos[3], const double rot[4], double restitution)
 {
     wr_skeleton *s = NULL;
     assert_wr_ok(wr_skeleton_create(wr_world_get_memory_manager(w), "clutter", &s));
