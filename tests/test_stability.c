@@ -82,7 +82,7 @@ static wr_skeleton *add_free_body(wr_world *w, wr_shape_type type, const double 
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
     double q[7] = {pos[0], pos[1], pos[2], rot[0], rot[1], rot[2], rot[3]};
     assert_wr_ok(wr_skeleton_set_positions(s, q, 7));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return s;
 }
 
@@ -305,7 +305,7 @@ static void add_ground(wr_world *w)
     wr_shape_desc sh;
     wr_shape_desc_init(&sh, WR_SHAPE_PLANE);
     assert_wr_ok(wr_skeleton_add_shape(s, 0, &sh, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
 }
 
 static void run_clutter(const char *scene, uint64_t seed, clutter_stats *out)
