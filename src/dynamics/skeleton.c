@@ -355,8 +355,22 @@ static wr_status check_inertia(const double in[9], int allow_singular, mat3 *out
                 return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "inertia is not symmetric ([%d][%d] = %g, [%d][%d] = %g)",
                                i, j, m.m[i][j], j, i, m.m[j][i]);
     m = m3_symmetrize(m);
-    double ev[3];
-    sym3_eigenvalues(m, ev);
+    /* The eigenvalues of m / largest (entries in [-1, 1]), scaled back: the closed form squares the entries, which
+     * overflows from about 1e154 (and underflows below 1e-154), and then it took a singular matrix for diagonal. */
+    double largest = 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            largest = fmax(largest, fabs(m.m[i][j]));
+    double ev[3] = {0, 0, 0};
+    if (largest > 0) {
+        mat3 unit;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                unit.m[i][j] = m.m[i][j] / largest;
+        sym3_eigenvalues(unit, ev);
+        for (int k = 0; k < 3; k++)
+            ev[k] *= largest;
+    }
     if (allow_singular ? !(ev[0] >= -tol) : !(ev[0] > tol))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "inertia is not positive %s (eigenvalues %g %g %g)",
                        allow_singular ? "semi-definite" : "definite", ev[0], ev[1], ev[2]);
@@ -447,8 +461,13 @@ wr_status skeleton_make_body(const body_node *bodies, int count, int nq, int nv_
         return WR_FAIL(WR_ERR_NON_FINITE, "joint axis, damping, stiffness, rest position or armature is not finite");
     if (j->damping < 0 || j->stiffness < 0 || j->armature < 0)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "joint damping, stiffness and armature must be >= 0");
+    /* Scale by the largest component before taking the norm: the squares of a finite axis such as (1e200, 0, 0)
+     * overflow, and normalizing by an infinite norm gave a zero axis (a joint that moves nothing). */
     vec3 axis = v3_from(j->axis);
-    if ((type == WR_JOINT_REVOLUTE || type == WR_JOINT_PRISMATIC) && !(v3_norm(axis) > 1e-12))
+    double largest = fmax(fabs(axis.x), fmax(fabs(axis.y), fabs(axis.z)));
+    if (largest > 0)
+        axis = v3(axis.x / largest, axis.y / largest, axis.z / largest); /* not * (1 / largest): that overflows */
+    if ((type == WR_JOINT_REVOLUTE || type == WR_JOINT_PRISMATIC) && !(largest * v3_norm(axis) > 1e-12))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "%s joint needs a non-zero axis", joint_name(type));
     const int nv = joint_nv(type);
     for (int k = 0; k < nv; k++) {
