@@ -244,7 +244,8 @@ wr_status wr_skeleton_inverse_dynamics(wr_skeleton *s, const double *qdd, double
  * skeletons (wr_world_get_skeleton, wr_world_apply_body_wrench, contact reports). If its memory lives in another
  * manager, everything is moved (copied) into the world's manager, *s is updated to the skeleton's new address and a
  * default manager the skeleton owned is destroyed. On failure (budget, out of memory, a body that derives its mass
- * from shapes it does not have: WR_ERR_INVALID_STATE) nothing changed and *s is still valid and not added. */
+ * from shapes it does not have: WR_ERR_INVALID_STATE) nothing changed and *s is still valid and not added.
+ * A skeleton without bodies is refused (WR_ERR_INVALID_ARGUMENT): bodies cannot be added once it is in a world. */
 wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **s, int *index);
 /* Add a static ground plane to `w`: a skeleton "ground" of one world-welded body with one plane shape of Coulomb
  * friction `friction` (>= 0) and no restitution, through `point` (m, world; NULL = the origin) with upward normal

@@ -93,7 +93,8 @@ size_t wr_world_snapshot_size(const wr_world *w);
 /* Save into / restore from a caller buffer of `bytes`. Save needs bytes >= wr_world_snapshot_size() at the time of
  * the call (else WR_ERR_INVALID_ARGUMENT, buffer untouched). Restore allocates nothing and makes no memory-manager
  * request; it refuses a snapshot of another layout or a truncated buffer (WR_ERR_INVALID_ARGUMENT), NaN/Inf
- * (WR_ERR_NON_FINITE), and a warm-start cache larger than this world's cache capacity (WR_ERR_INVALID_STATE: only
+ * (WR_ERR_NON_FINITE), a quaternion of norm off 1 by more than 1e-6 (WR_ERR_INVALID_ARGUMENT, as set_positions),
+ * and a warm-start cache larger than this world's cache capacity (WR_ERR_INVALID_STATE: only
  * possible for a snapshot of another world); on any error the world is unchanged. After a restore,
  * wr_collision_get_contacts() has no last step to report (WR_ERR_INVALID_STATE) until the next step. */
 wr_status wr_world_save_snapshot(const wr_world *w, void *buffer, size_t bytes);

@@ -243,6 +243,16 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
     if (!isfinite(h.time))
         return WR_FAIL(WR_ERR_NON_FINITE, "the snapshot time is not finite");
     wr_status st;
+    /* Quaternions are checked as wr_world_set_positions checks them, so a corrupted snapshot cannot restore a
+     * rotation that is not one. The step's backup array (nq + nv doubles) is the aligned scratch for it. */
+    if (w->nq) {
+        memcpy(w->backup, p, (size_t)w->nq * sizeof(double));
+        for (int i = 0; i < w->skeleton_count; i++) {
+            const wr_skeleton *s = w->skeletons[i];
+            if ((st = skeleton_check_positions(s, w->backup + s->q_world_offset)) != WR_OK)
+                return st;
+        }
+    }
     if (w->solver && (st = constraint_solver_cache_load_check(w->solver, cache, h.cache_count)) != WR_OK)
         return st;
     if (!w->solver && h.cache_count)
