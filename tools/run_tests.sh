@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# tools/run_tests.sh — on a fresh Debian 12: install what is missing, then for every preset (default, asan, tsan)
-# configure, build and run every ctest test; print a summary; exit non-zero if anything failed.
+# tools/run_tests.sh — on a fresh Debian 12: install what is missing, then for every preset (default, asan, tsan,
+# fuzz) configure, build and run every ctest test; print a summary; exit non-zero if anything failed.
 #   bash tools/run_tests.sh              every preset
 #   bash tools/run_tests.sh default      only the named presets
-# Environment: WR_TEST_JOBS (parallel ctest jobs, default 2), WR_CTEST_ARGS (extra ctest arguments, e.g. "-L unit").
+# Environment: WR_TEST_JOBS (parallel ctest jobs, default 2), WR_CTEST_ARGS (extra ctest arguments, e.g. "-L unit"),
+# WR_FUZZ_SECONDS (time per fuzz target in the fuzz preset, default 30), WR_SOAK_SECONDS (the runner soak test's
+# duration: default 120 s under tsan, 15 s in the other presets).
+# The fuzz targets and the soak test print one "[fuzz] ..." / "[soak] ..." line each with what they covered; the
+# summary repeats them.
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,12 +17,12 @@ source tools/deps.sh
 wr_install_deps || { echo "run_tests: could not install the dependencies" >&2; exit 2; }
 
 presets=("$@")
-[ "${#presets[@]}" -eq 0 ] && presets=(default asan tsan)
+[ "${#presets[@]}" -eq 0 ] && presets=(default asan tsan fuzz)
 jobs="${WR_TEST_JOBS:-2}"
 read -r -a extra_ctest_args <<< "${WR_CTEST_ARGS:-}"
 mkdir -p build/logs
 
-declare -A result summary
+declare -A result summary figures
 total_passed=0
 total_failed=0
 total_skipped=0
@@ -65,6 +69,9 @@ for preset in "${presets[@]}"; do
   [ "$ctest_rc" -ne 0 ] && status=1
   [ -z "$line" ] && { status=1; text+=", ctest ran no test"; }
   result[$preset]="$text"
+  # what the fuzzers and the soak test covered (ctest keeps every test's output in LastTest.log)
+  figures[$preset]="$(grep -hE '^\[(fuzz|soak)\] ' "build/${preset}/Testing/Temporary/LastTest.log" 2>/dev/null)"
+  [ -n "${figures[$preset]}" ] && printf '%s\n' "${figures[$preset]}"
 done
 
 echo
@@ -72,6 +79,7 @@ echo "=== summary ($((SECONDS - start_all)) s; logs in build/logs/) ==="
 for preset in "${presets[@]}"; do
   echo "preset ${preset}: ${result[$preset]}"
   [ -n "${summary[$preset]}" ] && echo "${summary[$preset]}"
+  [ -n "${figures[$preset]}" ] && printf '  %s\n' "${figures[$preset]//$'\n'/$'\n  '}"
 done
 echo "total: ${total_passed} passed, ${total_failed} failed, ${total_skipped} skipped"
 exit $status
