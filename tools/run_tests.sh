@@ -5,7 +5,7 @@
 #   bash tools/run_tests.sh default      only the named presets
 # Environment: WR_TEST_JOBS (parallel ctest jobs, default 2), WR_CTEST_ARGS (extra ctest arguments, e.g. "-L unit"),
 # WR_FUZZ_SECONDS (time per fuzz target in the fuzz preset, default 30), WR_SOAK_SECONDS (the runner soak test's
-# duration: default 120 s under tsan, 15 s in the other presets).
+# duration of runner ticks: default 60 s under tsan, 15 s in the other presets; the replay adds about as much again).
 # The fuzz targets and the soak test print one "[fuzz] ..." / "[soak] ..." line each with what they covered; the
 # summary repeats them.
 set -uo pipefail
