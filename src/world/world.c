@@ -208,7 +208,7 @@ wr_memory_manager *wr_world_get_memory_manager(const wr_world *w)
 
 /* The layout identity (see world_internal.h). The same worlds built the same way have the same key in every run and
  * build, so a snapshot can move between them. */
-static uint64_t layout_key(const wr_world *w)
+uint64_t wr_world_layout_key(const wr_world *w)
 {
     uint64_t h = wr_fnv1a(WR_FNV1A_INIT, &w->skeleton_count, sizeof w->skeleton_count);
     for (int i = 0; i < w->skeleton_count; i++) {
@@ -224,10 +224,16 @@ static uint64_t layout_key(const wr_world *w)
 /* Re-derive each skeleton's index and offsets in the world-wide numbering, and the layout key. What the contact
  * stages derived from the skeletons is derived again: a skeleton replaced by another of the same layout keeps the
  * key, not its filters or limits. */
-static void world_relayout(wr_world *w)
+static void world_relayout(wr_world *w, int first)
 {
+    /* skeletons before `first` keep their numbers: adding n skeletons one by one stays linear */
     int q = 0, v = 0;
-    for (int i = 0; i < w->skeleton_count; i++) {
+    if (first > 0) {
+        const wr_skeleton *prev = w->skeletons[first - 1];
+        q = prev->q_world_offset + prev->nq;
+        v = prev->v_world_offset + prev->nv;
+    }
+    for (int i = first; i < w->skeleton_count; i++) {
         skeleton_attach(w->skeletons[i], w, i, q, v, w->gravity);
         w->skeletons[i]->owner_busy = w->owner_busy;
         q += w->skeletons[i]->nq;
@@ -235,7 +241,7 @@ static void world_relayout(wr_world *w)
     }
     w->nq = q;
     w->nv = v;
-    w->layout = layout_key(w);
+    w->layout_stale = 1;
     if (w->solver) {
         wr_collision_invalidate(w->collision);
         constraint_solver_invalidate(w->solver);
@@ -308,7 +314,7 @@ wr_status wr_world_add_skeleton(wr_world *w, wr_skeleton **sp, int *index)
     w->solver = solver;
     w->frame = frame;
     w->skeletons[w->skeleton_count++] = s;
-    world_relayout(w);
+    world_relayout(w, w->skeleton_count - 1);
     skeleton_invalidate(s);
     *sp = s;
     if (index)
@@ -390,7 +396,7 @@ wr_status wr_world_remove_skeleton(wr_world *w, wr_skeleton *s)
     w->skeleton_count--;
     s->world = NULL;
     skeleton_free(s);
-    world_relayout(w);
+    world_relayout(w, index);
     if (w->skeleton_count == 0)
         world_free_arrays(w); /* an empty world holds nothing but its contact stages: as before its first skeleton */
     return WR_OK;
@@ -477,7 +483,7 @@ static void end_contact_stages(wr_world *w)
 
 uint64_t wr_world_warm_start_key(const wr_world *w)
 {
-    uint64_t h = w->layout;
+    uint64_t h = w->layout_stale ? wr_world_layout_key(w) : w->layout;
     for (int i = 0; i < w->skeleton_count; i++)
         h = wr_fnv1a(h, &w->skeletons[i]->state_epoch, sizeof w->skeletons[i]->state_epoch);
     return h;
@@ -487,6 +493,7 @@ uint64_t wr_world_warm_start_key(const wr_world *w)
 static wr_status contact_stages(wr_world *w, double dt)
 {
     wr_collision_stage *cs = w->collision;
+    wr_world_current_layout(w);
     const wr_collision_input in = {w->skeletons, w->skeleton_count, w->frame, w->layout};
     const wr_constraint_view view = {w->skeletons, w->skeleton_count, w->nv,        &cs->contacts,
                                      w->frame,     dt,                &cs->settings, &cs->stats,

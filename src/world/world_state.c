@@ -203,7 +203,8 @@ wr_status wr_world_save_snapshot(const wr_world *w, void *buffer, size_t bytes)
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer of %zu bytes, %zu needed (%u warm-start entries)",
                        bytes, wr_world_snapshot_size(w), cache_entries(w));
     snapshot_header h = {SNAPSHOT_MAGIC, (uint32_t)w->skeleton_count, (uint32_t)w->nq, (uint32_t)w->nv,
-                         w->layout, w->step_count, w->time, cache_entries(w), 0, 0};
+                         w->layout_stale ? wr_world_layout_key(w) : w->layout, w->step_count, w->time,
+                         cache_entries(w), 0, 0};
     unsigned char *p = (unsigned char *)buffer + sizeof h;
     for (int i = 0; i < w->skeleton_count; i++) {
         const wr_skeleton *s = w->skeletons[i];
@@ -226,7 +227,7 @@ wr_status wr_world_restore_snapshot(wr_world *w, const void *buffer, size_t byte
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "snapshot buffer too small (%zu bytes)", bytes);
     memcpy(&h, buffer, sizeof h);
     if (h.magic != SNAPSHOT_MAGIC || h.skeletons != (uint32_t)w->skeleton_count || h.nq != (uint32_t)w->nq ||
-        h.nv != (uint32_t)w->nv || h.layout != w->layout)
+        h.nv != (uint32_t)w->nv || h.layout != wr_world_current_layout(w))
         return WR_FAIL(WR_ERR_INVALID_ARGUMENT, "the snapshot does not match this world's layout");
     if (h.cache_count > (bytes - sizeof h) / CONSTRAINT_SOLVER_CACHE_ENTRY_BYTES ||
         bytes < snapshot_bytes(w, h.cache_count))
