@@ -1,9 +1,10 @@
 /* fuzz_alloc — allocator operation sequences checked against a reference model.
  *
  * Input: the allocator (pool, free list, memory manager with an optional budget, frame allocator over a manager),
- * its chunk sizes, then up to 200 operations: allocate (any size and alignment, valid or not, directly or through
- * the wr_memory_allocator interface), free, check everything, trim, change the budget, and for the frame allocator
- * reset, mark and rewind. The base is a counting allocator over a debug allocator over the heap.
+ * its chunk sizes, then up to 200 operations: allocate (any size and alignment, valid or not, directly, through the
+ * header's inline fast path or through the wr_memory_allocator interface), free, check everything, trim, change
+ * the budget, and for the frame allocator reset, mark and rewind. The base is a counting allocator over a debug
+ * allocator over the heap.
  * The model keeps every live block (address, size, alignment, tag, fill pattern; for the frame its end offset).
  * Promises checked: a block is aligned as asked (at least the default), inside no other live block, and keeps its
  * contents until it is freed (or reset / rewound past); refused requests return INVALID_ARGUMENT or BUDGET with a
@@ -253,7 +254,9 @@ static void op_allocate(ctx *c)
         return;
     size_t size = draw_size(c), alignment = draw_alignment(c);
     wr_memory_tag tag = (wr_memory_tag)(fuzz_u8(&c->in) % WR_MEMORY_TAG_COUNT);
-    bool via_interface = (fuzz_u8(&c->in) & 7u) == 0;
+    uint8_t path = fuzz_u8(&c->in);
+    bool via_interface = (path & 7u) == 0;
+    bool inline_path = (path & 7u) == 1; /* the static inline fast paths of the pool and frame headers */
     if (via_interface) {
         tag = WR_MEMORY_TAG_USER;
         if (alignment == 0)
@@ -273,10 +276,16 @@ static void op_allocate(ctx *c)
         st = FUZZ_CALL(wr_memory_allocator_allocate_aligned(interface_of(c), size, alignment, &p));
     } else {
         switch (c->kind) {
-        case KIND_POOL: st = FUZZ_CALL(wr_pool_allocator_allocate(c->pool, size, alignment, &p)); break;
+        case KIND_POOL:
+            st = inline_path ? FUZZ_CALL(wr_pool_allocator_allocate_inline(c->pool, size, alignment, &p))
+                             : FUZZ_CALL(wr_pool_allocator_allocate(c->pool, size, alignment, &p));
+            break;
         case KIND_FREE_LIST: st = FUZZ_CALL(wr_free_list_allocator_allocate(c->free_list, size, alignment, &p)); break;
         case KIND_MANAGER: st = FUZZ_CALL(wr_memory_manager_allocate(c->manager, size, alignment, tag, &p)); break;
-        default: st = FUZZ_CALL(wr_frame_allocator_allocate(c->frame, size, alignment, &p)); break;
+        default:
+            st = inline_path ? FUZZ_CALL(wr_frame_allocator_allocate_inline(c->frame, size, alignment, &p))
+                             : FUZZ_CALL(wr_frame_allocator_allocate(c->frame, size, alignment, &p));
+            break;
         }
     }
     if (st != WR_OK) {
@@ -319,7 +328,10 @@ static void op_free(ctx *c)
         st = FUZZ_CALL(wr_memory_allocator_deallocate(interface_of(c), b->p, b->size));
     } else {
         switch (c->kind) {
-        case KIND_POOL: st = FUZZ_CALL(wr_pool_allocator_deallocate(c->pool, b->p, b->size)); break;
+        case KIND_POOL:
+            st = fuzz_bool(&c->in) ? FUZZ_CALL(wr_pool_allocator_deallocate_inline(c->pool, b->p, b->size))
+                                   : FUZZ_CALL(wr_pool_allocator_deallocate(c->pool, b->p, b->size));
+            break;
         case KIND_FREE_LIST: st = FUZZ_CALL(wr_free_list_allocator_deallocate(c->free_list, b->p, b->size)); break;
         default: st = FUZZ_CALL(wr_memory_manager_deallocate(c->manager, b->p, b->size, b->alignment, b->tag)); break;
         }

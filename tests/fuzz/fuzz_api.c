@@ -159,8 +159,8 @@ static void destroy_world(ctx *c, int k)
         st = FUZZ_CALL(wr_memory_manager_destroy(ws->manager));
         FUZZ_CHECK(st == WR_OK, "manager destroy: %s", wr_status_name(st));
         size_t live_blocks = 1, live_bytes = 1, problems = 1;
-        FUZZ_CHECK(FUZZ_CALL(wr_memory_allocator_debug_report(ws->debug, &live_blocks, &live_bytes, &problems)) == WR_OK,
-                   "debug report");
+        st = FUZZ_CALL(wr_memory_allocator_debug_report(ws->debug, &live_blocks, &live_bytes, &problems));
+        FUZZ_CHECK(st == WR_OK, "debug report: %s", wr_status_name(st));
         FUZZ_CHECK(live_blocks == 0 && live_bytes == 0 && problems == 0,
                    "debug allocator: %zu blocks / %zu bytes live, %zu problems", live_blocks, live_bytes, problems);
         FUZZ_CHECK(FUZZ_CALL(wr_memory_allocator_destroy(ws->debug)) == WR_OK, "debug destroy");

@@ -543,8 +543,8 @@ static void replay_world(const world_log *log)
         if (o < log->outcome_count && log->outcomes[o].tick == t)
             expected = log->outcomes[o++];
         CHECK(done == expected.steps_done && st == expected.status,
-              "replay of world %d (%s), tick %u: %d steps, %s; in the runner %d steps, %s", log->id, log->scene, t, done,
-              wr_status_name(st), expected.steps_done, wr_status_name(expected.status));
+              "replay of world %d (%s), tick %u: %d steps, %s; in the runner %d steps, %s", log->id, log->scene, t,
+              done, wr_status_name(st), expected.steps_done, wr_status_name(expected.status));
     }
     CHECK(wr_world_step_count(w) == log->final_steps, "replay of world %d: %" PRIu64 " steps, the runner %" PRIu64,
           log->id, wr_world_step_count(w), log->final_steps);
