@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "worldrunner/scenes.h"
 #include "worldrunner/worldrunner.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,8 +4,10 @@
  * drives runners of 2 to 4 workers in turn (pthreads and OpenMP backends, pinned or not, host_as_worker, worlds on
  * the worker arenas or on a counting base). Between ticks it creates worlds (random scenes, time steps, gravity and
  * budgets), destroys them, installs and removes pre-step callbacks that apply random forces, tightens budgets to what
- * a world holds and raises them after they tripped. Each tick is synchronous or begun asynchronously; while a step
- * runs the host calls every runner query and operation, and each must be refused with WR_ERR_BUSY.
+ * a world holds and raises them after they tripped (on the world's worker, through wr_world_runner_call_on_worker).
+ * Each tick is synchronous or begun asynchronously; while a step runs the host calls every runner query and
+ * operation and world calls on the runner's worlds, and now and then a second thread does too: each must be refused
+ * with WR_ERR_BUSY.
  * Every operation that changes a world is logged with its tick and seeds. At the end the log is replayed on plain
  * worlds, one at a time on one thread, and every world must reach the same state hash with the same steps done and
  * statuses per tick. Also checked: the refused world creations change nothing, the runner's step counts agree with
@@ -20,7 +22,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include "test_support.h"
+#include "worldrunner/scenes.h"
 #include "worldrunner/world_runner.h"
 
 #ifndef WR_SOAK_DEFAULT_SECONDS
@@ -119,7 +124,7 @@ typedef struct phase_log {
 
 typedef struct totals {
     uint64_t ticks, async_ticks, world_steps, busy_refusals, created, create_refused, destroyed, budget_trips,
-        budget_raises, callback_failures, callbacks_installed, phases, replayed;
+        budget_raises, callback_failures, callbacks_installed, phases, replayed, other_thread_checks;
 } totals;
 
 static totals g_totals;
@@ -232,13 +237,14 @@ static void add_event(world_log *log, uint32_t tick, event_kind kind, size_t bud
 
 static void tighten_budget(phase *p, world_log *log);
 
-/* The one place that knows how the runner builds a world (the scene field today). */
+/* The world is built on its worker by the scenes library's build callback. */
 static wr_status runner_create_world(phase *p, world_log *log)
 {
     wr_world_runner_world_config wc;
     wr_world_runner_world_config_init(&wc);
     wc.world = &log->config;
-    wc.scene = log->scene;
+    wc.build = wr_scene_build_callback;
+    wc.build_context = (void *)log->scene;
     wc.memory_budget = log->create_budget;
     wc.worker = (test_rng_next(&p->rng) % 4u == 0) ? (int)(test_rng_next(&p->rng) % (uint64_t)p->config->workers)
                                                     : -1;
@@ -311,34 +317,89 @@ static void toggle_callback(phase *p, world_log *log)
     g_totals.callbacks_installed += on;
 }
 
-/* Budgets: tighten one to what the world holds now (it trips as soon as the world grows), raise it after a trip. */
-static void set_budget(phase *p, world_log *log, size_t budget)
+/* Budgets: tighten one to what the world holds now (it trips as soon as the world grows), raise it after a trip.
+ * The world's manager belongs to its worker, so the change runs there (wr_world_runner_call_on_worker). */
+typedef struct budget_change {
+    bool relative;                /* budget = bytes reserved now + slack; else budget = slack (0 = none) */
+    size_t slack;
+    size_t budget;                /* out: the value set */
+    wr_status status;             /* out: what set_budget returned */
+} budget_change;
+
+static wr_status change_budget_on_worker(wr_world *w, void *context)
 {
-    wr_status st = wr_memory_manager_set_budget(wr_world_get_memory_manager(log->w), budget);
-    CHECK(st == WR_OK || st == WR_ERR_BUDGET, "set budget: %s", wr_status_name(st));
-    add_event(log, current_tick(p), EVENT_BUDGET, budget, st);
+    budget_change *c = context;
+    wr_memory_manager *m = wr_world_get_memory_manager(w);
+    wr_memory_manager_stats ms;
+    wr_status st = wr_memory_manager_get_stats(m, &ms);
+    if (st != WR_OK)
+        return st;
+    c->budget = c->relative ? ms.bytes_reserved + c->slack : c->slack;
+    c->status = wr_memory_manager_set_budget(m, c->budget);
+    return WR_OK;
 }
 
-static size_t reserved_bytes(const world_log *log)
+static void set_budget(phase *p, world_log *log, bool relative, size_t slack)
 {
-    wr_memory_manager_stats ms;
-    CHECK(wr_memory_manager_get_stats(wr_world_get_memory_manager(log->w), &ms) == WR_OK, "manager stats");
-    return ms.bytes_reserved;
+    budget_change c = {relative, slack, 0, WR_OK};
+    wr_status st = wr_world_runner_call_on_worker(p->runner, log->w, change_budget_on_worker, &c);
+    CHECK(st == WR_OK, "call on worker: %s", wr_status_name(st));
+    CHECK(c.status == WR_OK || c.status == WR_ERR_BUDGET, "set budget: %s", wr_status_name(c.status));
+    add_event(log, current_tick(p), EVENT_BUDGET, c.budget, c.status);
 }
 
 static void tighten_budget(phase *p, world_log *log)
 {
-    set_budget(p, log, reserved_bytes(log) + (size_t)(test_rng_next(&p->rng) % 2u) * 1024);
+    set_budget(p, log, true, (size_t)(test_rng_next(&p->rng) % 2u) * 1024);
 }
 
 static void adjust_budget(phase *p, world_log *log)
 {
     if (log->last_status == WR_ERR_BUDGET) {
-        set_budget(p, log, test_rng_next(&p->rng) % 2u ? 0 : reserved_bytes(log) + 96 * 1024);
+        if (test_rng_next(&p->rng) % 2u)
+            set_budget(p, log, false, 0);
+        else
+            set_budget(p, log, true, 96 * 1024);
         g_totals.budget_raises++;
     } else {
         tighten_budget(p, log);
     }
+}
+
+/* Calls on a runner's world from a thread that is not its worker, during a tick: refused with WR_ERR_BUSY (the ones
+ * that return a value return the NULL-world answer and leave WR_ERR_BUSY as the last error). Returns the count. */
+static int busy_world_calls(wr_world *w)
+{
+    double q[1];
+    int n = 0;
+    wr_status got[4];
+    got[n++] = wr_world_step(w, 1);
+    got[n++] = wr_world_get_positions(w, q, wr_world_position_count(w));
+    got[n++] = wr_world_clear_forces(w);
+    double g[3] = {0, 0, -9.81};
+    got[n++] = wr_world_set_gravity(w, g);
+    for (int i = 0; i < n; i++)
+        CHECK(got[i] == WR_ERR_BUSY, "world call %d during a step returned %s", i, wr_status_name(got[i]));
+    wr_clear_error();
+    CHECK(wr_world_step_count(w) == 0 && wr_world_skeleton_count(w) == 0, "value calls during a step");
+    CHECK(wr_last_error()[0] != '\0', "a refused value call left no message");
+    return n + 2;
+}
+
+typedef struct other_thread {
+    phase *p;
+    wr_world *w;
+    int refusals;
+} other_thread;
+
+/* Another host thread (started after step_begin and joined before step_wait, so ordered with the runner calls). */
+static void *other_thread_queries(void *arg)
+{
+    other_thread *t = arg;
+    wr_world_runner_stats rs;
+    CHECK(wr_world_runner_get_stats(t->p->runner, &rs) == WR_ERR_BUSY, "stats from another thread during a step");
+    t->refusals = 1 + (t->w ? busy_world_calls(t->w) : 0);
+    return NULL;
 }
 
 /* While a step runs, everything but is_busy and world_count is refused with WR_ERR_BUSY. */
@@ -372,6 +433,19 @@ static void busy_queries(phase *p)
     for (int i = 0; i < n; i++)
         CHECK(got[i] == WR_ERR_BUSY, "call %d during a step returned %s", i, wr_status_name(got[i]));
     CHECK(wr_world_runner_world_count(r) == (size_t)p->live_count, "world count during a step");
+    if (w) {
+        wr_status cw = wr_world_runner_call_on_worker(r, w, change_budget_on_worker, NULL);
+        CHECK(cw == WR_ERR_BUSY, "call_on_worker during a step returned %s", wr_status_name(cw));
+        n += 1 + busy_world_calls(p->live[test_rng_next(&p->rng) % (uint64_t)p->live_count]->w);
+    }
+    if (test_rng_next(&p->rng) % 8u == 0) {
+        other_thread t = {p, w, 0};
+        pthread_t thread;
+        CHECK(pthread_create(&thread, NULL, other_thread_queries, &t) == 0, "pthread_create");
+        CHECK(pthread_join(thread, NULL) == 0, "pthread_join");
+        n += t.refusals;
+        g_totals.other_thread_checks++;
+    }
     g_totals.busy_refusals += (uint64_t)n;
 }
 
@@ -429,6 +503,12 @@ static void between_ticks(phase *p)
         destroy_world(p, (int)(test_rng_next(&p->rng) % (uint64_t)p->live_count));
     for (int i = 0; i < p->live_count; i++) {
         world_log *log = p->live[i];
+        if (test_rng_next(&p->rng) % 64u == 0) {
+            /* the runner's own calls are refused on its worlds between ticks too, and change nothing */
+            const uint64_t hash = wr_world_state_hash(log->w);
+            CHECK(wr_world_step(log->w, 1) == WR_ERR_INVALID_STATE, "host step of a runner's world");
+            CHECK(wr_world_state_hash(log->w) == hash, "a refused host step changed the world");
+        }
         if (test_rng_next(&p->rng) % 32u == 0)
             toggle_callback(p, log);
         if (log->last_status == WR_ERR_BUDGET || test_rng_next(&p->rng) % 128u == 0)
@@ -579,11 +659,13 @@ int main(void)
     printf("[soak] %.0f s of runner ticks (seed %" PRIu64 ", %" PRIu64 " phases of 2-4 workers): %" PRIu64
            " ticks (%" PRIu64 " async), %" PRIu64 " world steps, %" PRIu64 " worlds created (%" PRIu64
            " refused by their budget), %" PRIu64 " destroyed, %" PRIu64 " busy refusals, %" PRIu64
-           " budget trips and %" PRIu64 " raises, %" PRIu64 " callback failures; replay of all %" PRIu64
+           " budget trips and %" PRIu64 " raises, %" PRIu64 " callback failures, %" PRIu64
+           " rounds of refusals from a second thread; replay of all %" PRIu64
            " worlds on one thread (%.0f s): every state hash equal\n",
            stepping, seed, g_totals.phases, g_totals.ticks, g_totals.async_ticks, g_totals.world_steps,
            g_totals.created, g_totals.create_refused, g_totals.destroyed, g_totals.busy_refusals,
-           g_totals.budget_trips, g_totals.budget_raises, g_totals.callback_failures, g_totals.replayed, replay);
+           g_totals.budget_trips, g_totals.budget_raises, g_totals.callback_failures, g_totals.other_thread_checks,
+           g_totals.replayed, replay);
     for (size_t i = 0; i < g_log_count; i++) {
         free(g_logs[i]->events);
         free(g_logs[i]->outcomes);
