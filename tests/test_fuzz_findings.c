@@ -85,7 +85,7 @@ static wr_world *free_body_world(void)
     wr_body_desc b;
     wr_body_desc_init(&b);
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     return w;
 }
 
@@ -140,7 +140,7 @@ static void test_weld_only_world_steps(void **state)
     wr_body_desc_init(&b);
     wr_joint_desc_init(&b.joint, WR_JOINT_WELD);
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
-    assert_wr_ok(wr_world_add_skeleton(w, &s));
+    assert_wr_ok(wr_world_add_skeleton(w, &s, NULL));
     assert_int_equal(wr_world_position_count(w), 0);
     assert_wr_ok(wr_world_step(w, 3));
     assert_int_equal(wr_world_step_count(w), 3);

@@ -276,11 +276,15 @@ static void op_add_to_world(ctx *c)
     const fuzz_world_view before = fuzz_world_view_of(ws->w);
     const skeleton_view sv = skeleton_view_of(fs->s);
     wr_skeleton *s = fs->s;
-    wr_status st = FUZZ_CALL(wr_world_add_skeleton(ws->w, &s));
+    int index = -7;
+    wr_status st = FUZZ_CALL(wr_world_add_skeleton(ws->w, &s, fuzz_bool(&c->in) ? &index : NULL));
     if (sv.bodies == 0)
         FUZZ_CHECK(st == WR_ERR_INVALID_ARGUMENT, "an empty skeleton was added: %s", wr_status_name(st));
     if (st != WR_OK) {
-        FUZZ_CHECK(is_memory_failure(st) || sv.bodies == 0, "add skeleton: %s", wr_status_name(st));
+        /* INVALID_STATE: a body that derives its mass from shapes it does not have */
+        FUZZ_CHECK(is_memory_failure(st) || sv.bodies == 0 || st == WR_ERR_INVALID_STATE, "add skeleton: %s",
+                   wr_status_name(st));
+        FUZZ_CHECK(index == -7, "a refused add wrote its index");
         FUZZ_CHECK(s == fs->s, "a refused add moved the skeleton");
         FUZZ_CHECK(fuzz_world_view_equal(before, fuzz_world_view_of(ws->w)), "a refused add changed the world");
         FUZZ_CHECK(skeleton_view_equal(sv, skeleton_view_of(s)), "a refused add changed the skeleton");
@@ -291,6 +295,7 @@ static void op_add_to_world(ctx *c)
                    after.nv == before.nv + (size_t)sv.nv && after.steps == before.steps,
                "world sizes after adding a skeleton");
     FUZZ_CHECK(wr_world_get_skeleton(ws->w, after.skeletons - 1) == s, "the added skeleton is not the last");
+    FUZZ_CHECK(index == -7 || index == before.skeletons, "index %d for skeleton %d", index, before.skeletons);
     FUZZ_CHECK(wr_skeleton_memory_manager(s) == wr_world_get_memory_manager(ws->w), "the skeleton was not moved");
     /* the skeleton in a world refuses to grow and to be destroyed directly */
     wr_body_desc b;

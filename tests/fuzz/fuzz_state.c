@@ -70,7 +70,7 @@ static void add_skeleton(ctx *c, bool ground)
         }
     }
     L->bodies[k] = n;
-    wr_status st = FUZZ_CALL(wr_world_add_skeleton(c->w, &s));
+    wr_status st = FUZZ_CALL(wr_world_add_skeleton(c->w, &s, NULL));
     FUZZ_CHECK(st == WR_OK, "add skeleton: %s", wr_status_name(st));
     L->skeletons++;
     fuzz_check_mass_matrix(s);
