@@ -64,12 +64,7 @@ static wr_skeleton *add_body(wr_world *w, wr_shape_type type, const double size[
     wr_body_desc b;
     wr_body_desc_init(&b);
     b.mass = mass;
-    if (type == WR_SHAPE_BOX)
-        assert_wr_ok(wr_inertia_of_box(mass, size, b.inertia));
-    else if (type == WR_SHAPE_SPHERE)
-        assert_wr_ok(wr_inertia_of_sphere(mass, size[0], b.inertia));
-    else
-        assert_wr_ok(wr_inertia_of_capsule(mass, size[0], size[1], b.inertia));
+    test_inertia_of_shape(type, mass, size, b.inertia);
     assert_wr_ok(wr_skeleton_add_body(s, &b, NULL));
     wr_shape_desc sh;
     wr_shape_desc_init(&sh, type);

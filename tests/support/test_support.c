@@ -16,3 +16,15 @@ double test_rng_uniform(test_rng *rng, double lo, double hi)
 {
     return lo + (hi - lo) * (double)(test_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
 }
+
+void test_inertia_of_shape(wr_shape_type type, double mass, const double size[3], double inertia[9])
+{
+    if (type == WR_SHAPE_BOX)
+        assert_wr_ok(wr_inertia_of_box(mass, size, inertia));
+    else if (type == WR_SHAPE_SPHERE)
+        assert_wr_ok(wr_inertia_of_sphere(mass, size[0], inertia));
+    else if (type == WR_SHAPE_CAPSULE)
+        assert_wr_ok(wr_inertia_of_capsule(mass, size[0], size[1], inertia));
+    else
+        assert_wr_ok(wr_inertia_of_cylinder(mass, size[0], size[1], inertia));
+}

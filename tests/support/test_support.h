@@ -26,4 +26,8 @@ void test_rng_seed(test_rng *rng, uint64_t seed);
 uint64_t test_rng_next(test_rng *rng);
 double test_rng_uniform(test_rng *rng, double lo, double hi);
 
+/* The inertia of a solid box, sphere, capsule or cylinder of `mass` (size as in wr_shape_desc); fails the test on
+ * a refused call. One place for the switch the tests' free-body builders share. */
+void test_inertia_of_shape(wr_shape_type type, double mass, const double size[3], double inertia[9]);
+
 #endif
